@@ -1,0 +1,45 @@
+/**
+ * The Clock port over the scheduler: one per host, so a host's timers share its lane.
+ */
+import type { Clock, TimerHandle } from './ports/clock.ts';
+import type { Scheduler, Task } from './scheduler.ts';
+
+class SimTimer implements TimerHandle {
+  constructor(
+    private readonly sched: Scheduler,
+    readonly task: Task,
+  ) {}
+  unref(): TimerHandle {
+    this.sched.setRef(this.task, false);
+    return this;
+  }
+  ref(): TimerHandle {
+    this.sched.setRef(this.task, true);
+    return this;
+  }
+}
+
+export class SimClock implements Clock {
+  constructor(
+    private readonly sched: Scheduler,
+    private readonly lane: string,
+  ) {}
+
+  now(): number {
+    return this.sched.now();
+  }
+
+  sleep(ms: number, label = 'sleep'): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.sched.schedule(ms, this.lane, label, resolve);
+    });
+  }
+
+  setTimeout(fn: () => void, ms: number, label = 'timer'): TimerHandle {
+    return new SimTimer(this.sched, this.sched.schedule(ms, this.lane, label, fn));
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle instanceof SimTimer) this.sched.cancel(handle.task);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Applies fault schedules. Every fault fires at its `at` in the `faults` lane and is recorded in
+ * the trace; once the world is healed (liveness mode), later faults are skipped.
+ */
+import { ExecsimError } from '../errors.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Fault, FaultKind } from './fault.ts';
+import { show } from './check.ts';
+
+export class FaultInjector {
+  private readonly kinds = new Map<string, FaultKind>();
+  private readonly healers: Array<() => void> = [];
+
+  constructor(private readonly kernel: Kernel) {}
+
+  define(kind: FaultKind): void {
+    if (this.kinds.has(kind.kind)) throw new ExecsimError('EXECSIM_INTERNAL', `fault kind "${kind.kind}" is defined twice`);
+    this.kinds.set(kind.kind, kind);
+  }
+
+  /** Called by `heal()`, for kinds that hold state (windows, armed rules). */
+  onHeal(fn: () => void): void {
+    this.healers.push(fn);
+  }
+
+  known(): FaultKind[] {
+    return [...this.kinds.values()];
+  }
+
+  /** Every problem in a schedule, each with its JSON path. */
+  validate(faults: unknown, path = 'faults'): string[] {
+    if (!Array.isArray(faults)) return [`${path}: expected a list of faults, got ${show(faults)}`];
+    const problems: string[] = [];
+    faults.forEach((f: unknown, i) => {
+      const p = `${path}[${i}]`;
+      if (f === null || typeof f !== 'object' || Array.isArray(f)) {
+        problems.push(`${p}: expected a fault object {at, kind, target, ...}, got ${show(f)}`);
+        return;
+      }
+      const fault = f as Fault;
+      if (typeof fault.at !== 'number' || !Number.isInteger(fault.at) || fault.at < 0) {
+        problems.push(`${p}.at: expected an integer >= 0 (virtual ms), got ${show(fault.at)}`);
+      }
+      const kind = this.kinds.get(fault.kind);
+      if (!kind) {
+        problems.push(`${p}.kind: unknown fault kind ${show(fault.kind)} (known: ${[...this.kinds.keys()].join(', ')})`);
+        return;
+      }
+      problems.push(...kind.validate(fault, p));
+    });
+    return problems;
+  }
+
+  schedule(faults: readonly Fault[], path = 'faults'): void {
+    const problems = this.validate(faults, path);
+    if (problems.length > 0) {
+      throw new ExecsimError('EXECSIM_FAULT_INVALID', `invalid fault schedule:\n  - ${problems.join('\n  - ')}`, problems);
+    }
+    const k = this.kernel;
+    for (const f of faults) {
+      const kind = this.kinds.get(f.kind) as FaultKind;
+      const delay = Math.max(0, f.at - k.now());
+      k.at(delay, 'faults', `fault:${f.kind}`, () => {
+        if (k.healed) {
+          k.record('faults', 'fault.skipped', { kind: f.kind, target: f.target ?? null, reason: 'healed' });
+          return;
+        }
+        k.record('faults', 'fault', { ...f });
+        kind.apply(f);
+      });
+    }
+  }
+
+  heal(): void {
+    if (this.kernel.healed) return;
+    this.kernel.healed = true;
+    this.kernel.record('faults', 'heal');
+    for (const h of this.healers) h();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What every simulated subsystem shares: the scheduler, the trace, the seeded streams, and one
+ * way to run user callbacks so that a throwing listener is recorded instead of killing the loop.
+ */
+import { describeError } from './errors.ts';
+import type { RngStreams } from './rng.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { Trace } from './trace.ts';
+
+export interface ActorError {
+  t: number;
+  actor: string;
+  message: string;
+}
+
+export class Kernel {
+  readonly errors: ActorError[] = [];
+  /** Set by `heal()`: faults scheduled later are skipped, active windows end. */
+  healed = false;
+
+  constructor(
+    readonly sched: Scheduler,
+    readonly trace: Trace,
+    readonly rng: RngStreams,
+  ) {}
+
+  now(): number {
+    return this.sched.now();
+  }
+
+  record(actor: string, kind: string, data?: Record<string, unknown>): void {
+    this.trace.record(this.sched.now(), actor, kind, data);
+  }
+
+  /** Schedules `fn` in `lane` after `delayMs`; a throw is recorded against `actor`. */
+  at(delayMs: number, lane: string, label: string, fn: () => void, ref = true) {
+    return this.sched.schedule(delayMs, lane, label, () => this.guard(lane, fn), ref);
+  }
+
+  /** Calls user code; a throw or a rejected promise is recorded, never propagated. */
+  guard(actor: string, fn: () => unknown): void {
+    try {
+      const r = fn();
+      if (r && typeof (r as Promise<unknown>).then === 'function') {
+        (r as Promise<unknown>).then(undefined, (e: unknown) => this.reportError(actor, e));
+      }
+    } catch (e) {
+      this.reportError(actor, e);
+    }
+  }
+
+  reportError(actor: string, e: unknown): void {
+    const message = describeError(e);
+    this.errors.push({ t: this.now(), actor, message });
+    this.record(actor, 'actor.error', { message });
+  }
+}
+
+/** A minimal typed event emitter whose listeners run guarded. */
+export class Emitter<Events extends { [K in keyof Events]: (...args: never[]) => void }> {
+  private readonly listeners = new Map<keyof Events, Array<Events[keyof Events]>>();
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly actor: () => string,
+  ) {}
+  on<E extends keyof Events>(event: E, fn: Events[E]): void {
+    const list = this.listeners.get(event);
+    if (list) list.push(fn);
+    else this.listeners.set(event, [fn]);
+  }
+  off<E extends keyof Events>(event: E, fn: Events[E]): void {
+    const list = this.listeners.get(event);
+    if (!list) return;
+    const i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+  }
+  emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void {
+    const list = this.listeners.get(event);
+    if (!list) return;
+    for (const fn of [...list]) {
+      this.kernel.guard(this.actor(), () => (fn as (...a: Parameters<Events[E]>) => unknown)(...args));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Addresses and fault targets of the simulated network. A URL names a host and port
+ * (`ws://server:4000/attach`). A fault target names connections:
+ *   `*`          every connection
+ *   `a->b`       every connection from host a to host b
+ *   `a->b#3`     the third connection from a to b (numbered from 1 per pair)
+ *   `b`          every connection with b at either end
+ */
+import { NetError } from '../ports/net.ts';
+
+export interface ParsedUrl {
+  scheme: 'ws' | 'http';
+  host: string;
+  port: number;
+  path: string;
+}
+
+export function parseUrl(url: string, expected: 'ws' | 'http'): ParsedUrl {
+  const m = /^(wss?|https?):\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!m) throw new NetError('ECONNREFUSED', `invalid URL ${JSON.stringify(url)}`);
+  const scheme = (m[1] as string).startsWith('ws') ? 'ws' : 'http';
+  if (scheme !== expected) throw new NetError('ECONNREFUSED', `expected a ${expected}:// URL, got ${JSON.stringify(url)}`);
+  return { scheme, host: m[2] as string, port: m[3] ? Number(m[3]) : 80, path: m[4] ?? '/' };
+}
+
+export interface Endpoints {
+  from: string;
+  to: string;
+  /** Ordinal of the connection within its pair; undefined for HTTP requests. */
+  ordinal?: number;
+}
+
+export function matchesTarget(target: string, ep: Endpoints): boolean {
+  if (target === '*') return true;
+  const arrow = target.indexOf('->');
+  if (arrow < 0) return ep.from === target || ep.to === target;
+  const from = target.slice(0, arrow);
+  let to = target.slice(arrow + 2);
+  const hash = to.indexOf('#');
+  let ordinal: number | undefined;
+  if (hash >= 0) {
+    ordinal = Number(to.slice(hash + 1));
+    to = to.slice(0, hash);
+  }
+  if (from !== ep.from || to !== ep.to) return false;
+  return ordinal === undefined || ordinal === ep.ordinal;
+}
+
+/** Problems with a target string, for fault validation. */
+export function targetProblem(target: unknown): string | undefined {
+  if (typeof target !== 'string' || target.length === 0) return 'expected a connection target such as "*", "client->server", "client->server#2" or a host name';
+  if (!/^(\*|[A-Za-z0-9_.-]+(->[A-Za-z0-9_.-]+(#[1-9][0-9]*)?)?)$/.test(target)) {
+    return `expected "*", "a->b", "a->b#n" or a host name, got ${JSON.stringify(target)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * One options struct for a world, in groups, every number with its unit last. `resolveOptions`
+ * fills every default in one place, so a report can carry the full configuration.
+ */
+import { ExecsimError } from './errors.ts';
+import { FieldCheck, show } from './faults/check.ts';
+import type { Fault } from './faults/fault.ts';
+import { DEFAULT_FS_WRITER, type FsWriterOptions, type MtimeGranularity } from './fs/simFs.ts';
+import { DEFAULT_NET_OPTIONS, type NetOptions } from './net/network.ts';
+import { DEFAULT_PROC_OPTIONS, type ProcOptions } from './proc/processTable.ts';
+
+export interface SchedOptions {
+  /** Order tasks of different lanes due at the same instant by the seeded RNG (default true). */
+  shuffle: boolean;
+}
+
+export interface LimitOptions {
+  /** Tasks one `run` may execute before it stops with status `budget` (a livelock guard). */
+  maxEvents: number;
+  /** Virtual time a `run` without `untilMs` may reach before it stops with status `time-limit`. */
+  maxTimeMs: number;
+}
+
+export interface WorldOptions {
+  seed: number;
+  net: NetOptions;
+  /** The default writer for hosts that do not set their own. */
+  fs: FsWriterOptions;
+  proc: ProcOptions;
+  sched: SchedOptions;
+  limits: LimitOptions;
+  /** Applied when the world is created. */
+  faults: Fault[];
+}
+
+export type WorldOptionsInput = { seed: number } & {
+  [G in Exclude<keyof WorldOptions, 'seed' | 'faults'>]?: Partial<WorldOptions[G]>;
+} & { faults?: Fault[] };
+
+export const DEFAULT_LIMITS: LimitOptions = { maxEvents: 5_000_000, maxTimeMs: 24 * 3600 * 1000 };
+
+const GRANULARITIES: readonly MtimeGranularity[] = ['ns', '1s', '2s'];
+
+export function resolveOptions(input: WorldOptionsInput): WorldOptions {
+  const problems: string[] = [];
+  if (typeof input.seed !== 'number' || !Number.isInteger(input.seed)) problems.push(`seed: expected an integer, got ${show(input.seed)}`);
+  const o: WorldOptions = {
+    seed: input.seed | 0,
+    net: { ...DEFAULT_NET_OPTIONS, ...input.net },
+    fs: { ...DEFAULT_FS_WRITER, ...input.fs },
+    proc: { ...DEFAULT_PROC_OPTIONS, ...input.proc },
+    sched: { shuffle: true, ...input.sched },
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    faults: input.faults ?? [],
+  };
+  const rec = (v: object) => v as Record<string, unknown>;
+  problems.push(
+    ...new FieldCheck(rec(o.net), 'net')
+      .int('latencyMsMin')
+      .int('latencyMsMax', { min: o.net.latencyMsMin })
+      .int('connectTimeoutMs', { min: 1 })
+      .int('requestTimeoutMs', { min: 1 })
+      .int('closeTimeoutMs', { min: 1 }).problems,
+    ...validateWriter(o.fs, 'fs'),
+    ...new FieldCheck(rec(o.proc), 'proc')
+      .int('pidMin', { min: 2 })
+      .int('pidMax', { min: o.proc.pidMin })
+      .int('ticksPerSecond', { min: 1 })
+      .int('bootTicks').problems,
+    ...new FieldCheck(rec(o.limits), 'limits').int('maxEvents', { min: 1 }).int('maxTimeMs', { min: 1 }).problems,
+  );
+  if (problems.length > 0) {
+    throw new ExecsimError('EXECSIM_OPTIONS_INVALID', `invalid world options:\n  - ${problems.join('\n  - ')}`, problems);
+  }
+  return o;
+}
+
+export function validateWriter(w: Partial<FsWriterOptions>, path: string): string[] {
+  const c = new FieldCheck(w as Record<string, unknown>, path).str('mtimeGranularity', { oneOf: GRANULARITIES });
+  if (typeof w.mtimeSkewMs !== 'number' || !Number.isFinite(w.mtimeSkewMs)) c.problems.push(`${path}.mtimeSkewMs: expected a number, got ${show(w.mtimeSkewMs)}`);
+  return c.problems;
+}

@@ -1,0 +1,121 @@
+/**
+ * The world's scheduler. Virtual time is a @sinonjs/fake-timers clock made with `createClock`
+ * (never installed on globals); its timer callbacks only move a task to the ready list, and the
+ * world's loop runs ready tasks one at a time with a quiescence barrier after each, so every
+ * promise continuation has run before the next task and before time moves.
+ *
+ * Ordering at one virtual instant: tasks carry a lane (a host, or one direction of one
+ * connection). Within a lane, tasks keep creation order, as Node keeps timers created in order;
+ * across lanes the order is drawn from the seeded `sched` stream, so interleavings between hosts
+ * get explored, and each choice among several lanes is recorded in the trace.
+ */
+import { createClock } from '@sinonjs/fake-timers';
+import type { Rng } from './rng.ts';
+
+export interface Task {
+  readonly id: number;
+  /** Virtual ms the task is due. */
+  readonly at: number;
+  readonly lane: string;
+  readonly label: string;
+  readonly fn: () => void;
+  cancelled: boolean;
+  /** A ref'd task keeps the world running (like a ref'd Node timer). */
+  ref: boolean;
+  /** Set while waiting in the fake clock. */
+  fakeId: unknown;
+}
+
+export interface Pick {
+  task: Task;
+  /** How many lanes were ready (1 when there was no choice). */
+  lanes: number;
+}
+
+type FakeClock = ReturnType<typeof createClock>;
+
+export class Scheduler {
+  private readonly fake: FakeClock = createClock(0, Number.MAX_SAFE_INTEGER);
+  private ready: Task[] = [];
+  private pendingRef = 0;
+  private nextId = 1;
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly shuffle: boolean,
+  ) {}
+
+  now(): number {
+    return this.fake.now;
+  }
+
+  schedule(delayMs: number, lane: string, label: string, fn: () => void, ref = true): Task {
+    const delay = Number.isFinite(delayMs) && delayMs > 0 ? Math.ceil(delayMs) : 0;
+    const task: Task = { id: this.nextId++, at: this.fake.now + delay, lane, label, fn, cancelled: false, ref, fakeId: undefined };
+    if (delay === 0) {
+      this.ready.push(task);
+    } else {
+      if (ref) this.pendingRef++;
+      task.fakeId = this.fake.setTimeout(() => this.fire(task), delay);
+    }
+    return task;
+  }
+
+  cancel(task: Task): void {
+    if (task.cancelled) return;
+    task.cancelled = true;
+    if (task.fakeId !== undefined) {
+      this.fake.clearTimeout(task.fakeId as number);
+      task.fakeId = undefined;
+      if (task.ref) this.pendingRef--;
+    }
+  }
+
+  setRef(task: Task, ref: boolean): void {
+    if (task.ref === ref) return;
+    if (task.fakeId !== undefined && !task.cancelled) this.pendingRef += ref ? 1 : -1;
+    task.ref = ref;
+  }
+
+  /** Ref'd timers not yet due: while there are none and nothing is ready, the world is idle. */
+  get refTimers(): number {
+    return this.pendingRef;
+  }
+
+  hasReady(): boolean {
+    this.compact();
+    return this.ready.length > 0;
+  }
+
+  /** Moves time to the next due timer and makes every timer due at that instant ready. */
+  advance(): boolean {
+    if (this.fake.countTimers() === 0) return false;
+    this.fake.next();
+    this.fake.tick(0);
+    return true;
+  }
+
+  /** Takes the next task to run: the oldest of a lane drawn from the lanes that are ready. */
+  take(): Pick | undefined {
+    this.compact();
+    const ready = this.ready;
+    if (ready.length === 0) return undefined;
+    if (ready.length === 1) return { task: ready.pop() as Task, lanes: 1 };
+    const lanes: string[] = [];
+    for (const t of ready) if (!lanes.includes(t.lane)) lanes.push(t.lane);
+    const lane = lanes.length > 1 && this.shuffle ? (lanes[this.rng.int(0, lanes.length - 1)] as string) : (lanes[0] as string);
+    const idx = ready.findIndex((t) => t.lane === lane);
+    const [task] = ready.splice(idx, 1);
+    return { task: task as Task, lanes: lanes.length };
+  }
+
+  private fire(task: Task): void {
+    task.fakeId = undefined;
+    if (task.ref) this.pendingRef--;
+    if (!task.cancelled) this.ready.push(task);
+  }
+
+  private compact(): void {
+    if (this.ready.some((t) => t.cancelled)) this.ready = this.ready.filter((t) => !t.cancelled);
+  }
+}
