@@ -33,7 +33,9 @@ async function smoke(runs: number, faults: boolean): Promise<Row> {
 const rows: Row[] = [await smoke(1_000, true), await smoke(1_000, false)];
 console.log('name                      runs   wall ms   runs/s   virtual:wall');
 for (const r of rows) {
-  console.log(`${r.name.padEnd(24)} ${String(r.runs).padStart(6)} ${String(r.wallMs).padStart(9)} ${String(r.runsPerSec).padStart(8)} ${String(r.virtualToWall).padStart(12)}x`);
+  console.log(
+    `${r.name.padEnd(24)} ${String(r.runs).padStart(6)} ${String(r.wallMs).padStart(9)} ${String(r.runsPerSec).padStart(8)} ${String(r.virtualToWall).padStart(12)}x`,
+  );
 }
 mkdirSync('reports', { recursive: true });
 writeFileSync('reports/bench.json', JSON.stringify({ node: process.version, rows }, null, 2) + '\n');

@@ -77,6 +77,7 @@ export function resolveOptions(input: WorldOptionsInput): WorldOptions {
 
 export function validateWriter(w: Partial<FsWriterOptions>, path: string): string[] {
   const c = new FieldCheck(w as Record<string, unknown>, path).str('mtimeGranularity', { oneOf: GRANULARITIES });
-  if (typeof w.mtimeSkewMs !== 'number' || !Number.isFinite(w.mtimeSkewMs)) c.problems.push(`${path}.mtimeSkewMs: expected a number, got ${show(w.mtimeSkewMs)}`);
+  if (typeof w.mtimeSkewMs !== 'number' || !Number.isFinite(w.mtimeSkewMs))
+    c.problems.push(`${path}.mtimeSkewMs: expected a number, got ${show(w.mtimeSkewMs)}`);
   return c.problems;
 }

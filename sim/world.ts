@@ -189,9 +189,15 @@ export class World {
     const sched = this.sched;
     const horizon = untilMs ?? this.options.limits.maxTimeMs;
     let reached = false;
-    const sentinel = sched.schedule(Math.max(0, horizon - sched.now()), 'world', 'horizon', () => {
-      reached = true;
-    }, false);
+    const sentinel = sched.schedule(
+      Math.max(0, horizon - sched.now()),
+      'world',
+      'horizon',
+      () => {
+        reached = true;
+      },
+      false,
+    );
     let events = 0;
     let status: RunStatus;
     try {
@@ -251,4 +257,3 @@ export class World {
 export function createWorld(options: WorldOptionsInput): World {
   return new World(options);
 }
-

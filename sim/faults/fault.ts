@@ -10,7 +10,8 @@ export interface Fault {
   [param: string]: unknown;
 }
 
-export interface FaultKind {
+/** What a fault kind is, independent of any world: enough to list and validate it. */
+export interface FaultSpec {
   kind: string;
   /** One line for `execsim list` and reports. */
   summary: string;
@@ -18,5 +19,9 @@ export interface FaultKind {
   params: Readonly<Record<string, string>>;
   /** Problems with the fault's parameters, each starting with its JSON path. */
   validate(fault: Fault, path: string): string[];
+}
+
+/** A fault kind bound to one world. */
+export interface FaultKind extends FaultSpec {
   apply(fault: Fault): void;
 }

@@ -48,7 +48,8 @@ export function matchesTarget(target: string, ep: Endpoints): boolean {
 
 /** Problems with a target string, for fault validation. */
 export function targetProblem(target: unknown): string | undefined {
-  if (typeof target !== 'string' || target.length === 0) return 'expected a connection target such as "*", "client->server", "client->server#2" or a host name';
+  if (typeof target !== 'string' || target.length === 0)
+    return 'expected a connection target such as "*", "client->server", "client->server#2" or a host name';
   if (!/^(\*|[A-Za-z0-9_.-]+(->[A-Za-z0-9_.-]+(#[1-9][0-9]*)?)?)$/.test(target)) {
     return `expected "*", "a->b", "a->b#n" or a host name, got ${JSON.stringify(target)}`;
   }

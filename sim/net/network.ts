@@ -261,7 +261,9 @@ export class SimNetwork implements SocketOwner {
         if (settled) return;
         const server = this.servers.get(`${u.host}:${u.port}`);
         if (!server) {
-          k.at(this.delay(ep), from, 'connect-refused', () => fail(new NetError('ECONNREFUSED', `connect ECONNREFUSED ${u.host}:${u.port}`)));
+          k.at(this.delay(ep), from, 'connect-refused', () =>
+            fail(new NetError('ECONNREFUSED', `connect ECONNREFUSED ${u.host}:${u.port}`)),
+          );
           return;
         }
         const req: UpgradeRequest = { path: u.path, from };
@@ -414,7 +416,9 @@ export class SimNetwork implements SocketOwner {
         if (status !== undefined) {
           k.at(this.delay(ep) + this.delay(ep), from, 'http-response', () => settle({ status, body: { error: `injected ${status}` } }));
         } else {
-          k.at(this.delay(ep), from, 'http-refused', () => settle(new NetError('ECONNREFUSED', `connect ECONNREFUSED ${u.host}:${u.port}`)));
+          k.at(this.delay(ep), from, 'http-refused', () =>
+            settle(new NetError('ECONNREFUSED', `connect ECONNREFUSED ${u.host}:${u.port}`)),
+          );
         }
         return;
       }
@@ -423,7 +427,9 @@ export class SimNetwork implements SocketOwner {
       k.at(this.delay(ep), `net:${id}:c2s`, 'http-request', async () => {
         const server = this.servers.get(`${u.host}:${u.port}`);
         if (!server) {
-          k.at(this.delay(ep), from, 'http-refused', () => settle(new NetError('ECONNREFUSED', `connect ECONNREFUSED ${u.host}:${u.port}`)));
+          k.at(this.delay(ep), from, 'http-refused', () =>
+            settle(new NetError('ECONNREFUSED', `connect ECONNREFUSED ${u.host}:${u.port}`)),
+          );
           return;
         }
         let res: HttpResponse;

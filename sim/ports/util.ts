@@ -14,11 +14,15 @@ export type TimedOut = typeof TIMED_OUT;
 export function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number, label = 'timeout'): Promise<T | TimedOut> {
   return new Promise<T | TimedOut>((resolve, reject) => {
     let done = false;
-    const timer: TimerHandle = clock.setTimeout(() => {
-      if (done) return;
-      done = true;
-      resolve(TIMED_OUT);
-    }, ms, label);
+    const timer: TimerHandle = clock.setTimeout(
+      () => {
+        if (done) return;
+        done = true;
+        resolve(TIMED_OUT);
+      },
+      ms,
+      label,
+    );
     promise.then(
       (v) => {
         if (done) return;
@@ -36,9 +40,7 @@ export function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number, la
   });
 }
 
-export type InboxItem =
-  | { type: 'message'; data: WsData; isBinary: boolean }
-  | { type: 'close'; code: number; reason: string };
+export type InboxItem = { type: 'message'; data: WsData; isBinary: boolean } | { type: 'close'; code: number; reason: string };
 
 /**
  * A socket's frames as a queue, so a consumer can `await inbox.next()` in a loop instead of

@@ -108,10 +108,12 @@ function startClient(world: World, name: string, jobs: number, retries: number):
             lines++;
             if (lines === 3 && ports.random.int(0, 4) === 0) socket.send('kill');
           }
-          const probe = await ports.net.request({ method: 'GET', url: `http://server:4000/status/job${j}`, timeoutMs: 500 }).catch((e: unknown) => {
-            ports.log('client.probe-failed', { code: isNetError(e) ? e.code : 'unknown' });
-            return undefined;
-          });
+          const probe = await ports.net
+            .request({ method: 'GET', url: `http://server:4000/status/job${j}`, timeoutMs: 500 })
+            .catch((e: unknown) => {
+              ports.log('client.probe-failed', { code: isNetError(e) ? e.code : 'unknown' });
+              return undefined;
+            });
           if (probe) ports.log('client.probe', { status: probe.status });
           break;
         } catch (e) {
@@ -169,7 +171,13 @@ function drawFaults(r: Rng, clients: number): Fault[] {
         faults.push({ at, kind: 'lag', target: client(), durationMs: r.int(100, 3_000), extraMs: r.int(10, 800) });
         break;
       case 3:
-        faults.push({ at, kind: 'refuse', target: `${client()}->server`, count: r.int(1, 3), ...(r.bool() ? { status: r.pick([404, 409, 502, 503]) } : {}) });
+        faults.push({
+          at,
+          kind: 'refuse',
+          target: `${client()}->server`,
+          count: r.int(1, 3),
+          ...(r.bool() ? { status: r.pick([404, 409, 502, 503]) } : {}),
+        });
         break;
       case 4:
         faults.push({ at, kind: 'close', target: 'server', code: r.pick([1001, 1011]) });
@@ -181,7 +189,12 @@ function drawFaults(r: Rng, clients: number): Fault[] {
         faults.push({ at, kind: 'torn-read', target: '/session/result.toml' });
         break;
       case 7:
-        faults.push({ at, kind: 'kill', target: r.bool() ? 'daemon' : `job${r.int(1, 6)}`, signal: r.pick(['SIGKILL', 'SIGTERM'] as const) });
+        faults.push({
+          at,
+          kind: 'kill',
+          target: r.bool() ? 'daemon' : `job${r.int(1, 6)}`,
+          signal: r.pick(['SIGKILL', 'SIGTERM'] as const),
+        });
         break;
       default:
         faults.push({ at, kind: 'pid-reuse', target: r.bool() ? 'daemon' : `job${r.int(1, 6)}` });

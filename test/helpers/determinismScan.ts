@@ -24,7 +24,10 @@ const RULES: Array<{ rule: string; re: RegExp }> = [
   { rule: 'global timer', re: /\bglobalThis\.(setTimeout|setInterval|setImmediate)\b/ },
   { rule: 'node:fs', re: /(from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:)?fs(\/promises)?['"]/ },
   { rule: 'ws', re: /(from\s+|import\s*\(\s*|require\s*\(\s*)['"]ws['"]/ },
-  { rule: 'real sockets', re: /(from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:)?(net|http|https|dgram|child_process|worker_threads)['"]/ },
+  {
+    rule: 'real sockets',
+    re: /(from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:)?(net|http|https|dgram|child_process|worker_threads)['"]/,
+  },
 ];
 
 /** Files allowed one specific rule, with the reason. */
@@ -35,13 +38,12 @@ const ALLOWED: Record<string, string[]> = {
 
 /** Blanks out comments so prose about `Date.now` is not a hit; keeps line numbers. */
 export function stripComments(src: string): string {
-  return src
-    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
-    .replace(/(^|[^:'"`])\/\/.*$/gm, (_m, p: string) => p);
+  return src.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])\/\/.*$/gm, (_m, p: string) => p);
 }
 
 /** A method declaration such as `setTimeout(fn: () => void, ms: number)`: a port, not a call. */
-const DECLARATION = /^\s*(?:(?:public|private|protected|static|async|readonly)\s+)*(setTimeout|setInterval|setImmediate|clearTimeout|clearInterval)\s*\(\s*\w+\??\s*:/;
+const DECLARATION =
+  /^\s*(?:(?:public|private|protected|static|async|readonly)\s+)*(setTimeout|setInterval|setImmediate|clearTimeout|clearInterval)\s*\(\s*\w+\??\s*:/;
 
 export function scanSource(file: string, src: string): ScanHit[] {
   const hits: ScanHit[] = [];

@@ -39,7 +39,9 @@ describe('faults are data, checked before they run', () => {
     }
     expect(err).toBeInstanceOf(ExecsimError);
     expect((err as ExecsimError).code).toBe('EXECSIM_FAULT_INVALID');
-    expect((err as ExecsimError).problems).toEqual(['faults[0].target: expected a connection target such as "*", "client->server", "client->server#2" or a host name']);
+    expect((err as ExecsimError).problems).toEqual([
+      'faults[0].target: expected a connection target such as "*", "client->server", "client->server#2" or a host name',
+    ]);
   });
 
   it('bad world options are refused with every problem', () => {

@@ -9,12 +9,7 @@ interface Received {
 }
 
 /** Client and server that each send scheduled frames and record what arrives. */
-function pingPongWorld(
-  seed: number,
-  sendsC2S: number[],
-  sendsS2C: number[],
-  net: { latencyMsMin: number; latencyMsMax: number },
-) {
+function pingPongWorld(seed: number, sendsC2S: number[], sendsS2C: number[], net: { latencyMsMin: number; latencyMsMax: number }) {
   const world = createWorld({ seed, net });
   const atServer: Received[] = [];
   const atClient: Received[] = [];
@@ -81,26 +76,43 @@ describe('net: cut', () => {
   it('delivers nothing after a cut, and both ends see 1006 at the cut', async () => {
     let inFlightDropped = 0;
     await fc.assert(
-      fc.asyncProperty(fc.integer(), sendTimes, sendTimes, latency, fc.integer({ min: 0, max: 250 }), async (seed, c2s, s2c, lat, cutAt) => {
-        const w = pingPongWorld(seed, c2s, s2c, lat);
-        w.world.schedule([{ at: cutAt, kind: 'cut', target: 'client->server' }]);
-        await w.world.run();
-        const cut = w.world.trace.events.find((e) => e.kind === 'net.cut');
-        if (!cut) return; // the connection was not open yet: nothing to cut
-        for (const r of [...w.atServer, ...w.atClient]) expect(r.t).toBeLessThanOrEqual(cut.t);
-        const atCut = (r: Received) => r.t === cut.t;
-        // deliveries at the cut instant happened before it (same instant, earlier task)
-        expect([...w.atServer, ...w.atClient].filter(atCut).length).toBeLessThanOrEqual(c2s.length + s2c.length);
-        // A cut during the upgrade fails the connect instead: that client has no socket to close.
-        const opened = w.world.trace.events.some((e) => e.kind === 'net.open' && e.t <= cut.t);
-        expect(w.closes.map((c) => [c.side, c.code, c.t]).sort()).toEqual([
-          ...(opened ? [['client', 1006, cut.t]] : []),
-          ['server', 1006, cut.t],
-        ]);
-        expect(isFifoPrefix(c2s.map((_, i) => `c${i}`), w.atServer.map((r) => r.data))).toBe(true);
-        expect(isFifoPrefix(s2c.map((_, i) => `s${i}`), w.atClient.map((r) => r.data))).toBe(true);
-        inFlightDropped += (cut.data?.dropped as number) ?? 0;
-      }),
+      fc.asyncProperty(
+        fc.integer(),
+        sendTimes,
+        sendTimes,
+        latency,
+        fc.integer({ min: 0, max: 250 }),
+        async (seed, c2s, s2c, lat, cutAt) => {
+          const w = pingPongWorld(seed, c2s, s2c, lat);
+          w.world.schedule([{ at: cutAt, kind: 'cut', target: 'client->server' }]);
+          await w.world.run();
+          const cut = w.world.trace.events.find((e) => e.kind === 'net.cut');
+          if (!cut) return; // the connection was not open yet: nothing to cut
+          for (const r of [...w.atServer, ...w.atClient]) expect(r.t).toBeLessThanOrEqual(cut.t);
+          const atCut = (r: Received) => r.t === cut.t;
+          // deliveries at the cut instant happened before it (same instant, earlier task)
+          expect([...w.atServer, ...w.atClient].filter(atCut).length).toBeLessThanOrEqual(c2s.length + s2c.length);
+          // A cut during the upgrade fails the connect instead: that client has no socket to close.
+          const opened = w.world.trace.events.some((e) => e.kind === 'net.open' && e.t <= cut.t);
+          expect(w.closes.map((c) => [c.side, c.code, c.t]).sort()).toEqual([
+            ...(opened ? [['client', 1006, cut.t]] : []),
+            ['server', 1006, cut.t],
+          ]);
+          expect(
+            isFifoPrefix(
+              c2s.map((_, i) => `c${i}`),
+              w.atServer.map((r) => r.data),
+            ),
+          ).toBe(true);
+          expect(
+            isFifoPrefix(
+              s2c.map((_, i) => `s${i}`),
+              w.atClient.map((r) => r.data),
+            ),
+          ).toBe(true);
+          inFlightDropped += (cut.data?.dropped as number) ?? 0;
+        },
+      ),
       { numRuns: 150, seed: 7 },
     );
     expect(inFlightDropped).toBeGreaterThan(0);

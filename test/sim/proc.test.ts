@@ -6,30 +6,34 @@ import { createWorld } from '../../sim/world.ts';
 describe('proc: pid reuse', () => {
   it('a reused pid is told apart only by its start time', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 6 }), fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 10, maxLength: 30 }), async (space, lifetimes) => {
-        const world = createWorld({ seed: 1, proc: { pidMin: 100, pidMax: 100 + space - 1 } });
-        const h = world.host('h');
-        const seen: ProcStat[] = [];
-        world.spawn('h', async () => {
-          for (const life of lifetimes) {
-            const p = h.proc.spawn({ name: 'job', cmdline: 'job --same-cmdline' });
-            seen.push(h.proc.stat(p.pid) as ProcStat);
-            await h.clock.sleep(life);
-            p.exit(0);
-            await h.clock.sleep(1);
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 6 }),
+        fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 10, maxLength: 30 }),
+        async (space, lifetimes) => {
+          const world = createWorld({ seed: 1, proc: { pidMin: 100, pidMax: 100 + space - 1 } });
+          const h = world.host('h');
+          const seen: ProcStat[] = [];
+          world.spawn('h', async () => {
+            for (const life of lifetimes) {
+              const p = h.proc.spawn({ name: 'job', cmdline: 'job --same-cmdline' });
+              seen.push(h.proc.stat(p.pid) as ProcStat);
+              await h.clock.sleep(life);
+              p.exit(0);
+              await h.clock.sleep(1);
+            }
+          });
+          await world.run();
+          const byPid = new Map<number, ProcStat[]>();
+          for (const s of seen) byPid.set(s.pid, [...(byPid.get(s.pid) ?? []), s]);
+          // with more processes than pids, pids repeat...
+          expect([...byPid.values()].some((l) => l.length > 1)).toBe(true);
+          for (const list of byPid.values()) {
+            // ...with identical name and cmdline: only the start time differs
+            expect(new Set(list.map((s) => `${s.name}|${s.cmdline}`)).size).toBe(1);
+            expect(new Set(list.map((s) => s.startTimeTicks)).size).toBe(list.length);
           }
-        });
-        await world.run();
-        const byPid = new Map<number, ProcStat[]>();
-        for (const s of seen) byPid.set(s.pid, [...(byPid.get(s.pid) ?? []), s]);
-        // with more processes than pids, pids repeat...
-        expect([...byPid.values()].some((l) => l.length > 1)).toBe(true);
-        for (const list of byPid.values()) {
-          // ...with identical name and cmdline: only the start time differs
-          expect(new Set(list.map((s) => `${s.name}|${s.cmdline}`)).size).toBe(1);
-          expect(new Set(list.map((s) => s.startTimeTicks)).size).toBe(list.length);
-        }
-      }),
+        },
+      ),
       { numRuns: 100, seed: 11 },
     );
   });
