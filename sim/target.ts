@@ -1,0 +1,97 @@
+/**
+ * A target is a protocol under test with named variants. Reference implementations register
+ * one each (`exec-stream`, `session-wait`, `attach-pump`); a third party can load one from a
+ * module path (`--target ./my-target.js`). The harness knows nothing of any protocol: it builds
+ * the world from the scenario, calls `run`, and hands the outcome to the target's checkers.
+ */
+import type fc from 'fast-check';
+import type { Checker } from './check/result.ts';
+import type { Observed, Truth } from './check/history.ts';
+import type { Fault, FaultSpec } from './faults/fault.ts';
+import type { TraceEvent } from './trace.ts';
+import type { World, WorldOptionsInput } from './index.ts';
+
+export type Mode = 'safety' | 'liveness';
+
+/** A scenario is data: everything needed to replay one run exactly. */
+export interface Scenario<W = unknown> {
+  /** Scenario file format version. */
+  format: 1;
+  title?: string;
+  /** The field report it reproduces (issue, PR), or how it was found. */
+  source?: string;
+  target: string;
+  variant: string;
+  seed: number;
+  /** safety: faults stay on; liveness: faults heal at `healAtMs` and the caller must finish. */
+  mode: Mode;
+  /** Liveness mode: when every fault heals (virtual ms). */
+  healAtMs?: number;
+  workload: W;
+  faults: Fault[];
+  /** `pass`, or the properties this run must violate (a field bug reproduced). */
+  expect: 'pass' | { violates: string[] };
+}
+
+export interface VariantInfo {
+  summary: string;
+  /** The upstream state it models (PR, commit, issue). */
+  source: string;
+  /**
+   * What exploration should find: `pass` for a faithful fix or a candidate fix, or the
+   * properties a field-bug variant violates.
+   */
+  expected: 'pass' | string[];
+}
+
+export interface PropertyInfo {
+  name: string;
+  /** In words, for reports: what must hold. */
+  summary: string;
+  /** Checked only in liveness mode. */
+  livenessOnly?: boolean;
+}
+
+/** What `run` returns: the world's history plus what was observed and what was true. */
+export interface RunOutcome<O extends Observed = Observed, T extends Truth = Truth> {
+  history: TraceEvent[];
+  observed: O;
+  truth: T;
+}
+
+/** What a checker gets: the outcome plus the scenario it came from. */
+export interface CheckInput<W = unknown, O extends Observed = Observed, T extends Truth = Truth> extends RunOutcome<O, T> {
+  scenario: Scenario<W>;
+}
+
+export interface Target<W = unknown, O extends Observed = Observed, T extends Truth = Truth> {
+  name: string;
+  summary: string;
+  variants: Readonly<Record<string, VariantInfo>>;
+  defaultVariant: string;
+  properties: readonly PropertyInfo[];
+  /** One checker per property name in `properties`. */
+  checkers: Readonly<Record<string, Checker<CheckInput<W, O, T>>>>;
+  workload: {
+    arbitrary: fc.Arbitrary<W>;
+    /** Problems with a workload from a file, each starting with its JSON path. */
+    validate(workload: unknown, path: string): string[];
+    /** One line describing a workload, for reports. */
+    describe(workload: W): string;
+  };
+  faults: {
+    /** Kernel fault kinds this target understands (cut, lag...). */
+    kernelKinds: readonly string[];
+    /** Fault kinds of its own; `run` defines them on the world with `world.faults.define`. */
+    specs: readonly FaultSpec[];
+    /** One fault of a kind, aimed at the workload's timeline; shrinks toward earlier, shorter, fewer. */
+    arbitrary(kind: string, workload: W): fc.Arbitrary<Fault>;
+  };
+  /** World options for a scenario (latency, pid space...); the seed is set by the harness. */
+  worldOptions?(scenario: Scenario<W>): Omit<WorldOptionsInput, 'seed' | 'faults'>;
+  /**
+   * Builds the protocol in the world, applies the scenario's faults, runs the world to its end
+   * and collects the outcome. Must not touch anything outside the world.
+   */
+  run(world: World, scenario: Scenario<W>): Promise<RunOutcome<O, T>>;
+}
