@@ -33,6 +33,18 @@ export interface ProcOptions {
   bootTicks: number;
 }
 
+/** Ground truth about one process, kept by the table for checkers: what it really wrote and how it ended. */
+export interface ProcessRecord {
+  pid: number;
+  name: string;
+  host: string;
+  startTimeTicks: number;
+  spawnedAt: number;
+  output: Array<{ t: number; stream: OutputStream; data: Uint8Array }>;
+  exit?: { t: number; status: ExitStatus };
+  closedAt?: number;
+}
+
 export const DEFAULT_PROC_OPTIONS: ProcOptions = { pidMin: 300, pidMax: 363, ticksPerSecond: 100, bootTicks: 50_000 };
 
 class SimProcess implements ProcessHandle {
@@ -114,6 +126,9 @@ export class ProcessTable {
   private readonly reuseWhenDead = new Set<string>();
   /** The last pid each process name had, to reuse it after the process is gone. */
   private readonly lastPidOf = new Map<string, number>();
+  private readonly recordOf = new Map<SimProcess, ProcessRecord>();
+  /** Every process ever spawned, in spawn order (truth for checkers; not a port). */
+  readonly records: ProcessRecord[] = [];
 
   constructor(
     private readonly kernel: Kernel,
@@ -150,6 +165,9 @@ export class ProcessTable {
     );
     p.state = 'R';
     this.procs.set(pid, p);
+    const rec: ProcessRecord = { pid, name: p.name, host, startTimeTicks: ticks, spawnedAt: this.kernel.now(), output: [] };
+    this.records.push(rec);
+    this.recordOf.set(p, rec);
     this.kernel.record('proc', 'proc.spawn', { pid, name: p.name, host, startTimeTicks: ticks, pgrp: p.pgrp });
     return p;
   }
@@ -221,6 +239,7 @@ export class ProcessTable {
 
   output(p: SimProcess, stream: OutputStream, chunk: Uint8Array): void {
     if (!p.pipesOpen) return;
+    this.recordOf.get(p)?.output.push({ t: this.kernel.now(), stream, data: new Uint8Array(chunk) });
     this.kernel.record('proc', 'proc.output', { pid: p.pid, stream, bytes: chunk.length });
     p.events.emit('output', stream, chunk);
   }
@@ -250,6 +269,8 @@ export class ProcessTable {
     if (p.exitStatus) return;
     p.exitStatus = status;
     p.state = 'Z';
+    const rec = this.recordOf.get(p);
+    if (rec) rec.exit = { t: this.kernel.now(), status };
     this.echo.delete(p.pid);
     const k = this.kernel;
     k.record('proc', 'proc.exit', { pid: p.pid, name: p.name, code: status.code, signal: status.signal });
@@ -273,6 +294,8 @@ export class ProcessTable {
   private closePipes(p: SimProcess): void {
     if (!p.pipesOpen) return;
     p.pipesOpen = false;
+    const rec = this.recordOf.get(p);
+    if (rec) rec.closedAt = this.kernel.now();
     this.kernel.record('proc', 'proc.close', { pid: p.pid });
     p.events.emit('close');
     p.settleClose();

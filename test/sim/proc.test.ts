@@ -151,3 +151,18 @@ describe('proc: lifecycle', () => {
     expect(out).toEqual(['13:hi']);
   });
 });
+
+describe('proc: ground truth records', () => {
+  it('keeps what every process really wrote and how it ended', async () => {
+    const world = createWorld({ seed: 1 });
+    const h = world.host('h');
+    world.spawn('h', async () => {
+      const p = h.proc.run({ steps: [{ atMs: 5, stream: 'stdout', data: 'hi' }], end: { atMs: 9, signal: 'SIGTERM' } }, { name: 'job' });
+      await p.closed();
+    });
+    await world.run();
+    const [rec] = world.proc.records;
+    expect(rec).toMatchObject({ name: 'job', host: 'h', spawnedAt: 0, exit: { t: 9, status: { code: null, signal: 'SIGTERM' } }, closedAt: 9 });
+    expect(rec?.output.map((o) => [o.t, o.stream, Buffer.from(o.data).toString()])).toEqual([[5, 'stdout', 'hi']]);
+  });
+});
