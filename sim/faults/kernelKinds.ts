@@ -42,17 +42,23 @@ const KERNEL_KINDS: KernelKind[] = [
   },
   {
     kind: 'half-open',
-    summary: 'frames vanish both ways with no close event, for durationMs or until healed',
-    params: { target: 'connections', durationMs: 'how long (default: until healed)' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'durationMs'])
+    summary: 'the connection dies silently: frames vanish both ways, no close event, never resumes',
+    params: { target: 'connections', closeAfterMs: 'both ends finally see 1006 after this long (default: never)' },
+    validate: (f, p) => {
+      const c = new FieldCheck(f, p)
+        .only([...BASE, 'closeAfterMs'])
         .str('target', { problem: targetProblem })
-        .int('durationMs', { min: 1, optional: true }).problems,
+        .int('closeAfterMs', { min: 1, optional: true });
+      if ('durationMs' in f)
+        c.problems.push(
+          `${p}.durationMs: a half-open connection never resumes; use closeAfterMs (1006 after it), or lag for a temporary stall`,
+        );
+      return c.problems.filter((m) => !m.startsWith(`${p}.durationMs: unknown field`));
+    },
     bind:
       ({ net }) =>
       (f) =>
-        net.halfOpen(f.target as string, f.durationMs as number | undefined),
+        net.halfOpen(f.target as string, f.closeAfterMs as number | undefined),
   },
   {
     kind: 'lag',

@@ -4,13 +4,15 @@
  *   stream and never lets it overtake the frame before it. Separate connections (and every HTTP
  *   request) are independent, so a status probe can overtake a WebSocket.
  * - cut: both ends see an abnormal close (1006) at once; frames in flight are dropped.
- * - half-open: frames vanish in both directions and nobody is told (no close), for a window or
- *   until healed; frames in flight vanish too.
+ * - half-open: the path dies silently: frames (and those in flight) vanish in both directions
+ *   and nobody is told. It never resumes (a live TCP connection would retransmit, not lose
+ *   frames; a temporary stall is `lag`). With `closeAfterMs`, both ends finally see 1006, as when
+ *   TCP gives up; healing does not revive it, so only the protocol's own timeouts save it.
  * - lag: frames sent in a window get extra latency (still FIFO).
  * - refuse: the next connects or requests fail: connection refused, an HTTP status on the
  *   upgrade or request (404, 409, 502, 503...), or no answer until the caller's timeout.
  * - close: a proxy in the path closes both ends with a code (1001, 1011...); later frames drop.
- * Healing ends every window and refusal; cuts and closes already done stay done.
+ * Healing ends every lag window and refusal; cuts, closes and half-open connections stay dead.
  */
 import { describeError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
@@ -72,8 +74,8 @@ class Connection {
   readonly c2s = new Pipe();
   readonly s2c = new Pipe();
   lost = false;
-  /** Frames sent before this time vanish. */
-  blackholeUntil = -1;
+  /** Half-open: every frame vanishes, for good. */
+  blackhole = false;
   /** A proxy closed it: nothing more gets through. */
   sealed = false;
   onOpen: (() => void) | undefined;
@@ -136,14 +138,15 @@ export class SimNetwork implements SocketOwner {
     for (const c of this.matching(target)) this.lose(c, 'net.cut');
   }
 
-  halfOpen(target: string, durationMs: number | undefined): void {
-    const until = durationMs === undefined ? Infinity : this.kernel.now() + durationMs;
+  halfOpen(target: string, closeAfterMs: number | undefined): void {
     for (const c of this.matching(target)) {
-      c.blackholeUntil = Math.max(c.blackholeUntil, until);
+      if (c.blackhole) continue;
+      c.blackhole = true;
       const dropped = c.c2s.queue.length + c.s2c.queue.length;
       c.c2s.queue = [];
       c.s2c.queue = [];
-      this.kernel.record('net', 'net.half-open', { id: c.id, untilMs: until === Infinity ? null : until, dropped });
+      this.kernel.record('net', 'net.half-open', { id: c.id, closeAfterMs: closeAfterMs ?? null, dropped });
+      if (closeAfterMs !== undefined) this.kernel.at(closeAfterMs, 'net', 'half-open-timeout', () => this.lose(c, 'net.half-open-timeout'));
     }
   }
 
@@ -168,7 +171,6 @@ export class SimNetwork implements SocketOwner {
   heal(): void {
     this.lags = [];
     this.refusals = [];
-    for (const c of this.conns.values()) c.blackholeUntil = -1;
   }
 
   /** Live connections (for stall reports and tests). */
@@ -307,7 +309,7 @@ export class SimNetwork implements SocketOwner {
     if (conn.lost || conn.sealed) return;
     const k = this.kernel;
     const now = k.now();
-    if (now < conn.blackholeUntil) {
+    if (conn.blackhole) {
       k.record('net', 'net.vanish', { id: conn.id, dir, n: frame.n, frame: frame.type });
       return;
     }

@@ -165,7 +165,7 @@ function drawFaults(r: Rng, clients: number): Fault[] {
         faults.push({ at, kind: 'cut', target: `${client()}->server` });
         break;
       case 1:
-        faults.push({ at, kind: 'half-open', target: `${client()}->server`, durationMs: r.int(100, 3_000) });
+        faults.push({ at, kind: 'half-open', target: `${client()}->server`, ...(r.bool() ? { closeAfterMs: r.int(100, 3_000) } : {}) });
         break;
       case 2:
         faults.push({ at, kind: 'lag', target: client(), durationMs: r.int(100, 3_000), extraMs: r.int(10, 800) });

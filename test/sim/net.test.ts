@@ -158,20 +158,32 @@ describe('net: half-open', () => {
     expect(exercised).toBeGreaterThan(20);
   });
 
-  it('with a duration, frames sent after it flow again', async () => {
+  it('never resumes: frames sent later vanish too, and closeAfterMs ends it with 1006 on both ends', async () => {
     const w = pingPongWorld(1, [10, 100], [], { latencyMsMin: 2, latencyMsMax: 2 });
-    w.world.schedule([{ at: 5, kind: 'half-open', target: 'client->server', durationMs: 50 }]);
+    w.world.schedule([{ at: 5, kind: 'half-open', target: 'client->server', closeAfterMs: 500 }]);
     await w.world.run();
-    expect(w.atServer.map((r) => r.data)).toEqual(['c1']);
-    expect(w.world.trace.events.filter((e) => e.kind === 'net.vanish')).toHaveLength(1);
+    expect(w.atServer).toEqual([]);
+    expect(w.world.trace.events.filter((e) => e.kind === 'net.vanish')).toHaveLength(2);
+    expect(w.closes.map((c) => [c.side, c.code, c.t]).sort()).toEqual([
+      ['client', 1006, 505],
+      ['server', 1006, 505],
+    ]);
   });
 
-  it('healing ends a half-open forever', async () => {
+  it('healing does not revive a half-open connection (only the protocol can)', async () => {
     const w = pingPongWorld(1, [10, 100], [], { latencyMsMin: 2, latencyMsMax: 2 });
     w.world.schedule([{ at: 5, kind: 'half-open', target: '*' }]);
     w.world.healAt(50);
     await w.world.run();
-    expect(w.atServer.map((r) => r.data)).toEqual(['c1']);
+    expect(w.atServer).toEqual([]);
+    expect(w.closes).toEqual([]);
+  });
+
+  it('rejects durationMs with a hint', () => {
+    const w = pingPongWorld(1, [], [], { latencyMsMin: 2, latencyMsMax: 2 });
+    expect(w.world.faults.validate([{ at: 5, kind: 'half-open', target: '*', durationMs: 5 }])).toEqual([
+      'faults[0].durationMs: a half-open connection never resumes; use closeAfterMs (1006 after it), or lag for a temporary stall',
+    ]);
   });
 });
 
