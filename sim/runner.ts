@@ -4,7 +4,8 @@
  */
 import { compose, type Composed } from './check/result.ts';
 import { ExecsimError } from './errors.ts';
-import type { RunOutcome, Scenario, Target } from './target.ts';
+import type { AnyTarget } from './registry.ts';
+import type { RunOutcome, Scenario } from './target.ts';
 import { createWorld, type World } from './world.ts';
 
 export interface ScenarioRun {
@@ -16,7 +17,7 @@ export interface ScenarioRun {
   traceHash: string;
 }
 
-export async function runScenario<W>(target: Target<W>, scenario: Scenario<W>): Promise<ScenarioRun> {
+export async function runScenario(target: AnyTarget, scenario: Scenario): Promise<ScenarioRun> {
   if (!(scenario.variant in target.variants)) {
     throw new ExecsimError(
       'EXECSIM_TARGET_UNKNOWN',

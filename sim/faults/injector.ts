@@ -5,7 +5,7 @@
 import { ExecsimError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Fault, FaultKind } from './fault.ts';
-import { show } from './check.ts';
+import { validateFaults } from './validate.ts';
 
 export class FaultInjector {
   private readonly kinds = new Map<string, FaultKind>();
@@ -29,26 +29,7 @@ export class FaultInjector {
 
   /** Every problem in a schedule, each with its JSON path. */
   validate(faults: unknown, path = 'faults'): string[] {
-    if (!Array.isArray(faults)) return [`${path}: expected a list of faults, got ${show(faults)}`];
-    const problems: string[] = [];
-    faults.forEach((f: unknown, i) => {
-      const p = `${path}[${i}]`;
-      if (f === null || typeof f !== 'object' || Array.isArray(f)) {
-        problems.push(`${p}: expected a fault object {at, kind, target, ...}, got ${show(f)}`);
-        return;
-      }
-      const fault = f as Fault;
-      if (typeof fault.at !== 'number' || !Number.isInteger(fault.at) || fault.at < 0) {
-        problems.push(`${p}.at: expected an integer >= 0 (virtual ms), got ${show(fault.at)}`);
-      }
-      const kind = this.kinds.get(fault.kind);
-      if (!kind) {
-        problems.push(`${p}.kind: unknown fault kind ${show(fault.kind)} (known: ${[...this.kinds.keys()].join(', ')})`);
-        return;
-      }
-      problems.push(...kind.validate(fault, p));
-    });
-    return problems;
+    return validateFaults(faults, [...this.kinds.values()], path);
   }
 
   schedule(faults: readonly Fault[], path = 'faults'): void {
