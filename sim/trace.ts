@@ -80,5 +80,9 @@ export function formatTime(ms: number): string {
 export function preview(data: string | Uint8Array, max = 48): string {
   const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
   const clipped = text.length > max ? text.slice(0, max) + '…' : text;
-  return JSON.stringify(clipped).slice(1, -1);
+  // escape only what would break a line: control characters
+  // eslint-disable-next-line no-control-regex
+  return clipped.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

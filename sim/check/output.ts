@@ -137,7 +137,7 @@ function evidence(kind: string, accounts: StreamAccount[], pick: (a: StreamAccou
         ...(r.deliveredAt !== undefined ? { tEnd: r.deliveredAt } : {}),
         stream: a.stream,
         bytes: [r.start, r.end],
-        note: `${r.end - r.start} bytes of ${a.stream} ${kind} (offsets ${r.start}-${r.end - 1})`,
+        note: `${bytes(r.end - r.start)} of ${a.stream} ${kind} (${formatRanges([r])})`,
       });
     }
   }
@@ -164,7 +164,7 @@ function counts(accounts: StreamAccount[]): Record<string, unknown> {
 function phrase(accounts: StreamAccount[], pick: (a: StreamAccount) => ByteRange[]): string {
   return accounts
     .filter((a) => pick(a).length > 0)
-    .map((a) => `${sumRanges(pick(a))} bytes of ${a.stream} (${formatRanges(pick(a))})`)
+    .map((a) => `${bytes(sumRanges(pick(a)))} of ${a.stream} (${formatRanges(pick(a))})`)
     .join(', ');
 }
 
@@ -208,7 +208,7 @@ export const orderedOutput: Checker<OutputInput> = (input) => {
   if (bad.length === 0 && corrupt.length === 0) return pass('every stream was delivered in order', counts(accounts));
   const parts: string[] = [];
   if (bad.length > 0) parts.push(`out of order: ${phrase(bad, (a) => a.outOfOrder)}`);
-  for (const a of corrupt) parts.push(`${a.unknownBytes} delivered bytes of ${a.stream} match nothing produced`);
+  for (const a of corrupt) parts.push(`${bytes(a.unknownBytes)} delivered on ${a.stream} match nothing produced`);
   return fail(
     parts.join('; '),
     evidence('out of order', bad, (a) => a.outOfOrder),
@@ -243,6 +243,11 @@ function addByte(list: ByteRange[], o: number, producedAt: number, deliveredAt: 
     return;
   }
   list.push(deliveredAt === undefined ? { start: o, end: o + 1, producedAt } : { start: o, end: o + 1, producedAt, deliveredAt });
+}
+
+/** `1 byte`, `12 bytes`. */
+export function bytes(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
 export function sumRanges(rs: readonly ByteRange[]): number {

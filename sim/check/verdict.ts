@@ -5,7 +5,7 @@
  * output went missing silently.
  */
 import type { Observed, ReportedOutcome, TrueOutcome, Truth } from './history.ts';
-import { accountOutput, sumRanges, terminalResult } from './output.ts';
+import { accountOutput, bytes, sumRanges, terminalResult } from './output.ts';
 import { fail, pass, type Checker } from './result.ts';
 
 export interface VerdictInput {
@@ -94,7 +94,7 @@ export const noFalseSuccess: Checker<VerdictInput> = ({ truth, observed }) => {
   }
   const silent = accountOutput({ truth, observed }).filter((a) => a.lost.length > 0 && !a.announced);
   if (silent.length > 0) {
-    const what = silent.map((a) => `${sumRanges(a.lost)} bytes of ${a.stream}`).join(', ');
+    const what = silent.map((a) => `${bytes(sumRanges(a.lost))} of ${a.stream}`).join(', ');
     return fail(`false success: a clean exit 0 with output missing (${what})`, [
       { t: r.t, note: `clean exit 0 reported while ${what} never arrived` },
     ]);

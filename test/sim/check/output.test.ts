@@ -63,7 +63,7 @@ describe('output accounting: histories that must fail', () => {
     };
     const r = orderedOutput(input);
     expect(r.valid).toBe(false);
-    expect(r.summary).toContain('3 delivered bytes of stdout match nothing produced');
+    expect(r.summary).toContain('3 bytes delivered on stdout match nothing produced');
   });
 
   it('positioned deliveries (seq numbers) are placed by offset, not by content', () => {

@@ -1,0 +1,87 @@
+/**
+ * reports/junit.xml for CI: one test case per scenario and property, named after the property
+ * (stable identifiers), so a CI dashboard shows `no-lost-output` failing, not "scenario 7".
+ * A case fails when the property did not do what the scenario expected of it.
+ */
+import { join } from 'node:path';
+import { writeTextAtomic } from '../real/hostIo.ts';
+import type { Reporter, ScenarioReport } from './types.ts';
+
+const xml = (s: string): string =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // XML 1.0 forbids most control characters
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+
+export interface JunitCase {
+  classname: string;
+  name: string;
+  failure?: string;
+  detail?: string;
+  timeS: number;
+}
+
+export function casesOf(r: ScenarioReport): JunitCase[] {
+  const expected = r.scenario.expect === 'pass' ? [] : r.scenario.expect.violates;
+  const cases: JunitCase[] = [];
+  for (const [prop, res] of Object.entries(r.results)) {
+    const mustFail = expected.includes(prop);
+    let failure: string | undefined;
+    if (mustFail && res.valid !== false) failure = `expected ${prop} to be violated, but it held: ${res.summary}`;
+    if (!mustFail && r.scenario.expect === 'pass' && res.valid === false) failure = `${prop} violated: ${res.summary}`;
+    cases.push({
+      classname: `execsim.${r.scenario.target}.${r.scenario.variant}`,
+      name: `${r.name} › ${prop}`,
+      ...(failure ? { failure } : {}),
+      detail: `${res.valid === false ? 'violated' : res.valid === true ? 'held' : 'unknown'}: ${res.summary}`,
+      timeS: 0,
+    });
+  }
+  if (r.violated.includes('no-crash') || !r.ok) {
+    const covered = cases.some((c) => c.failure);
+    if (!covered)
+      cases.push({
+        classname: `execsim.${r.scenario.target}.${r.scenario.variant}`,
+        name: `${r.name} › expectation`,
+        failure: r.why,
+        timeS: 0,
+      });
+  }
+  if (cases[0]) cases[0].timeS = r.wallMs / 1000;
+  return cases;
+}
+
+export function renderJunit(suite: string, cases: readonly JunitCase[]): string {
+  const failures = cases.filter((c) => c.failure).length;
+  const time = cases.reduce((n, c) => n + c.timeS, 0);
+  const body = cases
+    .map((c) => {
+      const open = `    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}" time="${c.timeS.toFixed(3)}"`;
+      const out = c.detail ? `<system-out>${xml(c.detail)}</system-out>` : '';
+      if (c.failure) return `${open}>\n      <failure message="${xml(c.failure)}">${xml(c.failure)}</failure>${out}\n    </testcase>`;
+      return `${open}>${out}</testcase>`;
+    })
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="execsim" tests="${cases.length}" failures="${failures}" time="${time.toFixed(3)}">\n  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}" time="${time.toFixed(3)}">\n${body}\n  </testsuite>\n</testsuites>\n`;
+}
+
+export class JunitReporter implements Reporter {
+  private readonly cases: JunitCase[] = [];
+  private suite = 'execsim';
+  constructor(private readonly dir: string) {}
+  onStart(info: { command: string }): void {
+    this.suite = info.command;
+    this.write();
+  }
+  onScenario(r: ScenarioReport): void {
+    this.cases.push(...casesOf(r));
+    this.write();
+  }
+  private write(): void {
+    writeTextAtomic(join(this.dir, 'junit.xml'), renderJunit(this.suite, this.cases));
+  }
+}

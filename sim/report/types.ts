@@ -1,0 +1,39 @@
+/** What reporters are told as a run goes. */
+import type { CheckResult } from '../check/result.ts';
+import type { Scenario } from '../target.ts';
+import type { TraceEvent } from '../trace.ts';
+
+export interface ScenarioReport {
+  /** The scenario file, or where a found scenario was saved. */
+  file?: string;
+  /** A stable short name for reports and JUnit (file name or target-variant-seed). */
+  name: string;
+  scenario: Scenario;
+  /** Did the run meet the scenario's expectation? */
+  ok: boolean;
+  why: string;
+  violated: string[];
+  results: Record<string, CheckResult>;
+  properties: Record<string, string>;
+  traceHash: string;
+  events: readonly TraceEvent[];
+  virtualMs: number;
+  wallMs: number;
+  replayCommand: string;
+  /** Set by the HTML reporter when it wrote a timeline. */
+  timeline?: string;
+}
+
+export interface RunSummary {
+  command: string;
+  total: number;
+  ok: number;
+  failed: number;
+  wallMs: number;
+}
+
+export interface Reporter {
+  onStart?(info: { command: string; total: number; reportDir: string }): void;
+  onScenario?(report: ScenarioReport): void;
+  onEnd?(summary: RunSummary): void;
+}
