@@ -1,26 +1,34 @@
 /**
  * The `execsim` command line. Exit codes: 0 as expected, 1 a property violated, 2 bad usage or
- * input. Errors print one clear line (no stack trace) and the next step.
+ * input. Errors print clear lines (no stack trace) and the next step.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ExecsimError, isExecsimError } from '../errors.ts';
-import { runSmokeWorld } from '../smoke/busyWorld.ts';
-import { formatTime } from '../trace.ts';
+import { isExecsimError } from '../errors.ts';
+import { ExecsimError } from '../errors.ts';
+import { CliContext, type Io } from './context.ts';
+import { exploreCommand } from './exploreCommand.ts';
+import { listCommand } from './listCommand.ts';
+import { replayCommand } from './replayCommand.ts';
+import { runCommand, smokeCommand } from './runCommand.ts';
+
+export type { Io };
 
 export const USAGE = `execsim: deterministic simulation and fault injection for remote process execution
 
 Usage:
-  execsim run [--seed S]        run the scenario corpus (until it exists: the built-in smoke world)
-  execsim --help                this text
-  execsim --version             the version
+  execsim run [PATH...]                 replay the scenario corpus (default scenarios/) and check
+                                        each scenario's expectation; reports in reports/
+  execsim explore --target NAME[:VARIANT] [--runs N] [--seed S] [--budget SECONDS]
+                  [--mode safety|liveness] [--faults k1,k2] [--save DIR] [--json]
+                                        search for a violation; shrink, save and print a replay
+  execsim replay FILE [--trace] [--html OUT]
+                                        re-run one scenario exactly: verdicts and trace hash
+  execsim list [--json]                 targets, variants, properties, fault kinds
+  execsim smoke [--seed S]              the protocol-free smoke world and its trace hash
+  execsim COMMAND --help                details of one command
 
-Exit codes: 0 as expected, 1 a property violated, 2 bad usage or input.
+A third-party target is loaded from a module path: --target ./my-target.js
+Exit codes: 0 as expected, 1 a property violated, 2 bad usage or input, 3 execsim itself crashed.
 `;
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 const stdio: Io = {
   out: (t) => void process.stdout.write(t),
@@ -28,50 +36,42 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const ctx = new CliContext(io);
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
+    switch (command) {
+      case undefined:
+        io.err(USAGE);
+        return 2;
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(USAGE);
+        return 0;
+      case '--version':
+      case '-v':
+        io.out('execsim 0.1.0\n');
+        return 0;
+      case 'run':
+        return await runCommand(ctx, rest);
+      case 'explore':
+        return await exploreCommand(ctx, rest);
+      case 'replay':
+        return await replayCommand(ctx, rest);
+      case 'list':
+        return await listCommand(ctx, rest);
+      case 'smoke':
+        return await smokeCommand(ctx, rest);
+      default:
+        throw new ExecsimError('EXECSIM_USAGE', `unknown command "${command}" (try: execsim --help)`);
     }
-    if (command === '--version' || command === '-v') {
-      io.out('execsim 0.1.0\n');
-      return 0;
-    }
-    if (command === 'run') return await runCommand(rest, io);
-    throw new ExecsimError('EXECSIM_USAGE', `unknown command "${command}" (try: execsim --help)`);
   } catch (e) {
     if (isExecsimError(e)) {
       io.err(`execsim: ${e.message}\n`);
       return 2;
     }
-    io.err(`execsim: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    // A crash of execsim itself is neither a verdict nor bad input: keep it apart (exit 3).
+    io.err(`execsim: internal error (a bug in execsim, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 3;
   }
-}
-
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new ExecsimError('EXECSIM_USAGE', `${e instanceof Error ? e.message : String(e)} (try: execsim --help)`);
-  }
-}
-
-function intOption(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new ExecsimError('EXECSIM_USAGE', `--${name}: expected an integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-async function runCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { seed: { type: 'string' } });
-  const seed = intOption(values.seed, 'seed', 1);
-  const r = await runSmokeWorld(seed);
-  io.out(
-    `smoke world seed=${seed}: ${r.run.status} at ${formatTime(r.run.timeMs)}, ${r.events} trace events, ${r.errors} actor errors\n` +
-      `trace sha256 ${r.traceHash}\n`,
-  );
-  return r.errors === 0 ? 0 : 1;
 }

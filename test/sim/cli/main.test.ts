@@ -22,23 +22,23 @@ describe('execsim CLI', () => {
     expect(out).toMatch(/Usage:/);
   });
 
-  it('run prints the smoke world trace hash, the same every time', async () => {
+  it('smoke prints the smoke world trace hash, the same every time', async () => {
     const a = capture();
     const b = capture();
-    expect(await main(['run', '--seed', '1'], a)).toBe(0);
-    expect(await main(['run', '--seed', '1'], b)).toBe(0);
+    expect(await main(['smoke', '--seed', '1'], a)).toBe(0);
+    expect(await main(['smoke', '--seed', '1'], b)).toBe(0);
     expect(a.stdout).toMatch(/trace sha256 [0-9a-f]{64}/);
     expect(a.stdout).toBe(b.stdout);
   });
 
   it('bad usage exits 2 with one clear line and no stack trace', async () => {
-    for (const argv of [['bogus'], ['run', '--seed', 'x'], ['run', '--nope'], []]) {
+    for (const argv of [['bogus'], ['smoke', '--seed', 'x'], ['run', '--nope'], []]) {
       const io = capture();
       expect(await main(argv, io)).toBe(2);
       expect(io.stderr + io.stdout).not.toMatch(/\n\s+at /);
     }
     const io = capture();
-    await main(['run', '--seed', 'x'], io);
+    await main(['smoke', '--seed', 'x'], io);
     expect(io.stderr).toBe('execsim: --seed: expected an integer, got "x"\n');
   });
 });

@@ -1,0 +1,45 @@
+/** Argument parsing for every command: strict, with errors that say what to type instead. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ExecsimError } from '../errors.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(command: string, args: string[], options: Options) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/, '') : String(e);
+    throw new ExecsimError('EXECSIM_USAGE', `${command}: ${msg} (try: execsim ${command} --help)`);
+  }
+}
+
+export function intOption(value: unknown, name: string, fallback: number, min = Number.MIN_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < min) {
+    throw new ExecsimError(
+      'EXECSIM_USAGE',
+      `--${name}: expected an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+export function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new ExecsimError('EXECSIM_USAGE', `--${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+/** A module path rather than a target name: `./x.js`, `/abs/x.ts`, `x.mjs`. */
+export function isModulePath(s: string): boolean {
+  return s.startsWith('.') || s.startsWith('/') || /\.(m?[jt]s)$/.test(s);
+}
+
+/** `NAME[:VARIANT]` or `./module.js[:VARIANT]`. */
+export function splitTargetSpec(spec: string): { target: string; variant?: string } {
+  const i = spec.lastIndexOf(':');
+  if (i > 0 && !spec.slice(i + 1).includes('/') && !spec.slice(i + 1).includes('.'))
+    return { target: spec.slice(0, i), variant: spec.slice(i + 1) };
+  return { target: spec };
+}

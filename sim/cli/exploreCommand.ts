@@ -1,0 +1,142 @@
+/**
+ * `execsim explore`: blind exploration of one target variant. On a violation: shrink, save the
+ * scenario (written as soon as it is found, rewritten as it shrinks), print the compact
+ * timeline and a one-line replay command, exit 1. No violation: exit 0.
+ */
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExecsimError } from '../errors.ts';
+import { explore, type ExploreReport } from '../explore/explore.ts';
+import { Progress } from '../real/progress.ts';
+import { wallMs, writeTextAtomic } from '../real/hostIo.ts';
+import type { AnyTarget } from '../registry.ts';
+import { scenarioToJson, type SavedScenario } from '../scenario/save.ts';
+import type { Mode, Scenario } from '../target.ts';
+import { textTimeline } from '../report/textTimeline.ts';
+import { intOption, oneOf, parse, splitTargetSpec } from './args.ts';
+import type { CliContext } from './context.ts';
+import { executeScenario } from './execute.ts';
+import { Reporters } from './reporters.ts';
+
+export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S] [--budget SECONDS]
+                [--mode safety|liveness] [--faults k1,k2] [--save DIR] [--report DIR] [--json]
+
+Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
+violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
+the command prints a one-line replay command and exits 1. No violation: exit 0. Same --seed
+and --runs give the same result (--json output identical but for "timing").
+NAME may be a module path (./my-target.js) exporting a target.
+`;
+
+const SCHEMA = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
+
+/** What a saved scenario expects: the variant's known bug, or a pass (a real bug: fails until fixed). */
+export function expectationFor(target: AnyTarget, variant: string, violated: string[]): Scenario['expect'] {
+  const expected = target.variants[variant]?.expected;
+  if (Array.isArray(expected)) {
+    const known = violated.filter((p) => expected.includes(p));
+    if (known.length > 0) return { violates: known };
+  }
+  return 'pass';
+}
+
+export async function exploreCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parse('explore', args, {
+    target: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    budget: { type: 'string' },
+    mode: { type: 'string' },
+    faults: { type: 'string' },
+    save: { type: 'string' },
+    report: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    ctx.io.out(EXPLORE_USAGE);
+    return 0;
+  }
+  if (values.target === undefined)
+    throw new ExecsimError('EXECSIM_USAGE', 'explore: --target NAME[:VARIANT] is required (see execsim list)');
+  const spec = splitTargetSpec(String(values.target));
+  const target = await ctx.target(spec.target);
+  const variant = spec.variant ?? target.defaultVariant;
+  const runs = intOption(values.runs, 'runs', 100, 1);
+  const seed = intOption(values.seed, 'seed', 1);
+  const budgetS = values.budget === undefined ? undefined : intOption(values.budget, 'budget', 0, 1);
+  const mode = oneOf<Mode>(values.mode, 'mode', ['safety', 'liveness'], 'safety');
+  const kinds = values.faults === undefined ? undefined : String(values.faults).split(',').filter(Boolean);
+  const saveDir = (values.save as string | undefined) ?? join('scenarios', 'found');
+  const reportDir = (values.report as string | undefined) ?? 'reports';
+  const file = join(saveDir, `${target.name}-${variant}-${mode}-seed${seed}.json`);
+  const json = values.json === true;
+
+  const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}, ${runs} runs${budgetS ? `, budget ${budgetS} s` : ''})`;
+  if (!json) ctx.io.out(`${header}\n`);
+  const progress = new Progress(`explore ${target.name}:${variant}`, runs);
+  const t0 = wallMs();
+  const titleFor = (violated: string[]): string =>
+    `${target.name}:${variant}: ${violated.join(', ')} (found by execsim explore, seed ${seed})`;
+  const save = (scenario: Scenario, violated: string[], provenance: Record<string, unknown>): void => {
+    const out: SavedScenario = {
+      $schema: relative(dirname(file), SCHEMA).split('\\').join('/'),
+      ...scenario,
+      title: titleFor(violated),
+      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}`,
+      expect: expectationFor(target, variant, violated),
+      provenance,
+    };
+    writeTextAtomic(file, scenarioToJson(out));
+  };
+  const report: ExploreReport = await explore({
+    target,
+    variant,
+    runs,
+    seed,
+    mode,
+    ...(kinds ? { faultKinds: kinds } : {}),
+    ...(budgetS ? { budgetMs: budgetS * 1000 } : {}),
+    onRun: (done) => progress.update(done),
+    onFailure: (scenario, violated) => save(scenario, violated, { by: 'execsim explore', seed, runs, shrunk: false }),
+  });
+  progress.end();
+  const wall = wallMs() - t0;
+  const timing = { wallMs: Math.round(wall), runsPerSec: Math.round((report.runsExecuted / Math.max(wall, 1)) * 1000) };
+  const v = report.violation;
+  if (v) {
+    save(v.scenario, v.violated, { by: 'execsim explore', seed, runs, foundAtRun: v.foundAtRun, shrinks: v.shrinks, path: v.path });
+    const replay = ctx.replayCommand(file, target.name);
+    const entry = await executeScenario(
+      target,
+      { ...v.scenario, title: titleFor(v.violated), expect: expectationFor(target, variant, v.violated) },
+      { file, replayCommand: replay },
+    );
+    const reporters = new Reporters(reportDir);
+    reporters.onStart({ command: header, total: 1, reportDir });
+    entry.ok = false;
+    entry.why = `violated: ${v.violated.join(', ')}`;
+    reporters.onScenario(entry);
+    reporters.onEnd({ command: header, total: 1, ok: 0, failed: 1, wallMs: wall });
+    if (json) ctx.io.out(JSON.stringify({ ...report, file, replay, timing }, null, 2) + '\n');
+    else {
+      ctx.io.out(
+        `✗ violation found at run ${v.foundAtRun}, shrunk in ${v.shrinks} steps to ${v.scenario.faults.length} fault${v.scenario.faults.length === 1 ? '' : 's'}:\n`,
+      );
+      for (const p of v.violated) ctx.io.out(`  ${p}: ${v.summaries[p] ?? ''}\n`);
+      ctx.io.out(`  workload: ${target.workload.describe(v.scenario.workload)}\n`);
+      for (const f of v.scenario.faults) ctx.io.out(`  fault: ${JSON.stringify(f)}\n`);
+      const evidence = Object.values(entry.results).flatMap((r) => (r.valid === false ? r.evidence : []));
+      ctx.io.out(textTimeline(entry.events, { max: 40, evidence }));
+      ctx.io.out(`saved ${file}${entry.timeline ? `; timeline ${entry.timeline}` : ''}\n`);
+      ctx.io.out(`replay: ${replay}\n`);
+    }
+    return 1;
+  }
+  if (json) ctx.io.out(JSON.stringify({ ...report, timing }, null, 2) + '\n');
+  else
+    ctx.io.out(
+      `✓ no violation in ${report.runsExecuted} runs${report.interrupted ? ' (budget reached)' : ''} (${timing.runsPerSec} runs/s)\n`,
+    );
+  return 0;
+}

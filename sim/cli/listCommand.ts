@@ -1,0 +1,69 @@
+/** `execsim list`: targets, their variants and properties, and the fault kinds each understands. */
+import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
+import { faultSpecsOf } from '../scenario/load.ts';
+import { parse } from './args.ts';
+import type { CliContext } from './context.ts';
+
+export async function listCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parse('list', args, {
+    json: { type: 'boolean' },
+    target: { type: 'string', multiple: true },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    ctx.io.out('execsim list [--json] [--target MODULE]...\n\nTargets, variants, properties and fault kinds.\n');
+    return 0;
+  }
+  await ctx.loadModules((values.target as string[] | undefined) ?? []);
+  const out: Array<Record<string, unknown>> = [];
+  for (const name of ctx.registry.names()) {
+    try {
+      const t = await ctx.registry.get(name);
+      out.push({
+        name: t.name,
+        summary: t.summary,
+        defaultVariant: t.defaultVariant,
+        variants: t.variants,
+        properties: t.properties,
+        faultKinds: faultSpecsOf(t).map((s) => ({
+          kind: s.kind,
+          summary: s.summary,
+          params: s.params,
+          kernel: KERNEL_FAULT_SPECS.includes(s),
+        })),
+      });
+    } catch (e) {
+      out.push({ name, unavailable: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (values.json) {
+    ctx.io.out(
+      JSON.stringify(
+        { targets: out, kernelFaultKinds: KERNEL_FAULT_SPECS.map((s) => ({ kind: s.kind, summary: s.summary, params: s.params })) },
+        null,
+        2,
+      ) + '\n',
+    );
+    return 0;
+  }
+  for (const t of out) {
+    if (t.unavailable) {
+      ctx.io.out(`${String(t.name)}  (unavailable: ${String(t.unavailable)})\n\n`);
+      continue;
+    }
+    ctx.io.out(`${String(t.name)}: ${String(t.summary)}\n  variants:\n`);
+    for (const [v, info] of Object.entries(t.variants as Record<string, { summary: string; expected: 'pass' | string[] }>)) {
+      ctx.io.out(
+        `    ${v}${v === t.defaultVariant ? ' (default)' : ''}: ${info.summary} [expected: ${info.expected === 'pass' ? 'pass' : `violates ${info.expected.join(', ')}`}]\n`,
+      );
+    }
+    ctx.io.out('  properties:\n');
+    for (const p of t.properties as Array<{ name: string; summary: string }>) ctx.io.out(`    ${p.name}: ${p.summary}\n`);
+    ctx.io.out('  fault kinds:\n');
+    for (const f of t.faultKinds as Array<{ kind: string; summary: string; params: Record<string, string> }>) {
+      ctx.io.out(`    ${f.kind}: ${f.summary}${Object.keys(f.params).length ? ` (${Object.keys(f.params).join(', ')})` : ''}\n`);
+    }
+    ctx.io.out('\n');
+  }
+  return 0;
+}

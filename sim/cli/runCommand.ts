@@ -1,0 +1,123 @@
+/**
+ * `execsim run [PATH...]`: replays every scenario file (default `scenarios/`) and checks its
+ * expectation. Every file is validated before anything runs (a bad file exits 2 naming the
+ * file and JSON path); reports are written as each scenario finishes.
+ */
+import { ExecsimError } from '../errors.ts';
+import { Progress } from '../real/progress.ts';
+import { isDirectory, listScenarioFiles, pathExists, readText, wallMs } from '../real/hostIo.ts';
+import { loadScenarioText, type LoadedScenario } from '../scenario/load.ts';
+import { runSmokeWorld } from '../smoke/busyWorld.ts';
+import { textTimeline } from '../report/textTimeline.ts';
+import { formatTime } from '../trace.ts';
+import { intOption, parse } from './args.ts';
+import type { CliContext } from './context.ts';
+import { executeScenario } from './execute.ts';
+import { Reporters } from './reporters.ts';
+
+export const RUN_USAGE = `execsim run [PATH...] [--report DIR] [--target MODULE]... [--reporter summary,junit,html]
+
+Replays every scenario file under PATH (files or folders; default scenarios/) and checks that
+each meets its "expect". Writes summary.json, junit.xml and a timeline.html per failure to
+--report (default reports/) as it goes. Exit 0 when all meet their expectation, 1 otherwise,
+2 for a bad file or bad usage.
+`;
+
+export async function runCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values, positionals } = parse('run', args, {
+    report: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    reporter: { type: 'string' },
+    seed: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    ctx.io.out(RUN_USAGE);
+    return 0;
+  }
+  await ctx.loadModules((values.target as string[] | undefined) ?? []);
+  const paths = positionals.length > 0 ? positionals : ['scenarios'];
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!pathExists(p)) throw new ExecsimError('EXECSIM_USAGE', `run: no such file or folder: ${p}`);
+    files.push(...(isDirectory(p) ? listScenarioFiles(p) : [p]));
+  }
+  if (files.length === 0) {
+    if (positionals.length > 0) throw new ExecsimError('EXECSIM_USAGE', `run: no scenario files (*.json) under ${paths.join(', ')}`);
+    return smokeFallback(ctx, values.seed as string | undefined);
+  }
+
+  // Validate everything first: a typo in one file must not surface after an hour of runs.
+  const loaded: LoadedScenario[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    try {
+      loaded.push(await loadScenarioText(readText(file), file, ctx.registry));
+    } catch (e) {
+      if (e instanceof ExecsimError) problems.push(e.message);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new ExecsimError('EXECSIM_SCENARIO_INVALID', problems.join('\n'));
+
+  const reportDir = (values.report as string | undefined) ?? 'reports';
+  const reporters = new Reporters(reportDir, values.reporter ? String(values.reporter).split(',') : undefined);
+  const command = `execsim run ${paths.join(' ')}`;
+  reporters.onStart({ command, total: loaded.length, reportDir });
+  const progress = new Progress('execsim run', loaded.length);
+  const t0 = wallMs();
+  let ok = 0;
+  const failures: string[] = [];
+  for (const [i, l] of loaded.entries()) {
+    const report = await executeScenario(l.target, l.scenario, { file: l.file, replayCommand: ctx.replayCommand(l.file, l.target.name) });
+    reporters.onScenario(report);
+    progress.update(i + 1, 'scenarios');
+    if (report.ok) ok++;
+    else {
+      const evidence = Object.values(report.results).flatMap((r) => (r.valid === false ? r.evidence : []));
+      failures.push(
+        `✗ ${l.file}: ${report.why}\n` +
+          Object.entries(report.results)
+            .filter(([, r]) => r.valid === false)
+            .map(([p, r]) => `    ${p}: ${r.summary}\n`)
+            .join('') +
+          textTimeline(report.events, { max: 30, evidence })
+            .split('\n')
+            .map((line) => (line ? `    ${line}` : line))
+            .join('\n') +
+          (report.timeline ? `    timeline: ${report.timeline}\n` : '') +
+          `    replay: ${report.replayCommand}\n`,
+      );
+    }
+  }
+  progress.end();
+  reporters.onEnd({ command, total: loaded.length, ok, failed: loaded.length - ok, wallMs: wallMs() - t0 });
+  for (const f of failures) ctx.io.out(f);
+  ctx.io.out(
+    `${ok}/${loaded.length} scenarios as expected${failures.length ? `, ${failures.length} not` : ''} (reports in ${reportDir}/)\n`,
+  );
+  return failures.length === 0 ? 0 : 1;
+}
+
+async function smokeFallback(ctx: CliContext, seedText: string | undefined): Promise<number> {
+  ctx.io.err('execsim run: no scenario files under scenarios/; running the built-in smoke world instead\n');
+  return smokeCommand(ctx, seedText === undefined ? [] : ['--seed', seedText]);
+}
+
+/** `execsim smoke [--seed S]`: the protocol-free smoke world and its trace hash. */
+export async function smokeCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parse('smoke', args, { seed: { type: 'string' }, help: { type: 'boolean' } });
+  if (values.help) {
+    ctx.io.out(
+      'execsim smoke [--seed S]\n\nRuns the built-in smoke world (every kernel feature, no protocol) and prints its trace hash.\n',
+    );
+    return 0;
+  }
+  const seed = intOption(values.seed, 'seed', 1);
+  const r = await runSmokeWorld(seed);
+  ctx.io.out(
+    `smoke world seed=${seed}: ${r.run.status} at ${formatTime(r.run.timeMs)}, ${r.events} trace events, ${r.errors} actor errors\n` +
+      `trace sha256 ${r.traceHash}\n`,
+  );
+  return r.errors === 0 ? 0 : 1;
+}
