@@ -162,7 +162,13 @@ describe('proc: ground truth records', () => {
     });
     await world.run();
     const [rec] = world.proc.records;
-    expect(rec).toMatchObject({ name: 'job', host: 'h', spawnedAt: 0, exit: { t: 9, status: { code: null, signal: 'SIGTERM' } }, closedAt: 9 });
+    expect(rec).toMatchObject({
+      name: 'job',
+      host: 'h',
+      spawnedAt: 0,
+      exit: { t: 9, status: { code: null, signal: 'SIGTERM' } },
+      closedAt: 9,
+    });
     expect(rec?.output.map((o) => [o.t, o.stream, Buffer.from(o.data).toString()])).toEqual([[5, 'stdout', 'hi']]);
   });
 });
