@@ -17,8 +17,6 @@ import type { DeliveredChunk } from './history.ts';
 export interface Segment {
   /** Index of the delivery (chunk) it came from. */
   delivery: number;
-  /** Offset within the concatenated delivered bytes. */
-  d: number;
   /** Produced offset, or -1. */
   p: number;
   len: number;
@@ -30,19 +28,14 @@ const MAX_CANDIDATES = 32;
 export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[]): Segment[] {
   const segments: Segment[] = [];
   const P = produced;
-  const count = new Uint16Array(P.length);
+  /** Produced bytes matched so far, for the tie-break in `better`. */
+  const seen = new Uint8Array(P.length);
   let index: Map<number, number[]> | undefined;
   let cur = 0;
-  let dBase = 0;
 
-  const push = (delivery: number, d: number, p: number, len: number): void => {
-    const last = segments[segments.length - 1];
-    if (last && last.delivery === delivery && last.d + last.len === d && ((p < 0 && last.p < 0) || (p >= 0 && last.p + last.len === p))) {
-      last.len += len;
-    } else {
-      segments.push({ delivery, d, p, len });
-    }
-    if (p >= 0) for (let i = p; i < p + len; i++) if ((count[i] as number) < 65535) count[i] = (count[i] as number) + 1;
+  const push = (delivery: number, p: number, len: number): void => {
+    segments.push({ delivery, p, len });
+    if (p >= 0) seen.fill(1, p, p + len);
   };
 
   const buildIndex = (): Map<number, number[]> => {
@@ -94,15 +87,14 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
         const p = chunk.offset + j;
         const n = p < P.length ? matchLen(D, j, p) : 0;
         if (n > 0) {
-          push(di, dBase + j, p, n);
+          push(di, p, n);
           j += n;
         } else {
-          push(di, dBase + j, -1, 1);
+          push(di, -1, 1);
           j++;
         }
       }
       cur = Math.min(P.length, chunk.offset + D.length);
-      dBase += D.length;
       return;
     }
     let j = 0;
@@ -111,7 +103,7 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
       // a shorter coincidental match there must not beat a longer one elsewhere.
       const cont = cur < P.length ? matchLen(D, j, cur) : 0;
       if (cont > 0 && cont >= Math.min(K, D.length - j)) {
-        push(di, dBase + j, cur, cont);
+        push(di, cur, cont);
         j += cont;
         cur += cont;
         continue;
@@ -120,30 +112,29 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
       let bestLen = cont;
       for (const p of candidates(D, j)) {
         const n = matchLen(D, j, p);
-        if (n > bestLen || (n === bestLen && n > 0 && better(p, best, cur, count))) {
+        if (n > bestLen || (n === bestLen && n > 0 && better(p, best, cur, seen))) {
           best = p;
           bestLen = n;
         }
       }
       if (best < 0) {
-        push(di, dBase + j, -1, 1);
+        push(di, -1, 1);
         j++;
         continue;
       }
-      push(di, dBase + j, best, bestLen);
+      push(di, best, bestLen);
       j += bestLen;
       cur = best + bestLen;
     }
-    dBase += D.length;
   });
   return segments;
 }
 
 /** Tie-break between two equally long matches: never-delivered first, then nearest the cursor. */
-function better(p: number, best: number, cur: number, count: Uint16Array): boolean {
+function better(p: number, best: number, cur: number, seen: Uint8Array): boolean {
   if (best < 0) return true;
-  const fresh = count[p] === 0;
-  const bestFresh = count[best] === 0;
+  const fresh = seen[p] === 0;
+  const bestFresh = seen[best] === 0;
   if (fresh !== bestFresh) return fresh;
   return Math.abs(p - cur) < Math.abs(best - cur);
 }

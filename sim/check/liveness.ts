@@ -15,15 +15,15 @@ export interface LivenessInput {
  * `terminates`: `deadline` returns the absolute virtual ms by which a result must exist, or
  * undefined when the property does not apply to this run (it then passes as not applicable).
  */
-export function terminates<I extends LivenessInput>(deadline: (input: I) => number | undefined, what = 'a terminal result'): Checker<I> {
+export function terminates<I extends LivenessInput>(deadline: (input: I) => number | undefined, what = 'terminal result'): Checker<I> {
   return (input) => {
     const by = deadline(input);
     if (by === undefined) return pass('not applicable to this run (no deadline)');
     const first = input.observed.results[0];
     if (first && first.t <= by)
-      return pass(`${what} at t=${(first.t / 1000).toFixed(3)}s, within the deadline t=${(by / 1000).toFixed(3)}s`);
+      return pass(`a ${what} at t=${(first.t / 1000).toFixed(3)}s, within the deadline t=${(by / 1000).toFixed(3)}s`);
     if (first)
-      return fail(`${what} only at t=${(first.t / 1000).toFixed(3)}s, after the deadline t=${(by / 1000).toFixed(3)}s`, [
+      return fail(`the ${what} came only at t=${(first.t / 1000).toFixed(3)}s, after the deadline t=${(by / 1000).toFixed(3)}s`, [
         { t: by, tEnd: first.t, note: 'late result' },
       ]);
     if (input.truth.runEndedAt < by)

@@ -63,7 +63,7 @@ export function accountStream(
   const producedAt = timeIndex(produced);
   const segments = align(P, inTime);
 
-  const count = new Uint16Array(P.length);
+  const seen = new Uint8Array(P.length);
   const dup: ByteRange[] = [];
   const ooo: ByteRange[] = [];
   let unknownBytes = 0;
@@ -75,18 +75,18 @@ export function accountStream(
       continue;
     }
     for (let o = s.p; o < s.p + s.len; o++) {
-      if ((count[o] as number) > 0) addByte(dup, o, producedAt(o), t);
+      if (seen[o] === 1) addByte(dup, o, producedAt(o), t);
       else {
+        seen[o] = 1;
         if (o < highest) addByte(ooo, o, producedAt(o), t);
         else highest = o;
       }
-      if ((count[o] as number) < 65535) count[o] = (count[o] as number) + 1;
     }
   }
   const lost: ByteRange[] = [];
   let okBytes = 0;
   for (let o = 0; o < P.length; o++) {
-    if ((count[o] as number) === 0) {
+    if (seen[o] === 0) {
       const pAt = producedAt(o);
       const claimed = opts.claimsCompletion === true && pAt <= cutoff;
       if (o < highest || claimed) addByte(lost, o, pAt, undefined);

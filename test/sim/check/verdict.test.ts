@@ -99,7 +99,7 @@ describe('liveness: terminates', () => {
   it('fails with no result by the deadline, or a late one', () => {
     expect(deadline(100)({ truth: ok, observed: got }).valid).toBe(false);
     expect(deadline(100)({ truth: ok, observed: observed({}, [150, EXIT0]) }).summary).toBe(
-      'a terminal result only at t=0.150s, after the deadline t=0.100s',
+      'the terminal result came only at t=0.150s, after the deadline t=0.100s',
     );
   });
   it('passes in time; is unknown when the run ended early; not applicable without a deadline', () => {
