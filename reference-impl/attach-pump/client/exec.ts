@@ -1,0 +1,21 @@
+/**
+ * `RestBox::exec` (litebox.rs): create the execution with a POST, then run the attach pump of the
+ * chosen variant. A failed POST is an error to the caller (the command never ran).
+ */
+import type { Ports } from '../../../sim/ports/index.ts';
+import { BOX_ID } from '../constants.ts';
+import { PUMPS, type VariantName } from '../variants/index.ts';
+import { ApiClient } from './api.ts';
+import type { ExecSink } from './pump.ts';
+
+export async function runExec(ports: Ports, variant: VariantName, command: string, sink: ExecSink): Promise<void> {
+  const api = new ApiClient(ports);
+  const created = await api.exec(BOX_ID, command);
+  if (!created.ok) {
+    ports.log('exec.failed', { error: created.error.message });
+    sink.result({ exitCode: -1, errorMessage: `exec failed: ${created.error.message}` });
+    return;
+  }
+  ports.log('exec.created', { execution: created.id });
+  await new PUMPS[variant](ports, api, BOX_ID, created.id, sink).run();
+}

@@ -1,0 +1,224 @@
+/**
+ * `attach_ws` + `attach_ws_pump` (litebox.rs) as upstream had them before PR #627 (the parent of
+ * 5da30b52): the `pre-627` variant. Other variants override the decisions marked "hook".
+ *
+ * - The first connect failing goes straight to `emit_or_fallback` (no output is ever streamed).
+ * - A session reads with a 10 s first-frame timeout (sticky across reconnects), then a 45 s
+ *   watchdog; any frame (ping included) resets it. Binary frames are decoded per frame with
+ *   `from_utf8_lossy`; an exit frame is the result; an error frame is remembered.
+ * - A disconnect probes: Terminal → the probed code is the result (the runner's backlog is never
+ *   read again: #627); Gone → `emit_or_fallback`; StillRunning/Unavailable → reconnect loop.
+ * - Reconnect loop: the sleep precedes every connect (15 s, doubling to 30 s per failure, reset
+ *   per episode); only sleep time is taken from the 270 s budget, shared and never refilled;
+ *   any connect failure (404 included) retries; an empty budget → `emit_or_fallback`.
+ * - `emit_or_fallback`: a fresh 5 s probe; Terminal → {probed code, no error} (at 5da30b52; #804
+ *   later adds the cause), else {-1, cause}.
+ * Exactly one result, always.
+ */
+import { Inbox, TIMED_OUT, type Ports, type WsSocket } from '../../../sim/ports/index.ts';
+import { CLIENT } from '../constants.ts';
+import { PONG, attachPath, parseServerFrame, type ServerFrame, type StreamName, type Totals } from '../wire.ts';
+import type { ApiClient, Connected } from './api.ts';
+import { probeExecutionStatus, type Probe } from './probe.ts';
+
+/** `ExecResult`: exactly one per execution. */
+export interface ExecResult {
+  exitCode: number;
+  errorMessage?: string;
+}
+
+/** The `Execution` handle's channels, as the user sees them. */
+export interface ExecSink {
+  /** A chunk of a stream; `offset` when the protocol carries positions (cursor attaches). */
+  output(stream: StreamName, data: Uint8Array, offset?: number): void;
+  /** An explicit message that output is missing (a gap) or something failed. */
+  notice(kind: 'gap' | 'error', stream: StreamName | undefined, message: string): void;
+  result(r: ExecResult): void;
+}
+
+export type Next =
+  | { to: 'result'; result: ExecResult }
+  | { to: 'session'; socket: WsSocket }
+  | { to: 'reconnect'; cause: string }
+  | { to: 'fallback'; cause: string };
+
+export type SessionEnd = { kind: 'exit'; exitCode: number; totals?: Totals } | { kind: 'disconnect'; cause: string };
+export type Terminal = Extract<Probe, { kind: 'terminal' }>;
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export class AttachPump {
+  protected budgetMs: number = CLIENT.reconnectBudgetMs;
+  protected firstFrameSeen = false;
+  protected lastErrorMessage: string | undefined;
+  private attaches = 0;
+
+  constructor(
+    protected readonly ports: Ports,
+    protected readonly api: ApiClient,
+    protected readonly box: string,
+    protected readonly execId: string,
+    protected readonly sink: ExecSink,
+  ) {}
+
+  /** `attach_ws`: connect, pump, and emit exactly one result. */
+  async run(): Promise<void> {
+    const first = await this.connect();
+    let next: Next = first.ok
+      ? { to: 'session', socket: first.socket }
+      : await this.onConnectFailure(`WS connect failed: ${first.error.message}`);
+    for (;;) {
+      switch (next.to) {
+        case 'result':
+          this.ports.log('pump.result', { exitCode: next.result.exitCode, error: next.result.errorMessage ?? null });
+          this.sink.result(next.result);
+          return;
+        case 'session': {
+          const end = await this.session(next.socket);
+          next = end.kind === 'exit' ? await this.onExitFrame(end) : await this.onDisconnect(end.cause);
+          break;
+        }
+        case 'reconnect':
+          next = await this.reconnect(next.cause);
+          break;
+        case 'fallback':
+          next = { to: 'result', result: await this.emitOrFallback(next.cause) };
+          break;
+      }
+    }
+  }
+
+  /** hook: the attach URL (cursor attaches add their offsets). */
+  protected attachPath(): string {
+    return attachPath(this.box, this.execId);
+  }
+
+  protected async connect(): Promise<Connected> {
+    const n = ++this.attaches;
+    const c = await this.api.connectWs(this.attachPath());
+    if (c.ok) this.ports.log('pump.attached', { attach: n, socket: c.socket.id });
+    else this.ports.log('pump.attach-failed', { attach: n, kind: c.error.kind, status: c.error.status ?? null });
+    return c;
+  }
+
+  protected probe(): Promise<Probe> {
+    return probeExecutionStatus(this.api, this.box, this.execId).then((p) => {
+      this.ports.log('pump.probe', { outcome: p.kind, exitCode: p.kind === 'terminal' ? p.exitCode : null });
+      return p;
+    });
+  }
+
+  /** hook: `attach_ws` when the first connect fails. */
+  protected async onConnectFailure(cause: string): Promise<Next> {
+    return { to: 'fallback', cause };
+  }
+
+  /** hook: the socket ended without an exit frame. */
+  protected async onDisconnect(cause: string): Promise<Next> {
+    this.ports.log('pump.disconnect', { cause });
+    const probe = await this.probe();
+    if (probe.kind === 'terminal') return this.onTerminal(probe, cause);
+    if (probe.kind === 'gone') return { to: 'fallback', cause };
+    return { to: 'reconnect', cause };
+  }
+
+  /** hook: pre-fix, the probed result is final and the runner's backlog is never drained. */
+  protected async onTerminal(probe: Terminal, _cause: string): Promise<Next> {
+    return { to: 'result', result: { exitCode: probe.exitCode } };
+  }
+
+  /** hook: an exit frame is the authoritative result. */
+  protected async onExitFrame(end: Extract<SessionEnd, { kind: 'exit' }>): Promise<Next> {
+    return { to: 'result', result: { exitCode: end.exitCode } };
+  }
+
+  /** hook: whether a failed reconnect is retried (upstream: any failure, 404 included). */
+  protected retries(_c: Extract<Connected, { ok: false }>): boolean {
+    return true;
+  }
+
+  protected async reconnect(cause: string): Promise<Next> {
+    let backoffMs: number = CLIENT.backoffInitialMs;
+    for (;;) {
+      if (this.budgetMs <= 0) {
+        this.ports.log('pump.budget-exhausted', { cause });
+        return { to: 'fallback', cause };
+      }
+      const sleepMs = Math.min(backoffMs, this.budgetMs);
+      await this.ports.clock.sleep(sleepMs, 'reconnect backoff');
+      this.budgetMs -= sleepMs;
+      const c = await this.connect();
+      if (c.ok) return { to: 'session', socket: c.socket };
+      if (!this.retries(c)) return { to: 'fallback', cause };
+      backoffMs = Math.min(backoffMs * 2, CLIENT.backoffMaxMs);
+    }
+  }
+
+  /** hook: `emit_or_fallback` at 5da30b52. */
+  protected async emitOrFallback(cause: string): Promise<ExecResult> {
+    const probe = await this.probe();
+    if (probe.kind === 'terminal') return { exitCode: probe.exitCode };
+    return { exitCode: -1, errorMessage: cause };
+  }
+
+  /** One socket: read until an exit frame or a disconnect. */
+  protected async session(socket: WsSocket): Promise<SessionEnd> {
+    const inbox = new Inbox(socket);
+    const clock = this.ports.clock;
+    for (;;) {
+      const item = await inbox.nextWithin(clock, this.firstFrameSeen ? CLIENT.watchdogMs : CLIENT.firstFrameTimeoutMs, 'ws read');
+      if (item === TIMED_OUT) {
+        socket.close(1001, 'client dropped the socket');
+        return { kind: 'disconnect', cause: 'no WS traffic for watchdog interval (likely connection idle timeout or proxy cut)' };
+      }
+      if (item.type === 'close') {
+        if (item.code === 1006) return { kind: 'disconnect', cause: 'WS stream read error: connection reset' };
+        return {
+          kind: 'disconnect',
+          cause: this.lastErrorMessage ?? 'WS closed before exit frame (likely connection idle timeout or proxy cut)',
+        };
+      }
+      this.firstFrameSeen = true;
+      const f = parseServerFrame(item.data, item.isBinary);
+      switch (f.type) {
+        case 'ping':
+          socket.send(PONG);
+          break;
+        case 'output': {
+          const broken = this.onOutput(f);
+          if (broken !== undefined) {
+            socket.close(1001, 'client dropped the socket');
+            return { kind: 'disconnect', cause: broken };
+          }
+          break;
+        }
+        case 'exit':
+          return f.totals ? { kind: 'exit', exitCode: f.exitCode, totals: f.totals } : { kind: 'exit', exitCode: f.exitCode };
+        case 'error':
+          this.lastErrorMessage = f.message;
+          break;
+        case 'gap':
+          this.onGap(f);
+          break;
+        case 'ignored':
+          break;
+      }
+    }
+  }
+
+  /** hook: one output frame; a returned string ends the session as a disconnect with that cause. */
+  protected onOutput(f: Extract<ServerFrame, { type: 'output' }>): string | undefined {
+    this.sink.output(f.stream, lossy(f.data));
+    return undefined;
+  }
+
+  /** hook: upstream does not know gap frames (an unrecognized text frame: a warning). */
+  protected onGap(_f: Extract<ServerFrame, { type: 'gap' }>): void {}
+}
+
+/** `String::from_utf8_lossy` per frame, back to the bytes the user's String holds (#1155). */
+export function lossy(data: Uint8Array): Uint8Array {
+  for (let i = 0; i < data.length; i++) if ((data[i] as number) >= 0x80) return encoder.encode(decoder.decode(data));
+  return data;
+}

@@ -1,0 +1,110 @@
+/**
+ * The attach-pump properties: the generic checkers, plus the termination bound.
+ *
+ * `terminates`: the pump owes exactly one result, and it must come within a bound after both
+ * the command has exited and the faults have settled (liveness: the heal; safety: the end of the
+ * last fault window). From that moment the worst case is a dead socket noticed by the watchdog
+ * (45 s; or the runner's Close after its <= 2 s drain), a 5 s probe, a handshake left to time
+ * out (30 s), the whole 270 s reconnect budget (an evicted execution answers 404 to every
+ * attempt and upstream retries regardless), then the final 5 s `emit_or_fallback` probe, plus
+ * 3 s for network latency: 45 + 2 + 5 + 30 + 270 + 5 + 3 = 360 s. Faults that outlive the
+ * window add their own worst cost: a refusal still armed costs a handshake (30 s) or a probe
+ * (5 s) per count when it answers with silence, a muted runner loop a watchdog and a probe, and
+ * frames already in flight keep their lag.
+ */
+import {
+  noDuplicateOutput,
+  noFalseFailure,
+  noFalseSuccess,
+  noLostOutput,
+  orderedOutput,
+  singleResult,
+  terminates,
+  truthfulExit,
+  type Checker,
+  type Observed,
+  type Truth,
+} from '../../../sim/check/index.ts';
+import type { CheckInput, PropertyInfo, Scenario } from '../../../sim/target.ts';
+import { CLIENT, RUNNER } from '../constants.ts';
+import { firedFaults } from './recoverability.ts';
+import type { AttachWorkload } from './workload.ts';
+
+const LATENCY_SLACK_MS = 3_000;
+
+export const TERMINATION_BOUND_MS =
+  CLIENT.watchdogMs +
+  RUNNER.drainMs +
+  CLIENT.probeTimeoutMs +
+  CLIENT.handshakeTimeoutMs +
+  CLIENT.reconnectBudgetMs +
+  CLIENT.probeTimeoutMs +
+  LATENCY_SLACK_MS;
+
+/** When the faults stop acting: the heal in liveness mode, else the end of the last window. */
+export function settledAt(s: Scenario<AttachWorkload>): number {
+  if (s.mode === 'liveness' && s.healAtMs !== undefined) return s.healAtMs;
+  let at = 0;
+  for (const f of s.faults)
+    at = Math.max(at, f.at + ((f.durationMs as number | undefined) ?? 0) + ((f.closeAfterMs as number | undefined) ?? 0));
+  return at;
+}
+
+/** Worst costs of faults that can act after `settledAt` (armed refusals, muted loops, lag in flight). */
+export function lingeringCostMs(s: Scenario<AttachWorkload>): number {
+  let ms = 0;
+  let lagMs = 0;
+  for (const f of firedFaults(s)) {
+    if (f.kind === 'lag') lagMs = Math.max(lagMs, f.extraMs as number);
+    if (s.mode === 'liveness') continue; // the heal disarms refusals and mutes
+    if (f.kind === 'refuse' && f.timeout === true && typeof f.count === 'number')
+      ms += f.count * (f.scope === 'http' ? CLIENT.probeTimeoutMs : CLIENT.handshakeTimeoutMs + CLIENT.probeTimeoutMs);
+    if (f.kind === 'mute-exit') ms += ((f.count as number | undefined) ?? 1) * (CLIENT.watchdogMs + CLIENT.probeTimeoutMs);
+  }
+  return ms + 2 * lagMs;
+}
+
+/** The absolute virtual ms by which the result is due, or undefined while the command still runs. */
+export function terminationDeadline(s: Scenario<AttachWorkload>, truth: Pick<Truth, 'outcome'>): number | undefined {
+  if (truth.outcome.kind !== 'exit') return undefined;
+  return Math.max(truth.outcome.t, settledAt(s)) + TERMINATION_BOUND_MS + lingeringCostMs(s);
+}
+
+type Input = CheckInput<AttachWorkload, Observed, Truth>;
+
+export const PROPERTIES: readonly PropertyInfo[] = [
+  {
+    name: 'no-lost-output',
+    summary: 'every byte the command wrote reaches the user, unless the user is told (a gap notice, an error result)',
+  },
+  {
+    name: 'no-duplicate-output',
+    summary: 'no byte is delivered twice (a replay from the backlog head repeats what the cut socket delivered)',
+  },
+  {
+    name: 'ordered-output',
+    summary: 'each stream is delivered in the order written, with no invented bytes (a lossy decode of a split codepoint invents U+FFFD)',
+  },
+  { name: 'no-false-success', summary: 'a clean exit 0 only for a command that succeeded and whose output arrived whole (#804)' },
+  {
+    name: 'no-false-failure',
+    summary: 'a command that succeeded is not reported failed when the faults stayed within the reconnect budget',
+  },
+  { name: 'truthful-exit', summary: 'a reported exit code (without an error) is the real one' },
+  { name: 'single-result', summary: 'exactly one ExecResult (at most one terminal result)' },
+  {
+    name: 'terminates',
+    summary: `a result within ${TERMINATION_BOUND_MS / 1000} s (watchdog, drain, probe, handshake, the 270 s budget, final probe, slack) of the exit and the faults settling`,
+  },
+];
+
+export const CHECKERS: Readonly<Record<string, Checker<Input>>> = {
+  'no-lost-output': noLostOutput,
+  'no-duplicate-output': noDuplicateOutput,
+  'ordered-output': orderedOutput,
+  'no-false-success': noFalseSuccess,
+  'no-false-failure': noFalseFailure,
+  'truthful-exit': truthfulExit,
+  'single-result': singleResult,
+  terminates: terminates<Input>((i) => terminationDeadline(i.scenario, i.truth), 'result'),
+};

@@ -1,0 +1,194 @@
+/**
+ * Fault kinds of the attach-pump target, and arbitraries aimed at a workload's timeline for every
+ * kind it understands (kernel kinds included). Each shrinks toward earlier, shorter and fewer.
+ *
+ * The field report's fault list maps onto kinds as follows:
+ * - cut before / after the first frame      → `attach-cut` (afterFrames 0 / n), or kernel `cut`
+ * - proxy 502 on the upgrade (#1546)        → kernel `refuse` {scope: ws, status: 502}
+ * - 409 on the drain attach                 → kernel `refuse` {status: 409}, or a runner loop still
+ *                                             attached (half-open, slow-subscriber): real 409s
+ * - a runner that never sends exit          → `mute-exit`
+ * - slow subscriber overflow                → `slow-subscriber` (+ a burst workload)
+ * - backlog overflow while detached         → a detach (cut, half-open, refuse window) during a
+ *                                             burst workload with a scaled backlog
+ * - eviction before the drain               → `evict`
+ * - a fast command exiting before the attach → the `fast` workload shape, or `lag` on the attach
+ */
+import fc from 'fast-check';
+import { FieldCheck, type Fault, type FaultSpec, type World } from '../../../sim/index.ts';
+import type { RunnerHooks } from '../runner/attachLoop.ts';
+import type { Runner } from '../runner/server.ts';
+import type { AttachProxy } from './proxy.ts';
+import type { AttachWorkload } from './workload.ts';
+
+export const KERNEL_KINDS = ['cut', 'close', 'half-open', 'lag', 'refuse'] as const;
+
+const BASE = ['at', 'kind', 'target'];
+const CLIENT_RUNNER = 'client->runner';
+
+function connTarget(v: unknown): string | undefined {
+  return typeof v === 'string' && /^(\*|client->runner(#[1-9][0-9]*)?)$/.test(v)
+    ? undefined
+    : `expected "client->runner", "client->runner#n" or "*", got ${JSON.stringify(v)}`;
+}
+const runnerTarget = (v: unknown): string | undefined => (v === 'runner' ? undefined : `expected "runner", got ${JSON.stringify(v)}`);
+
+export const FAULT_SPECS: readonly FaultSpec[] = [
+  {
+    kind: 'attach-cut',
+    summary: 'a proxy forwards afterFrames server frames of the next attach connection, then drops both halves (1006)',
+    params: { target: '"client->runner" or "client->runner#n"', afterFrames: 'server frames forwarded first (0: right after the 101)' },
+    validate: (f, p) =>
+      new FieldCheck(f, p)
+        .only([...BASE, 'afterFrames'])
+        .str('target', { problem: connTarget })
+        .int('afterFrames', { max: 10_000 }).problems,
+  },
+  {
+    kind: 'slow-subscriber',
+    summary: "the client stops reading: the runner's writes block for durationMs (channels fill and drop; > 20 s fails the write)",
+    params: { target: '"runner"', durationMs: 'how long writes block' },
+    validate: (f, p) =>
+      new FieldCheck(f, p)
+        .only([...BASE, 'durationMs'])
+        .str('target', { problem: runnerTarget })
+        .int('durationMs', { min: 1 }).problems,
+  },
+  {
+    kind: 'mute-exit',
+    summary: 'a faulty runner: the next count attach loops reach Done and go silent (no exit frame, no close)',
+    params: { target: '"runner"', count: 'attach loops affected (default 1)' },
+    validate: (f, p) =>
+      new FieldCheck(f, p)
+        .only([...BASE, 'count'])
+        .str('target', { problem: runnerTarget })
+        .int('count', { min: 1, optional: true }).problems,
+  },
+  {
+    kind: 'evict',
+    summary: "the execution's retention expires: evicted now if done, else as soon as it is (status and attach then 404)",
+    params: { target: '"runner"' },
+    validate: (f, p) => new FieldCheck(f, p).only(BASE).str('target', { problem: runnerTarget }).problems,
+  },
+];
+
+/** The fault state the runner hooks read; healing clears it. */
+export class FaultHooks implements RunnerHooks {
+  private stalls: Array<{ from: number; until: number }> = [];
+  private mutes = 0;
+
+  constructor(private readonly world: World) {}
+
+  writesBlockedUntil(_socketId: string): number {
+    const now = this.world.now();
+    let until = 0;
+    for (const s of this.stalls) if (s.from <= now && now < s.until) until = Math.max(until, s.until);
+    return until;
+  }
+
+  muteExit(_execId: string): boolean {
+    if (this.mutes === 0) return false;
+    this.mutes--;
+    return true;
+  }
+
+  stall(durationMs: number): void {
+    const now = this.world.now();
+    this.stalls.push({ from: now, until: now + durationMs });
+  }
+
+  mute(count: number): void {
+    this.mutes += count;
+  }
+
+  heal(): void {
+    this.stalls = [];
+    this.mutes = 0;
+  }
+}
+
+/** Defines this target's kinds on a world, bound to its runner and the client's proxy. */
+export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks, proxy: AttachProxy): void {
+  const apply: Record<string, (f: Fault) => void> = {
+    'attach-cut': (f) => proxy.arm(f.target as string, f.afterFrames as number),
+    'slow-subscriber': (f) => hooks.stall(f.durationMs as number),
+    'mute-exit': (f) => hooks.mute((f.count as number | undefined) ?? 1),
+    evict: () => runner.manager.expireRetention(),
+  };
+  for (const spec of FAULT_SPECS) world.faults.define({ ...spec, apply: apply[spec.kind] as (f: Fault) => void });
+  world.faults.onHeal(() => hooks.heal());
+  world.faults.onHeal(() => proxy.heal());
+}
+
+// ---- arbitraries -------------------------------------------------------------------------------
+
+/** When to strike: mostly while the command runs or just after, sometimes well after. */
+function when(w: AttachWorkload): fc.Arbitrary<number> {
+  const end = w.exit.atMs + 50;
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: end + 100 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: end + 30_000 }) },
+  );
+}
+
+export function faultArbitrary(kind: string, w: AttachWorkload): fc.Arbitrary<Fault> {
+  const at = when(w);
+  switch (kind) {
+    case 'cut':
+      return at.map((t) => ({ at: t, kind, target: CLIENT_RUNNER }));
+    case 'close':
+      return fc.record({ at, code: fc.constantFrom(1001, 1011) }).map((r) => ({ at: r.at, kind, target: CLIENT_RUNNER, code: r.code }));
+    case 'half-open':
+      return fc
+        .record({ at, closeAfterMs: fc.option(fc.integer({ min: 1, max: 120_000 }), { nil: undefined }) })
+        .map((r) =>
+          r.closeAfterMs === undefined
+            ? { at: r.at, kind, target: CLIENT_RUNNER }
+            : { at: r.at, kind, target: CLIENT_RUNNER, closeAfterMs: r.closeAfterMs },
+        );
+    case 'lag':
+      return fc
+        .record({ at, durationMs: fc.integer({ min: 1, max: 20_000 }), extraMs: fc.integer({ min: 1, max: 5_000 }) })
+        .map((r) => ({ at: r.at, kind, target: CLIENT_RUNNER, durationMs: r.durationMs, extraMs: r.extraMs }));
+    case 'refuse':
+      return refuseArbitrary(at);
+    case 'attach-cut':
+      return fc
+        .record({ at, afterFrames: fc.integer({ min: 0, max: 4 }) })
+        .map((r) => ({ at: r.at, kind, target: CLIENT_RUNNER, afterFrames: r.afterFrames }));
+    case 'slow-subscriber':
+      return fc
+        .record({ at, durationMs: fc.integer({ min: 1, max: 40_000 }) })
+        .map((r) => ({ at: r.at, kind, target: 'runner', durationMs: r.durationMs }));
+    case 'mute-exit':
+      return fc.record({ at, count: fc.integer({ min: 1, max: 2 }) }).map((r) => ({ at: r.at, kind, target: 'runner', count: r.count }));
+    case 'evict':
+      return fc.integer({ min: 0, max: w.exit.atMs + 30_000 }).map((t) => ({ at: t, kind, target: 'runner' }));
+    default:
+      throw new Error(
+        `attach-pump: no arbitrary for fault kind ${JSON.stringify(kind)} (kinds: ${[...KERNEL_KINDS, ...FAULT_SPECS.map((s) => s.kind)].join(', ')})`,
+      );
+  }
+}
+
+/**
+ * Refusals the attach path meets in the field: the upgrade answered by a proxy (502–504, #1546),
+ * by auth (401, #804) or by the runner's slot (409); the probe failing (5xx, timeout). Never 404:
+ * only the runner decides that an execution is gone (`evict`).
+ */
+function refuseArbitrary(at: fc.Arbitrary<number>): fc.Arbitrary<Fault> {
+  const ws = fc.constantFrom<number | 'refused' | 'timeout'>(502, 502, 503, 504, 401, 409, 409, 'refused', 'timeout');
+  const http = fc.constantFrom<number | 'refused' | 'timeout'>(500, 502, 503, 'refused', 'timeout');
+  const answer = fc.oneof(fc.tuple(fc.constant('ws' as const), ws), fc.tuple(fc.constant('http' as const), http));
+  const howMany = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }).map((count) => ({ count })) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 60_000 }).map((durationMs) => ({ durationMs })) },
+  );
+  return fc.record({ at, answer, howMany }).map(({ at: t, answer: pair, howMany: n }) => {
+    const [scope, a] = pair as [string, number | 'refused' | 'timeout'];
+    const f: Fault = { at: t, kind: 'refuse', target: CLIENT_RUNNER, scope, ...n };
+    if (a === 'timeout') f.timeout = true;
+    else if (a !== 'refused') f.status = a;
+    return f;
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * The `attach-cut` fault: a proxy in the client's path (an API proxy or load balancer, as in the
+ * PR #627 E2E test) forwards a given number of server frames of an attach connection, then drops
+ * both halves. It wraps the client's Net port, so the client code is unchanged; the drop itself is
+ * the kernel's `cut` on that one connection, and frames arriving meanwhile are swallowed, so the
+ * client sees exactly `afterFrames` frames, then 1006.
+ */
+import type { Net, WsSocket, WsSocketEvents } from '../../../sim/ports/index.ts';
+import type { World } from '../../../sim/index.ts';
+
+interface Arm {
+  target: string;
+  afterFrames: number;
+}
+
+/** `*`, `a->b` (every connection of the pair) or `a->b#n`, matched against a socket id. */
+export function targetMatches(target: string, socketId: string): boolean {
+  if (target === '*') return true;
+  if (target.includes('#')) return socketId === target;
+  if (target.includes('->')) return socketId.startsWith(`${target}#`);
+  const [from, rest] = socketId.split('->');
+  return from === target || (rest ?? '').split('#')[0] === target;
+}
+
+export class AttachProxy {
+  private arms: Arm[] = [];
+
+  constructor(private readonly world: World) {}
+
+  /** Arms a one-shot cut for the next matching connection past `afterFrames` frames. */
+  arm(target: string, afterFrames: number): void {
+    this.arms.push({ target, afterFrames });
+  }
+
+  heal(): void {
+    this.arms = [];
+  }
+
+  wrap(inner: Net): Net {
+    return {
+      connect: async (url, options) => new ProxiedSocket(await inner.connect(url, options), this),
+      request: (req) => inner.request(req),
+      listen: (port, handler) => inner.listen(port, handler),
+    };
+  }
+
+  /** Called for each server frame: true lets it through, false swallows it (the cut is on). */
+  forward(socket: ProxiedSocket): boolean {
+    if (socket.cutting) return false;
+    const i = this.arms.findIndex((a) => targetMatches(a.target, socket.id) && socket.frames >= a.afterFrames);
+    if (i < 0) {
+      socket.frames++;
+      return true;
+    }
+    const [arm] = this.arms.splice(i, 1);
+    socket.cutting = true;
+    this.world.record('faults', 'attach-cut.fire', { socket: socket.id, afterFrames: (arm as Arm).afterFrames, forwarded: socket.frames });
+    this.world.schedule([{ at: this.world.now(), kind: 'cut', target: socket.id }]);
+    return false;
+  }
+}
+
+class ProxiedSocket implements WsSocket {
+  frames = 0;
+  cutting = false;
+  private readonly listeners: Array<WsSocketEvents['message']> = [];
+
+  constructor(
+    private readonly inner: WsSocket,
+    proxy: AttachProxy,
+  ) {
+    inner.on('message', (data, isBinary) => {
+      if (!proxy.forward(this)) return;
+      for (const fn of [...this.listeners]) fn(data, isBinary);
+    });
+  }
+
+  get id(): string {
+    return this.inner.id;
+  }
+  get readyState() {
+    return this.inner.readyState;
+  }
+  send(data: Parameters<WsSocket['send']>[0]): boolean {
+    return this.inner.send(data);
+  }
+  close(code?: number, reason?: string): void {
+    this.inner.close(code, reason);
+  }
+  on<E extends keyof WsSocketEvents>(event: E, listener: WsSocketEvents[E]): this {
+    if (event === 'message') this.listeners.push(listener as WsSocketEvents['message']);
+    else this.inner.on(event, listener);
+    return this;
+  }
+  off<E extends keyof WsSocketEvents>(event: E, listener: WsSocketEvents[E]): this {
+    if (event === 'message') {
+      const i = this.listeners.indexOf(listener as WsSocketEvents['message']);
+      if (i >= 0) this.listeners.splice(i, 1);
+    } else this.inner.off(event, listener);
+    return this;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The attach-pump workload: what the command in the box does (its writes per stream, with times,
+ * and its exit), plus optional test-scaled runner buffers. Output is tape content (self-locating,
+ * so the output checker aligns it exactly) unless a step gives literal `text` (field-bug
+ * scenarios: `echo hello`). Times are ms after the process starts.
+ */
+import fc from 'fast-check';
+import { FieldCheck, show } from '../../../sim/index.ts';
+import type { ProcessScript, ScriptStep } from '../../../sim/ports/index.ts';
+import { tape } from '../../../sim/workload/tape.ts';
+import { RUNNER } from '../constants.ts';
+import type { RunnerSizes } from '../runner/execManager.ts';
+import type { StreamName } from '../wire.ts';
+
+export interface OutputStep {
+  atMs: number;
+  stream: StreamName;
+  /** Bytes of tape (continuing the stream's tape), or... */
+  bytes?: number;
+  /** ...literal UTF-8 text. */
+  text?: string;
+}
+
+export interface AttachWorkload {
+  /** What the user ran (for logs and reports). */
+  command: string;
+  steps: OutputStep[];
+  exit: { atMs: number; code: number };
+  /** Test scale: smaller runner buffers, so overflow needs only small outputs. */
+  runner?: Partial<RunnerSizes>;
+}
+
+export function runnerSizes(w: AttachWorkload): RunnerSizes {
+  return {
+    backlogBytesMax: w.runner?.backlogBytesMax ?? RUNNER.backlogBytesMax,
+    subscriberChunksMax: w.runner?.subscriberChunksMax ?? RUNNER.subscriberChunksMax,
+  };
+}
+
+export function processScript(w: AttachWorkload): ProcessScript {
+  const at: Record<StreamName, number> = { stdout: 0, stderr: 0 };
+  const steps: ScriptStep[] = w.steps.map((s) => {
+    const data = s.text ?? tape(s.stream, at[s.stream], s.bytes ?? 0);
+    at[s.stream] += Buffer.byteLength(data);
+    return { atMs: s.atMs, stream: s.stream, data };
+  });
+  return { steps, end: { atMs: w.exit.atMs, code: w.exit.code } };
+}
+
+// ---- arbitrary ---------------------------------------------------------------------------------
+
+const stream = fc.constantFrom<StreamName>('stdout', 'stdout', 'stdout', 'stderr');
+const exitCode = fc.constantFrom(0, 0, 0, 0, 1, 2, 127);
+
+/** Writes spaced by gaps drawn from `gapMsMax`, then the exit `exitAfterMsMax` later. */
+function shape(
+  name: string,
+  o: {
+    writes: [number, number];
+    gapMsMax: number;
+    firstMsMin?: number;
+    bytes: [number, number];
+    exitAfterMsMax: number;
+    runner?: fc.Arbitrary<Partial<RunnerSizes>>;
+  },
+): fc.Arbitrary<AttachWorkload> {
+  return fc
+    .record({
+      first: fc.integer({ min: o.firstMsMin ?? 0, max: (o.firstMsMin ?? 0) + o.gapMsMax }),
+      writes: fc.array(
+        fc.record({ gapMs: fc.integer({ min: 0, max: o.gapMsMax }), bytes: fc.integer({ min: o.bytes[0], max: o.bytes[1] }), stream }),
+        {
+          minLength: o.writes[0],
+          maxLength: o.writes[1],
+        },
+      ),
+      exitAfterMs: fc.integer({ min: 0, max: o.exitAfterMsMax }),
+      code: exitCode,
+      runner: o.runner ?? fc.constant(undefined),
+    })
+    .map(({ first, writes, exitAfterMs, code, runner }) => {
+      let t = first;
+      const steps: OutputStep[] = writes.map((wr, i) => {
+        if (i > 0) t += wr.gapMs;
+        return { atMs: t, stream: wr.stream, bytes: wr.bytes };
+      });
+      const w: AttachWorkload = { command: name, steps, exit: { atMs: t + exitAfterMs, code } };
+      if (runner) w.runner = runner;
+      return w;
+    });
+}
+
+/** Scaled runner buffers: a few chunks per channel, a few KiB of backlog. */
+const scaled = fc.record({ backlogBytesMax: fc.integer({ min: 256, max: 4096 }), subscriberChunksMax: fc.integer({ min: 2, max: 8 }) });
+
+export const workloadArbitrary: fc.Arbitrary<AttachWorkload> = fc.oneof(
+  { weight: 3, arbitrary: shape('fast', { writes: [0, 2], gapMsMax: 5, bytes: [1, 48], exitAfterMsMax: 10 }) },
+  { weight: 4, arbitrary: shape('chatty', { writes: [1, 8], gapMsMax: 1_500, bytes: [1, 300], exitAfterMsMax: 1_000 }) },
+  { weight: 2, arbitrary: shape('long', { writes: [1, 6], gapMsMax: 20_000, bytes: [1, 200], exitAfterMsMax: 30_000 }) },
+  {
+    weight: 1,
+    arbitrary: shape('silent', { writes: [0, 2], firstMsMin: 10_000, gapMsMax: 30_000, bytes: [1, 64], exitAfterMsMax: 20_000 }),
+  },
+  {
+    weight: 2,
+    arbitrary: shape('burst', {
+      writes: [8, 40],
+      gapMsMax: 3,
+      bytes: [16, 256],
+      exitAfterMsMax: 200,
+      runner: scaled.map((r) => r as Partial<RunnerSizes>),
+    }),
+  },
+);
+
+// ---- validation --------------------------------------------------------------------------------
+
+export function validateWorkload(w: unknown, path: string): string[] {
+  if (w === null || typeof w !== 'object' || Array.isArray(w))
+    return [`${path}: expected a workload object {command, steps, exit}, got ${show(w)}`];
+  const o = w as Record<string, unknown>;
+  const c = new FieldCheck(o, path).only(['command', 'steps', 'exit', 'runner']).str('command');
+  const exitAt = checkExit(o.exit, `${path}.exit`, c.problems);
+  if (!Array.isArray(o.steps)) c.problems.push(`${path}.steps: expected a list of {atMs, stream, bytes|text}, got ${show(o.steps)}`);
+  else o.steps.forEach((s: unknown, i) => checkStep(s, `${path}.steps[${i}]`, exitAt, c.problems));
+  if (o.runner !== undefined) {
+    if (o.runner === null || typeof o.runner !== 'object')
+      c.problems.push(`${path}.runner: expected {backlogBytesMax?, subscriberChunksMax?}, got ${show(o.runner)}`);
+    else
+      c.problems.push(
+        ...new FieldCheck(o.runner as Record<string, unknown>, `${path}.runner`)
+          .only(['backlogBytesMax', 'subscriberChunksMax'])
+          .int('backlogBytesMax', { min: 1, optional: true })
+          .int('subscriberChunksMax', { min: 1, optional: true }).problems,
+      );
+  }
+  return c.problems;
+}
+
+function checkExit(v: unknown, p: string, problems: string[]): number | undefined {
+  if (v === null || typeof v !== 'object') {
+    problems.push(`${p}: expected {atMs, code}, got ${show(v)}`);
+    return undefined;
+  }
+  const e = v as Record<string, unknown>;
+  problems.push(...new FieldCheck(e, p).only(['atMs', 'code']).int('atMs').int('code', { max: 255 }).problems);
+  return typeof e.atMs === 'number' ? e.atMs : undefined;
+}
+
+function checkStep(v: unknown, p: string, exitAt: number | undefined, problems: string[]): void {
+  if (v === null || typeof v !== 'object') {
+    problems.push(`${p}: expected {atMs, stream, bytes|text}, got ${show(v)}`);
+    return;
+  }
+  const s = v as Record<string, unknown>;
+  const c = new FieldCheck(s, p)
+    .only(['atMs', 'stream', 'bytes', 'text'])
+    .int('atMs')
+    .str('stream', { oneOf: ['stdout', 'stderr'] });
+  if ((s.bytes === undefined) === (s.text === undefined)) c.problems.push(`${p}: expected exactly one of bytes (tape) or text (literal)`);
+  c.int('bytes', { min: 1, optional: true }).str('text', { optional: true });
+  if (typeof s.atMs === 'number' && exitAt !== undefined && s.atMs > exitAt)
+    c.problems.push(`${p}.atMs: ${s.atMs} is after the exit (${exitAt}); a process writes nothing once it has exited`);
+  problems.push(...c.problems);
+}
+
+export function describeWorkload(w: AttachWorkload): string {
+  const bytes = (s: StreamName) =>
+    w.steps.filter((x) => x.stream === s).reduce((n, x) => n + (x.text !== undefined ? Buffer.byteLength(x.text) : (x.bytes ?? 0)), 0);
+  const scale = w.runner
+    ? `, runner scaled (${w.runner.backlogBytesMax ?? RUNNER.backlogBytesMax} B backlog, ${w.runner.subscriberChunksMax ?? RUNNER.subscriberChunksMax} chunks)`
+    : '';
+  return `${w.command}: ${w.steps.length} writes, ${bytes('stdout')} B stdout, ${bytes('stderr')} B stderr, exit ${w.exit.code} at ${w.exit.atMs} ms${scale}`;
+}
