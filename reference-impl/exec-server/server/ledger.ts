@@ -17,6 +17,8 @@ export class ServerLedger {
   readonly forgotten: Array<{ t: number; processId: string }> = [];
   readonly expiredSessions: Array<{ t: number; sessionId: string }> = [];
   readonly notifications: Array<{ t: number; processId: string; seq: number; dropped: boolean }> = [];
+  /** process/read requests failed on purpose (the `read-error` fault). */
+  readonly readErrors: Array<{ t: number; processId: string }> = [];
 
   /** The ledger entry of one seq. */
   entry(processId: string, seq: number): LedgerSeq | undefined {

@@ -74,6 +74,7 @@ export class ProcessTable {
     const { knobs, ports } = this.d;
     if (knobs.readErrors > 0) {
       knobs.readErrors--;
+      this.d.ledger.readErrors.push({ t: ports.clock.now(), processId: params.processId });
       ports.log('exec-server.read-error', { processId: params.processId });
       throw internalError('injected: process/read failed');
     }

@@ -1,0 +1,48 @@
+/**
+ * What a consumer tells its caller (the model, in unified exec): output with the seq it came
+ * from, explicit gap notices, and one terminal outcome. The harness records these as the
+ * observed history; the consumer never sees the truth.
+ */
+export type ConsumerOutcome = { kind: 'exit'; code: number; denied: boolean; error?: string } | { kind: 'failure'; message: string };
+
+export interface ConsumerReport {
+  output(seq: number, stream: string, chunk: Uint8Array): void;
+  /** Output after `afterSeq` up to `throughSeq` is known to be missing. */
+  gap(afterSeq: number, throughSeq: number, message: string): void;
+  result(outcome: ConsumerOutcome): void;
+}
+
+/**
+ * Consumer-side fault knobs: a stall (the consumer task does not run, so its receiver lags) and
+ * a subscriber that starts late (bounded replay).
+ */
+export class ConsumerKnobs {
+  stallUntilMs = 0;
+  subscribeDelayMs = 0;
+
+  stall(fromMs: number, durationMs: number): void {
+    this.stallUntilMs = Math.max(this.stallUntilMs, fromMs + durationMs);
+  }
+}
+
+/** `ProcessState` of unified exec (spec §3). */
+export class ProcessState {
+  exitCode: number | null = null;
+  sandboxDenied = false;
+  failure: string | undefined;
+
+  /** The terminal outcome once output is closed. */
+  outcome(strict: boolean): ConsumerOutcome {
+    if (this.failure !== undefined) return { kind: 'failure', message: this.failure };
+    if (this.exitCode === null) return { kind: 'failure', message: 'exec-server process closed before its exit status was known' };
+    if (strict && this.exitCode === -1) {
+      return {
+        kind: 'exit',
+        code: -1,
+        denied: this.sandboxDenied,
+        error: 'exit status unknown: the executor reported -1 (lost exit watcher or a signal)',
+      };
+    }
+    return { kind: 'exit', code: this.exitCode, denied: this.sandboxDenied };
+  }
+}

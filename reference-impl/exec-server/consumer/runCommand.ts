@@ -1,0 +1,31 @@
+/**
+ * One exec call as unified exec makes it: start the process on the exec-server, subscribe (the
+ * subscriber-delay fault makes this late), consume with the variant's loop, report one outcome.
+ */
+import type { Ports } from '../../../sim/ports/index.ts';
+import type { ExecClient } from '../client/execClient.ts';
+import type { StartParams } from '../protocol/wire.ts';
+import { pollConsumer } from './poll.ts';
+import { pushedConsumer } from './pushed.ts';
+import type { ConsumerKnobs, ConsumerReport } from './report.ts';
+import type { ConsumerConfig } from './variants.ts';
+
+export async function runCommand(
+  ports: Ports,
+  client: ExecClient,
+  params: StartParams,
+  cfg: ConsumerConfig,
+  knobs: ConsumerKnobs,
+  report: ConsumerReport,
+): Promise<void> {
+  let session;
+  try {
+    session = await client.start(params);
+  } catch (e) {
+    return report.result({ kind: 'failure', message: `process/start failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  ports.log('consumer.started', { processId: params.processId, sandboxType: session.sandboxType ?? null });
+  if (knobs.subscribeDelayMs > 0) await ports.clock.sleep(knobs.subscribeDelayMs, 'subscriber-delay');
+  if (cfg.mode === 'poll') await pollConsumer(ports.clock, session, cfg, knobs, report);
+  else await pushedConsumer(ports.clock, session, cfg, knobs, report);
+}

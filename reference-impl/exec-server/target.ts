@@ -1,0 +1,159 @@
+/**
+ * The `exec-stream` target: codex exec-server's process protocol, event log and unified-exec
+ * completion (issue 4; spec /shared/specs/codex-exec-server.md). One command runs on the
+ * `exec-server` host, the consumer and client library on `client`; the variant picks the
+ * consumer. Faults: the kinds in target/faultKinds.ts plus kernel `lag`.
+ */
+import {
+  noDuplicateOutput,
+  noFalseFailure,
+  noLostOutput,
+  orderedOutput,
+  singleResult,
+  terminates,
+  truthfulExit,
+} from '../../sim/check/index.ts';
+import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
+import type { World } from '../../sim/world.ts';
+import { DEFAULT_CLIENT_OPTIONS, ExecClient } from './client/execClient.ts';
+import { ConsumerKnobs } from './consumer/report.ts';
+import { runCommand } from './consumer/runCommand.ts';
+import { VARIANTS } from './consumer/variants.ts';
+import type { StartParams } from './protocol/wire.ts';
+import { ExecServer } from './server/execServer.ts';
+import { defaultKnobs } from './server/knobs.ts';
+import { scriptedLauncher } from './server/launcher.ts';
+import { ServerLedger } from './server/ledger.ts';
+import { listenExecServer } from './server/wsServer.ts';
+import { authoritativeCompletion, deadlineMs, failedIsTerminal } from './target/checkers.ts';
+import { RecordingReport, observedOf, truthOf } from './target/collect.ts';
+import { EXEC_FAULT_SPECS, KERNEL_KINDS, execFaultKinds, faultArbitrary } from './target/faultKinds.ts';
+import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.ts';
+import { scriptedProcess } from './target/processSource.ts';
+import { describeWorkload, validateWorkload, workloadArbitrary, type ExecWorkload } from './target/workload.ts';
+
+export const SERVER_HOST = 'exec-server';
+export const CLIENT_HOST = 'client';
+export const SERVER_PORT = 4000;
+export const PROCESS_ID = 'p1';
+
+const EXPECTED: Record<string, 'pass' | string[]> = {
+  'v0-poll': ['no-lost-output', 'truthful-exit'],
+  'v1-pushed': ['no-lost-output', 'truthful-exit'],
+  'v1-strict': 'pass',
+  'lag-skips': ['no-lost-output'],
+  'lag-closes': ['no-lost-output'],
+  'no-dedupe': ['no-duplicate-output'],
+  'arrival-order': ['authoritative-completion'],
+  'legacy-denial': ['truthful-exit', 'authoritative-completion'],
+};
+
+export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
+  name: 'exec-stream',
+  summary: "codex exec-server: a process's output, exit and close over a JSON-RPC WebSocket, an event log, and unified exec's completion",
+  defaultVariant: 'v1-strict',
+  variants: Object.fromEntries(
+    Object.entries(VARIANTS).map(([name, v]) => [name, { summary: v.summary, source: v.source, expected: EXPECTED[name] ?? 'pass' }]),
+  ),
+  properties: [
+    {
+      name: 'no-lost-output',
+      summary: 'I1: every byte the process wrote reaches the caller in seq order, unless a gap or failure was reported',
+    },
+    { name: 'no-duplicate-output', summary: 'I2: each seq is delivered at most once' },
+    { name: 'ordered-output', summary: 'I3: delivered output follows seq order' },
+    {
+      name: 'authoritative-completion',
+      summary: "I4: success only after Closed, every lower seq applied, the server's exit code and denial state",
+    },
+    { name: 'terminates', summary: 'I5: a result by the later of close and the last fault, plus the 25 s recovery window and 10 s' },
+    { name: 'no-false-failure', summary: 'I6: a failure only for an unrecoverable run (or a process that really failed)' },
+    { name: 'failed-is-terminal', summary: 'I7: no failure after completion, nothing after a failure' },
+    { name: 'single-result', summary: 'at most one terminal result' },
+    { name: 'truthful-exit', summary: 'a reported exit status (without an error) is the real one: code, signal, denial' },
+  ],
+  checkers: {
+    'no-lost-output': noLostOutput,
+    'no-duplicate-output': noDuplicateOutput,
+    'ordered-output': orderedOutput,
+    'authoritative-completion': authoritativeCompletion,
+    terminates: terminates<ExecCheckInput>((i) => deadlineMs(i.scenario)),
+    'no-false-failure': noFalseFailure,
+    'failed-is-terminal': failedIsTerminal,
+    'single-result': singleResult,
+    'truthful-exit': truthfulExit,
+  },
+  workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
+  faults: { kernelKinds: KERNEL_KINDS, specs: EXEC_FAULT_SPECS, arbitrary: faultArbitrary },
+  run: (world, scenario) => runExecStream(world, scenario),
+};
+
+export async function runExecStream(world: World, scenario: Scenario<ExecWorkload>): Promise<RunOutcome<ExecObserved, ExecTruth>> {
+  const w = scenario.workload;
+  const variant = VARIANTS[scenario.variant];
+  if (!variant) throw new Error(`exec-stream: unknown variant ${scenario.variant}`);
+  const cfg = variant.config;
+  const serverPorts = world.host(SERVER_HOST);
+  const clientPorts = world.host(CLIENT_HOST);
+  const ledger = new ServerLedger();
+  const knobs = { ...defaultKnobs(), pipeJitterMsMax: w.pipeJitterMsMax, sendJitterMsMax: w.sendJitterMsMax };
+  const server = new ExecServer(serverPorts, { launcher: scriptedLauncher(serverPorts.proc, () => scriptedProcess(w)), knobs, ledger });
+  const consumer = new ConsumerKnobs();
+  for (const kind of execFaultKinds({ server, consumer, schedule: (f) => world.schedule(f) })) world.faults.define(kind);
+  world.faults.onHeal(() => {
+    consumer.stallUntilMs = Math.min(consumer.stallUntilMs, world.now());
+    knobs.holds.clear();
+    knobs.readErrors = 0;
+  });
+
+  const report = new RecordingReport(clientPorts.clock, clientPorts.log);
+  const deadline = deadlineMs(scenario);
+  // Keeps the world running to the deadline while the consumer has no result, so a hang is seen as one.
+  const watchdog = clientPorts.clock.setTimeout(() => clientPorts.log('consumer.deadline'), deadline, 'watchdog');
+  report.onResult = () => clientPorts.clock.clearTimeout(watchdog);
+
+  world.spawn(SERVER_HOST, () => listenExecServer(serverPorts.net, SERVER_PORT, server).then(() => undefined), { daemon: true });
+  world.spawn(CLIENT_HOST, async () => {
+    let client: ExecClient;
+    try {
+      client = await ExecClient.connect(clientPorts, {
+        ...DEFAULT_CLIENT_OPTIONS,
+        url: `ws://${SERVER_HOST}:${SERVER_PORT}`,
+        session: {
+          ...DEFAULT_CLIENT_OPTIONS.session,
+          ordering: cfg.ordering,
+          pendingEventsMax: w.eventCapacity,
+          eventCapacity: w.eventCapacity,
+          eventBytes: w.eventBytes,
+        },
+      });
+    } catch (e) {
+      return report.result({ kind: 'failure', message: `connect failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    const params: StartParams = {
+      processId: PROCESS_ID,
+      argv: ['sh', '-c', 'execsim-workload'],
+      cwd: 'file:///tmp',
+      env: {},
+      tty: false,
+      pipeStdin: false,
+      arg0: null,
+    };
+    await runCommand(clientPorts, client, params, cfg, consumer, report);
+  });
+  world.schedule(scenario.faults);
+  const r = await world.run(deadline + 5_000);
+
+  const resultAt = report.results[0]?.t;
+  const truth = truthOf({
+    world,
+    ledger,
+    processId: PROCESS_ID,
+    faults: scenario.faults,
+    eventCapacity: w.eventCapacity,
+    resultAt,
+    runEndedAt: r.timeMs,
+    ...(scenario.mode === 'liveness' && scenario.healAtMs !== undefined ? { healedAt: scenario.healAtMs } : {}),
+  });
+  return { history: world.trace.events, observed: observedOf(report, ledger, PROCESS_ID), truth };
+}

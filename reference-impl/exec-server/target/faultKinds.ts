@@ -1,0 +1,179 @@
+/**
+ * The fault kinds exec-stream adds, one name everywhere (spec §6 "Fault knobs"). Each validates
+ * its parameters with JSON-path messages and is aimed at the workload's timeline by its
+ * arbitrary, which shrinks toward fewer, earlier, shorter faults (fast-check integers shrink
+ * toward their minimum). The server and consumer only read knobs; these kinds set them.
+ */
+import fc from 'fast-check';
+import { FieldCheck, type Fault, type FaultKind, type FaultSpec } from '../../../sim/index.ts';
+import type { ConsumerKnobs } from '../consumer/report.ts';
+import type { ExecServer } from '../server/execServer.ts';
+import { eventCount, exitAtMs, totalBytes, type ExecWorkload } from './workload.ts';
+
+export const CONNECTION = 'client->exec-server';
+const BASE = ['at', 'kind', 'target'];
+
+export interface FaultTargets {
+  server: ExecServer;
+  consumer: ConsumerKnobs;
+  /** Schedules kernel faults (the transport cut is kernel `cut` plus a `refuse` window). */
+  schedule(faults: Fault[]): void;
+}
+
+type Kind = FaultSpec & { bind(t: FaultTargets): (f: Fault) => void };
+
+const KINDS: Kind[] = [
+  {
+    kind: 'subscriber-delay',
+    summary: 'the consumer subscribes to process events this long after process/start returns (bounded replay, F1/F2)',
+    params: { delayMs: 'delay before subscribing (ms)' },
+    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'delayMs']).int('delayMs', { min: 1 }).problems,
+    bind: (t) => (f) => {
+      t.consumer.subscribeDelayMs = Math.max(t.consumer.subscribeDelayMs, f.delayMs as number);
+    },
+  },
+  {
+    kind: 'consumer-stall',
+    summary: 'the consumer task does not run for durationMs, so its event receiver falls behind (Lagged, F3/F15/F16)',
+    params: { durationMs: 'how long (ms)' },
+    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'durationMs']).int('durationMs', { min: 1 }).problems,
+    bind: (t) => (f) => t.consumer.stall(f.at, f.durationMs as number),
+  },
+  {
+    kind: 'notification-reorder',
+    summary: 'the server task sending the notification of seq is descheduled for holdMs, so later seqs overtake it (F5)',
+    params: { seq: 'the seq held back', holdMs: 'how long (ms)' },
+    validate: (f, p) =>
+      new FieldCheck(f, p)
+        .only([...BASE, 'seq', 'holdMs'])
+        .int('seq', { min: 1 })
+        .int('holdMs', { min: 1 }).problems,
+    bind: (t) => (f) => void t.server.knobs.holds.set(f.seq as number, f.holdMs as number),
+  },
+  {
+    kind: 'legacy-server',
+    summary: 'the executor is a pre-#30273 build: process/exited carries no sandboxDenied (F6); oldNextSeq: the old nextSeq rule too',
+    params: { oldNextSeq: 'also answer nextSeq = last chunk + 1 without maxBytes (default false)' },
+    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'oldNextSeq']).bool('oldNextSeq', { optional: true }).problems,
+    bind: (t) => (f) => {
+      t.server.knobs.legacyExited = true;
+      if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
+    },
+  },
+  {
+    kind: 'read-error',
+    summary: 'the next count process/read requests fail with -32603',
+    params: { count: 'reads that fail (default 1)' },
+    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'count']).int('count', { min: 1, optional: true }).problems,
+    bind: (t) => (f) => {
+      t.server.knobs.readErrors += (f.count as number | undefined) ?? 1;
+    },
+  },
+  {
+    kind: 'transport-cut',
+    summary: 'the client-server WebSocket is cut (kernel cut, 1006) and reconnects are refused for refuseMs (F10/F11/F13)',
+    params: { refuseMs: 'how long reconnects are refused (ms; 0: the first retry succeeds)' },
+    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'refuseMs']).int('refuseMs').problems,
+    bind: (t) => (f) => {
+      const refuseMs = f.refuseMs as number;
+      // The refusal goes first, so the client's first reconnect already meets it.
+      const kernel: Fault[] = refuseMs > 0 ? [{ at: f.at, kind: 'refuse', target: CONNECTION, scope: 'ws', durationMs: refuseMs }] : [];
+      kernel.push({ at: f.at, kind: 'cut', target: CONNECTION });
+      t.schedule(kernel);
+    },
+  },
+  {
+    kind: 'retention-size',
+    summary: "the server's retained output per process is capped at bytes and chunks (upstream 1 MiB / 50,000; F13/F15)",
+    params: { bytes: 'retained bytes cap', chunks: 'retained chunks cap' },
+    validate: (f, p) =>
+      new FieldCheck(f, p)
+        .only([...BASE, 'bytes', 'chunks'])
+        .int('bytes', { min: 1 })
+        .int('chunks', { min: 1 }).problems,
+    bind: (t) => (f) => {
+      t.server.knobs.retainedBytesMax = f.bytes as number;
+      t.server.knobs.retainedChunksMax = f.chunks as number;
+    },
+  },
+  {
+    kind: 'exit-watcher-lost',
+    summary: "the server's exit channel of every running process is dropped: exit code -1 is reported (F22)",
+    params: {},
+    validate: (f, p) => new FieldCheck(f, p).only(BASE).problems,
+    bind: (t) => () => t.server.dropExitWatchers(),
+  },
+];
+
+export const EXEC_FAULT_SPECS: readonly FaultSpec[] = KINDS.map(({ bind: _b, ...spec }) => spec);
+export const KERNEL_KINDS = ['lag'] as const;
+
+export function execFaultKinds(t: FaultTargets): FaultKind[] {
+  return KINDS.map(({ bind, ...spec }) => ({ ...spec, apply: bind(t) }));
+}
+
+/** When a fault's effect is over (virtual ms), for the liveness deadline. */
+export function faultEndMs(f: Fault): number {
+  const n = (k: string) => (typeof f[k] === 'number' ? (f[k] as number) : 0);
+  switch (f.kind) {
+    case 'subscriber-delay':
+      return f.at + n('delayMs');
+    case 'consumer-stall':
+      return f.at + n('durationMs');
+    case 'notification-reorder':
+      return f.at + n('holdMs');
+    case 'transport-cut':
+      return f.at + n('refuseMs');
+    case 'lag':
+      return f.at + n('durationMs') + n('extraMs');
+    default:
+      return f.at;
+  }
+}
+
+/** Short, medium and long waits, small first: lags rarely, but reaches the 25 s and 30 s windows. */
+const wait = (maxMs: number) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 1, max: 300 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 300, max: 5_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 5_000, max: maxMs }) },
+  );
+
+export function faultArbitrary(kind: string, w: ExecWorkload): fc.Arbitrary<Fault> {
+  const span = exitAtMs(w) + w.childHoldsPipesMs + 50;
+  const at = fc.integer({ min: 0, max: span });
+  switch (kind) {
+    case 'subscriber-delay':
+      return wait(40_000).map((delayMs) => ({ at: 0, kind, delayMs }));
+    case 'consumer-stall':
+      return fc.record({ at, durationMs: wait(40_000) }).map((r) => ({ at: r.at, kind, durationMs: r.durationMs }));
+    case 'notification-reorder':
+      return fc
+        .record({ seq: fc.integer({ min: 1, max: eventCount(w) }), holdMs: fc.integer({ min: 1, max: 500 }) })
+        .map((r) => ({ at: 0, kind, seq: r.seq, holdMs: r.holdMs }));
+    case 'legacy-server':
+      return fc.constant({ at: 0, kind });
+    case 'read-error':
+      return fc.record({ at, count: fc.integer({ min: 1, max: 3 }) }).map((r) => ({ at: r.at, kind, count: r.count }));
+    case 'transport-cut':
+      return fc
+        .record({ at, refuseMs: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: wait(30_000) }) })
+        .map((r) => ({ at: r.at, kind, refuseMs: r.refuseMs }));
+    case 'retention-size': {
+      const bytes = Math.max(1, totalBytes(w));
+      return fc
+        .record({ bytes: fc.integer({ min: 1, max: bytes * 2 }), chunks: fc.integer({ min: 1, max: w.chunks.length + 2 }) })
+        .map((r) => ({ at: 0, kind, bytes: r.bytes, chunks: r.chunks }));
+    }
+    case 'exit-watcher-lost':
+      return at.map((t) => ({ at: t, kind }));
+    case 'lag':
+      return fc
+        .record({ at, durationMs: fc.integer({ min: 1, max: 2_000 }), extraMs: fc.integer({ min: 1, max: 300 }) })
+        .map((r) => ({ at: r.at, kind, target: CONNECTION, durationMs: r.durationMs, extraMs: r.extraMs }));
+    default:
+      throw new Error(
+        `exec-stream: unknown fault kind ${JSON.stringify(kind)} (known: ${[...KINDS.map((k) => k.kind), ...KERNEL_KINDS].join(', ')})`,
+      );
+  }
+}
