@@ -16,7 +16,7 @@ export type TargetLoader = () => Promise<TargetModule>;
 
 // The registry holds targets of any workload type; each is used only with its own scenarios.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyTarget = Target<any>;
+export type AnyTarget = Target<any, any, any>;
 
 export class TargetRegistry {
   private readonly targets = new Map<string, AnyTarget>();
