@@ -134,7 +134,7 @@ export class AttachPump {
   }
 
   /** hook: whether a failed reconnect is retried (upstream: any failure, 404 included). */
-  protected retries(_c: Extract<Connected, { ok: false }>): boolean {
+  protected async retries(_c: Extract<Connected, { ok: false }>): Promise<boolean> {
     return true;
   }
 
@@ -150,7 +150,7 @@ export class AttachPump {
       this.budgetMs -= sleepMs;
       const c = await this.connect();
       if (c.ok) return { to: 'session', socket: c.socket };
-      if (!this.retries(c)) return { to: 'fallback', cause };
+      if (!(await this.retries(c))) return { to: 'fallback', cause };
       backoffMs = Math.min(backoffMs * 2, CLIENT.backoffMaxMs);
     }
   }

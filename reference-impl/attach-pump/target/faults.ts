@@ -66,9 +66,13 @@ export const FAULT_SPECS: readonly FaultSpec[] = [
   },
   {
     kind: 'evict',
-    summary: "the execution's retention expires: evicted now if done, else as soon as it is (status and attach then 404)",
-    params: { target: '"runner"' },
-    validate: (f, p) => new FieldCheck(f, p).only(BASE).str('target', { problem: runnerTarget }).problems,
+    summary: "the execution's retention expires: evicted now if done, else as soon as it is; with kill, a DELETE (SIGKILL and evict now)",
+    params: { target: '"runner"', kill: 'true: DELETE /executions/{id} instead (kill + evict at once)' },
+    validate: (f, p) =>
+      new FieldCheck(f, p)
+        .only([...BASE, 'kill'])
+        .str('target', { problem: runnerTarget })
+        .bool('kill', { optional: true }).problems,
   },
 ];
 
@@ -113,7 +117,10 @@ export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks
     'attach-cut': (f) => proxy.arm(f.target as string, f.afterFrames as number),
     'slow-subscriber': (f) => hooks.stall(f.durationMs as number),
     'mute-exit': (f) => hooks.mute((f.count as number | undefined) ?? 1),
-    evict: () => runner.manager.expireRetention(),
+    evict: (f) => {
+      if (f.kill === true) for (const id of [...runner.manager.execs.keys()]) runner.manager.kill(id);
+      else runner.manager.expireRetention();
+    },
   };
   for (const spec of FAULT_SPECS) world.faults.define({ ...spec, apply: apply[spec.kind] as (f: Fault) => void });
   world.faults.onHeal(() => hooks.heal());
@@ -163,7 +170,9 @@ export function faultArbitrary(kind: string, w: AttachWorkload): fc.Arbitrary<Fa
     case 'mute-exit':
       return fc.record({ at, count: fc.integer({ min: 1, max: 2 }) }).map((r) => ({ at: r.at, kind, target: 'runner', count: r.count }));
     case 'evict':
-      return fc.integer({ min: 0, max: w.exit.atMs + 30_000 }).map((t) => ({ at: t, kind, target: 'runner' }));
+      return fc
+        .record({ at: fc.integer({ min: 0, max: w.exit.atMs + 30_000 }), kill: fc.boolean() })
+        .map((r) => (r.kill ? { at: r.at, kind, target: 'runner', kill: true } : { at: r.at, kind, target: 'runner' }));
     default:
       throw new Error(
         `attach-pump: no arbitrary for fault kind ${JSON.stringify(kind)} (kinds: ${[...KERNEL_KINDS, ...FAULT_SPECS.map((s) => s.kind)].join(', ')})`,

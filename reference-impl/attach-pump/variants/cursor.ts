@@ -7,8 +7,8 @@
  * client knows when it has everything:
  * - an exit frame or a Terminal probe with every byte delivered → the result, at once;
  * - bytes missing → drain: one immediate re-attach (as #627), then the ordinary reconnect loop
- *   (409s are retried, unlike #627); a 404 means evicted: the result carries an explicit error
- *   and gap notices name the missing ranges;
+ *   (409s are retried, unlike #627); a 404 that the status confirms means evicted: the result
+ *   carries an explicit error and gap notices name the missing ranges;
  * - the first attach failing (#804, #1546) is handled like any disconnect, never a silent exit;
  * - a live frame that skips bytes (the runner's channel overflowed) ends the session, and the
  *   re-attach fetches the skipped bytes from the backlog.
@@ -39,8 +39,9 @@ export class CursorPump extends AttachPump {
     return this.drain(end.exitCode, end.totals, 'exit frame before every byte arrived');
   }
 
-  protected override retries(c: Extract<Connected, { ok: false }>): boolean {
-    return c.error.kind !== 'NotFound';
+  /** A 404 on the upgrade may come from a proxy: only a 404 on the status too means evicted. */
+  protected override async retries(c: Extract<Connected, { ok: false }>): Promise<boolean> {
+    return c.error.kind !== 'NotFound' || (await this.probe()).kind !== 'gone';
   }
 
   protected override async emitOrFallback(cause: string): Promise<ExecResult> {
@@ -76,7 +77,7 @@ export class CursorPump extends AttachPump {
       this.ports.log('pump.drain-attach', { cursor: { ...this.cursor } });
       const c = await this.connect();
       if (c.ok) return { to: 'session', socket: c.socket };
-      if (c.error.kind === 'NotFound')
+      if (!(await this.retries(c)))
         return { to: 'result', result: this.incomplete(exitCode, totals, 'execution evicted before its output was drained') };
     }
     return { to: 'reconnect', cause };
