@@ -25,7 +25,7 @@ import { defaultKnobs } from './server/knobs.ts';
 import { scriptedLauncher } from './server/launcher.ts';
 import { ServerLedger } from './server/ledger.ts';
 import { listenExecServer } from './server/wsServer.ts';
-import { authoritativeCompletion, deadlineMs, failedIsTerminal } from './target/checkers.ts';
+import { authoritativeCompletion, deadlineMs, failedIsTerminal, truthfulExitExec } from './target/checkers.ts';
 import { RecordingReport, observedOf, truthOf } from './target/collect.ts';
 import { EXEC_FAULT_SPECS, KERNEL_KINDS, execFaultKinds, faultArbitrary } from './target/faultKinds.ts';
 import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.ts';
@@ -42,7 +42,7 @@ const EXPECTED: Record<string, 'pass' | string[]> = {
   'v1-pushed': ['no-lost-output', 'truthful-exit'],
   'v1-strict': 'pass',
   'lag-skips': ['no-lost-output'],
-  'lag-closes': ['no-lost-output'],
+  'lag-closes': ['no-false-failure'],
   'no-dedupe': ['no-duplicate-output'],
   'arrival-order': ['authoritative-completion'],
   'legacy-denial': ['truthful-exit', 'authoritative-completion'],
@@ -81,7 +81,7 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
     'no-false-failure': noFalseFailure,
     'failed-is-terminal': failedIsTerminal,
     'single-result': singleResult,
-    'truthful-exit': truthfulExit,
+    'truthful-exit': truthfulExitExec,
   },
   workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: EXEC_FAULT_SPECS, arbitrary: faultArbitrary },

@@ -81,8 +81,12 @@ export class ExecClient {
     }
   }
 
-  /** A request that waits out a recovery and retries on transport loss. */
+  /**
+   * A request. `process/read` and `process/write` wait out a recovery and retry on transport loss
+   * (client.rs); anything else (start, terminate) fails with the transport.
+   */
   async call<T>(method: string, params: unknown): Promise<T> {
+    const retries = method === METHOD.read || method === METHOD.write;
     for (;;) {
       if (this.state === 'failed') throw transportClosed();
       if (this.state === 'recovering') await new Promise<void>((r) => this.recovered.push(r));
@@ -90,7 +94,7 @@ export class ExecClient {
       try {
         return await this.rpc.request<T>(method, params);
       } catch (e) {
-        if (!(e instanceof RpcCallError && e.transportClosed) || !this.options.reconnect) throw e;
+        if (!(e instanceof RpcCallError && e.transportClosed) || !this.options.reconnect || !retries) throw e;
         // The connection went while we thought it up: recover before retrying.
         if (this.state === 'connected' && !this.rpc.open) this.disconnected(this.rpc);
       }

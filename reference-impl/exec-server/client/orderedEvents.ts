@@ -107,6 +107,9 @@ export class OrderedSessionEvents {
   private publish(event: ExecProcessEvent): void {
     const seq = eventSeq(event) as number;
     this.lastPublishedSeq = Math.max(this.lastPublishedSeq, seq);
+    // Events published by a recovery merge wake the poller too (UNCONFIRMED upstream; without it
+    // a wake+read consumer would sleep forever after a resume that recovered the Closed).
+    this.wake.raise(seq);
     if (event.type === 'exited') this.exitPublished = true;
     if (event.type === 'closed') this.closedPublished = true;
     this.log.publish(event);

@@ -13,6 +13,8 @@ export type LedgerSeq =
 
 export class ServerLedger {
   readonly seqs: LedgerSeq[] = [];
+  /** When the server answered process/start. */
+  readonly starts: Array<{ t: number; processId: string }> = [];
   readonly evicted: Array<{ t: number; processId: string; seq: number }> = [];
   readonly forgotten: Array<{ t: number; processId: string }> = [];
   readonly expiredSessions: Array<{ t: number; sessionId: string }> = [];

@@ -66,6 +66,7 @@ export class ProcessTable {
     const p = new RunningProcess(params.processId, launched.handle, params.tty, params.pipeStdin ?? false, launched.sandboxType);
     this.procs.set(p.processId, p);
     this.wire(p);
+    this.d.ledger.starts.push({ t: this.d.ports.clock.now(), processId: p.processId });
     this.d.ports.log('exec-server.start', { processId: p.processId, pid: p.handle.pid, sandboxType: p.sandboxType });
     return { processId: p.processId, sandboxType: p.sandboxType };
   }

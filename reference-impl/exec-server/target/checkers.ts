@@ -2,7 +2,7 @@
  * exec-stream's own checkers (spec §4): I4 authoritative completion and I7 Failed is terminal,
  * plus the deadline of I5. The others are the generic ones (sim/check).
  */
-import { fail, pass, terminalResult, type Checker } from '../../../sim/check/index.ts';
+import { fail, pass, terminalResult, truthfulExit, type Checker } from '../../../sim/check/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import { RECOVERY_WINDOW_MS } from '../client/execClient.ts';
 import { faultEndMs } from './faultKinds.ts';
@@ -88,3 +88,21 @@ export const failedIsTerminal: Checker<{ observed: ExecObserved }> = ({ observed
 };
 
 export type { ExecCheckInput };
+
+/**
+ * `truthful-exit`, judging the denial bit against what the server classified: the protocol
+ * cannot be more truthful than its executor, whose 20 ms wait for trailing output is a known
+ * race (spec F8: a pump that has not read the denial line yet, or a tiny retention cap, makes
+ * the server say "not denied"). Code and signal are judged against the process itself.
+ */
+export const truthfulExitExec: Checker<{ truth: ExecTruth; observed: ExecObserved }> = (input) => {
+  const { truth } = input;
+  const exited = truth.seqs.find((s) => s.type === 'exited');
+  if (truth.outcome.kind !== 'exit' || exited?.type !== 'exited' || exited.sandboxDenied === truth.outcome.denied)
+    return truthfulExit(input);
+  const r = truthfulExit({ ...input, truth: { ...truth, outcome: { ...truth.outcome, denied: exited.sandboxDenied } } });
+  return {
+    ...r,
+    summary: `${r.summary} (the server classified the denial as ${exited.sandboxDenied}, the process ${truth.outcome.denied}: F8)`,
+  };
+};

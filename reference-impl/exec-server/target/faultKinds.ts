@@ -160,9 +160,12 @@ export function faultArbitrary(kind: string, w: ExecWorkload): fc.Arbitrary<Faul
         .record({ at, refuseMs: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: wait(30_000) }) })
         .map((r) => ({ at: r.at, kind, refuseMs: r.refuseMs }));
     case 'retention-size': {
-      const bytes = Math.max(1, totalBytes(w));
+      // Caps below one chunk (64 bytes) or a few chunks are not drawn: upstream's cap is 16,000
+      // times the largest chunk, and a smaller one would evict the denial line before the server
+      // classifies it, a server artefact rather than a consumer's behaviour.
+      const bytes = Math.max(64, totalBytes(w));
       return fc
-        .record({ bytes: fc.integer({ min: 1, max: bytes * 2 }), chunks: fc.integer({ min: 1, max: w.chunks.length + 2 }) })
+        .record({ bytes: fc.integer({ min: 64, max: bytes * 2 }), chunks: fc.integer({ min: 4, max: Math.max(4, w.chunks.length + 2) }) })
         .map((r) => ({ at: 0, kind, bytes: r.bytes, chunks: r.chunks }));
     }
     case 'exit-watcher-lost':

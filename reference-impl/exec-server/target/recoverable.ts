@@ -5,6 +5,9 @@
  * the exit. Each rule is checked against the fault schedule and what the server (the daemon)
  * really did, never against the consumer under test. A run is NOT recoverable when:
  *
+ * 0. a cut before the start completed: a transport cut before the server answered
+ *    process/start, or within the answer's round trip (2 x (10 ms + the largest lag)): there is
+ *    no process to resume, and upstream fails an in-flight start rather than retrying it.
  * 1. detach beyond the recovery window: transport cuts whose refused-reconnect windows, merged,
  *    last 23 s or more (the client gives up at 25 s; 2 s covers the reconnect and initialize
  *    round trips, lag included). The server's 30 s TTL is longer, so it never decides alone.
@@ -24,6 +27,8 @@ import type { Fault } from '../../../sim/index.ts';
 import type { ServerLedger } from '../server/ledger.ts';
 
 export const DETACH_LIMIT_MS = 23_000;
+/** The simulated network's default one-way latency bound (sim/net DEFAULT_NET_OPTIONS). */
+export const NET_LATENCY_MS_MAX = 10;
 
 export interface RecoverabilityInput {
   faults: readonly Fault[];
@@ -37,6 +42,11 @@ export interface RecoverabilityInput {
 export function unrecoverableBecause(i: RecoverabilityInput): string[] {
   const why: string[] = [];
   const end = i.resultAt ?? Infinity;
+  const started = i.ledger.starts.find((s) => s.processId === i.processId)?.t;
+  const lagMax = Math.max(0, ...i.faults.filter((f) => f.kind === 'lag').map((f) => (f.extraMs as number | undefined) ?? 0));
+  const startSettled = started === undefined ? Infinity : started + 2 * (NET_LATENCY_MS_MAX + lagMax);
+  const earlyCut = i.faults.find((f) => f.kind === 'transport-cut' && f.at <= startSettled);
+  if (earlyCut) why.push(`the transport was cut at t=${earlyCut.at}, before process/start completed: nothing to resume`);
   for (const w of detachWindows(i.faults)) {
     if (w.end - w.start >= DETACH_LIMIT_MS)
       why.push(`detached ${w.end - w.start} ms from t=${w.start} (reconnects refused), beyond the 25 s recovery window`);
