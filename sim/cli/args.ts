@@ -43,3 +43,14 @@ export function splitTargetSpec(spec: string): { target: string; variant?: strin
     return { target: spec.slice(0, i), variant: spec.slice(i + 1) };
   return { target: spec };
 }
+
+/** `--shard i/n` (1-based). */
+export function shardOption(value: unknown): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = typeof value === 'string' ? /^(\d+)\/(\d+)$/.exec(value) : null;
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new ExecsimError('EXECSIM_USAGE', `--shard: expected i/n with 1 <= i <= n (e.g. 2/4), got ${JSON.stringify(value)}`);
+  return { index, count };
+}

@@ -47,6 +47,11 @@ export class CliContext {
     return this.loadModule(spec);
   }
 
+  /** The module a third-party target was loaded from (undefined for built-ins). */
+  moduleOf(targetName: string): string | undefined {
+    return this.modules.get(targetName);
+  }
+
   replayCommand(file: string, targetName: string): string {
     const mod = this.modules.get(targetName);
     return `npx execsim replay ${file}${mod ? ` --target ${mod}` : ''}`;

@@ -6,26 +6,31 @@
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecsimError } from '../errors.ts';
-import { explore, type ExploreReport } from '../explore/explore.ts';
+import { explore, type ExploreOptions, type ExploreReport } from '../explore/explore.ts';
+import { headCommit, seedFromCommit } from '../real/git.ts';
+import { exploreParallel } from '../real/pool.ts';
 import { Progress } from '../real/progress.ts';
 import { wallMs, writeTextAtomic } from '../real/hostIo.ts';
 import type { AnyTarget } from '../registry.ts';
 import { scenarioToJson, type SavedScenario } from '../scenario/save.ts';
 import type { Mode, Scenario } from '../target.ts';
 import { textTimeline } from '../report/textTimeline.ts';
-import { intOption, oneOf, parse, splitTargetSpec } from './args.ts';
+import { intOption, oneOf, parse, shardOption, splitTargetSpec } from './args.ts';
 import type { CliContext } from './context.ts';
 import { executeScenario } from './execute.ts';
 import { Reporters } from './reporters.ts';
 
-export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S] [--budget SECONDS]
-                [--mode safety|liveness] [--faults k1,k2] [--save DIR] [--report DIR] [--json]
+export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
+                [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2] [--workers N]
+                [--shard i/n] [--save DIR] [--report DIR] [--json]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
 the command prints a one-line replay command and exits 1. No violation: exit 0. Same --seed
 and --runs give the same result (--json output identical but for "timing").
-NAME may be a module path (./my-target.js) exporting a target.
+NAME may be a module path (./my-target.js) exporting a target. Runs go in batches of 250 with
+seeds derived from S; --workers N runs batches on N threads and --shard i/n takes every n-th
+batch (for CI matrices); neither changes what a given batch finds.
 `;
 
 const SCHEMA = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
@@ -45,7 +50,10 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
     target: { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string' },
+    'seed-from-commit': { type: 'boolean' },
     budget: { type: 'string' },
+    workers: { type: 'string' },
+    shard: { type: 'string' },
     mode: { type: 'string' },
     faults: { type: 'string' },
     save: { type: 'string' },
@@ -63,16 +71,21 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
   const target = await ctx.target(spec.target);
   const variant = spec.variant ?? target.defaultVariant;
   const runs = intOption(values.runs, 'runs', 100, 1);
-  const seed = intOption(values.seed, 'seed', 1);
+  if (values.seed !== undefined && values['seed-from-commit'])
+    throw new ExecsimError('EXECSIM_USAGE', 'explore: give --seed or --seed-from-commit, not both');
+  const commit = values['seed-from-commit'] ? headCommit() : undefined;
+  const seed = commit ? seedFromCommit(commit) : intOption(values.seed, 'seed', 1);
+  const workers = intOption(values.workers, 'workers', 1, 1);
+  const shard = shardOption(values.shard);
   const budgetS = values.budget === undefined ? undefined : intOption(values.budget, 'budget', 0, 1);
   const mode = oneOf<Mode>(values.mode, 'mode', ['safety', 'liveness'], 'safety');
   const kinds = values.faults === undefined ? undefined : String(values.faults).split(',').filter(Boolean);
   const saveDir = (values.save as string | undefined) ?? join('scenarios', 'found');
   const reportDir = (values.report as string | undefined) ?? 'reports';
-  const file = join(saveDir, `${target.name}-${variant}-${mode}-seed${seed}.json`);
+  const file = join(saveDir, `${target.name}-${variant}-${mode}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}.json`);
   const json = values.json === true;
 
-  const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}, ${runs} runs${budgetS ? `, budget ${budgetS} s` : ''})`;
+  const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}${commit ? ` from commit ${commit.slice(0, 12)}` : ''}, ${runs} runs${shard ? `, shard ${shard.index}/${shard.count}` : ''}${workers > 1 ? `, ${workers} workers` : ''}${budgetS ? `, budget ${budgetS} s` : ''})`;
   if (!json) ctx.io.out(`${header}\n`);
   const progress = new Progress(`explore ${target.name}:${variant}`, runs);
   const t0 = wallMs();
@@ -83,13 +96,13 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
       $schema: relative(dirname(file), SCHEMA).split('\\').join('/'),
       ...scenario,
       title: titleFor(violated),
-      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}`,
+      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`,
       expect: expectationFor(target, variant, violated),
       provenance,
     };
     writeTextAtomic(file, scenarioToJson(out));
   };
-  const report: ExploreReport = await explore({
+  const options: ExploreOptions = {
     target,
     variant,
     runs,
@@ -97,15 +110,28 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
     mode,
     ...(kinds ? { faultKinds: kinds } : {}),
     ...(budgetS ? { budgetMs: budgetS * 1000 } : {}),
+    ...(shard ? { shard } : {}),
     onRun: (done) => progress.update(done),
     onFailure: (scenario, violated) => save(scenario, violated, { by: 'execsim explore', seed, runs, shrunk: false }),
-  });
+  };
+  const report: ExploreReport =
+    workers > 1 ? await exploreParallel(options, workers, ctx.moduleOf(target.name)) : await explore(options, wallMs);
   progress.end();
   const wall = wallMs() - t0;
   const timing = { wallMs: Math.round(wall), runsPerSec: Math.round((report.runsExecuted / Math.max(wall, 1)) * 1000) };
   const v = report.violation;
   if (v) {
-    save(v.scenario, v.violated, { by: 'execsim explore', seed, runs, foundAtRun: v.foundAtRun, shrinks: v.shrinks, path: v.path });
+    save(v.scenario, v.violated, {
+      by: 'execsim explore',
+      seed,
+      ...(commit ? { commit } : {}),
+      runs,
+      foundAtRun: v.foundAtRun,
+      shrinks: v.shrinks,
+      batch: v.batch,
+      fcSeed: v.fcSeed,
+      path: v.path,
+    });
     const replay = ctx.replayCommand(file, target.name);
     const entry = await executeScenario(
       target,

@@ -7,6 +7,7 @@ import { ExecsimError } from '../errors.ts';
 import { CliContext, type Io } from './context.ts';
 import { exploreCommand } from './exploreCommand.ts';
 import { listCommand } from './listCommand.ts';
+import { mergeCommand } from './mergeCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runCommand, smokeCommand } from './runCommand.ts';
 
@@ -15,14 +16,17 @@ export type { Io };
 export const USAGE = `execsim: deterministic simulation and fault injection for remote process execution
 
 Usage:
-  execsim run [PATH...]                 replay the scenario corpus (default scenarios/) and check
+  execsim run [PATH...] [--shard i/n]   replay the scenario corpus (default scenarios/) and check
                                         each scenario's expectation; reports in reports/
-  execsim explore --target NAME[:VARIANT] [--runs N] [--seed S] [--budget SECONDS]
-                  [--mode safety|liveness] [--faults k1,k2] [--save DIR] [--json]
+  execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
+                  [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2]
+                  [--workers N] [--shard i/n] [--save DIR] [--json]
                                         search for a violation; shrink, save and print a replay
   execsim replay FILE [--trace] [--html OUT]
                                         re-run one scenario exactly: verdicts and trace hash
   execsim list [--json]                 targets, variants, properties, fault kinds
+  execsim merge-reports DIR... [--out DIR]
+                                        merge the reports of CI shards into one
   execsim smoke [--seed S]              the protocol-free smoke world and its trace hash
   execsim COMMAND --help                details of one command
 
@@ -62,6 +66,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await listCommand(ctx, rest);
       case 'smoke':
         return await smokeCommand(ctx, rest);
+      case 'merge-reports':
+        return await mergeCommand(ctx, rest);
       default:
         throw new ExecsimError('EXECSIM_USAGE', `unknown command "${command}" (try: execsim --help)`);
     }

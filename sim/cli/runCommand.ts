@@ -10,17 +10,19 @@ import { loadScenarioText, type LoadedScenario } from '../scenario/load.ts';
 import { runSmokeWorld } from '../smoke/busyWorld.ts';
 import { textTimeline } from '../report/textTimeline.ts';
 import { formatTime } from '../trace.ts';
-import { intOption, parse } from './args.ts';
+import { intOption, parse, shardOption } from './args.ts';
 import type { CliContext } from './context.ts';
 import { executeScenario } from './execute.ts';
 import { Reporters } from './reporters.ts';
 
 export const RUN_USAGE = `execsim run [PATH...] [--report DIR] [--target MODULE]... [--reporter summary,junit,html]
+            [--shard i/n]
 
 Replays every scenario file under PATH (files or folders; default scenarios/) and checks that
 each meets its "expect". Writes summary.json, junit.xml and a timeline.html per failure to
 --report (default reports/) as it goes. Exit 0 when all meet their expectation, 1 otherwise,
-2 for a bad file or bad usage.
+2 for a bad file or bad usage. --shard i/n runs every n-th file (CI matrices; combine the
+shards' reports with execsim merge-reports).
 `;
 
 export async function runCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -29,8 +31,10 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
     target: { type: 'string', multiple: true },
     reporter: { type: 'string' },
     seed: { type: 'string' },
+    shard: { type: 'string' },
     help: { type: 'boolean' },
   });
+  const shard = shardOption(values.shard);
   if (values.help) {
     ctx.io.out(RUN_USAGE);
     return 0;
@@ -41,6 +45,14 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
   for (const p of paths) {
     if (!pathExists(p)) throw new ExecsimError('EXECSIM_USAGE', `run: no such file or folder: ${p}`);
     files.push(...(isDirectory(p) ? listScenarioFiles(p) : [p]));
+  }
+  if (shard) {
+    const all = files.splice(0);
+    files.push(...all.filter((_, i) => i % shard.count === shard.index - 1));
+  }
+  if (files.length === 0 && shard) {
+    ctx.io.out(`shard ${shard.index}/${shard.count}: no scenario files fall to this shard\n`);
+    return 0;
   }
   if (files.length === 0) {
     if (positionals.length > 0) throw new ExecsimError('EXECSIM_USAGE', `run: no scenario files (*.json) under ${paths.join(', ')}`);
@@ -62,7 +74,7 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
 
   const reportDir = (values.report as string | undefined) ?? 'reports';
   const reporters = new Reporters(reportDir, values.reporter ? String(values.reporter).split(',') : undefined);
-  const command = `execsim run ${paths.join(' ')}`;
+  const command = `execsim run ${paths.join(' ')}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`;
   reporters.onStart({ command, total: loaded.length, reportDir });
   const progress = new Progress('execsim run', loaded.length);
   const t0 = wallMs();

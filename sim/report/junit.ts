@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { writeTextAtomic } from '../real/hostIo.ts';
+import { rowOf, type SummaryRow } from './summaryJson.ts';
 import type { Reporter, ScenarioReport } from './types.ts';
 
 const xml = (s: string): string =>
@@ -25,33 +26,25 @@ export interface JunitCase {
   timeS: number;
 }
 
-export function casesOf(r: ScenarioReport): JunitCase[] {
-  const expected = r.scenario.expect === 'pass' ? [] : r.scenario.expect.violates;
+export function casesOf(r: SummaryRow): JunitCase[] {
+  const expected = r.expect === 'pass' ? [] : r.expect.violates;
+  const classname = `execsim.${r.target}.${r.variant}`;
   const cases: JunitCase[] = [];
-  for (const [prop, res] of Object.entries(r.results)) {
+  for (const [prop, res] of Object.entries(r.properties)) {
     const mustFail = expected.includes(prop);
     let failure: string | undefined;
     if (mustFail && res.valid !== false) failure = `expected ${prop} to be violated, but it held: ${res.summary}`;
-    if (!mustFail && r.scenario.expect === 'pass' && res.valid === false) failure = `${prop} violated: ${res.summary}`;
+    if (!mustFail && r.expect === 'pass' && res.valid === false) failure = `${prop} violated: ${res.summary}`;
     cases.push({
-      classname: `execsim.${r.scenario.target}.${r.scenario.variant}`,
+      classname,
       name: `${r.name} › ${prop}`,
       ...(failure ? { failure } : {}),
       detail: `${res.valid === false ? 'violated' : res.valid === true ? 'held' : 'unknown'}: ${res.summary}`,
       timeS: 0,
     });
   }
-  if (r.violated.includes('no-crash') || !r.ok) {
-    const covered = cases.some((c) => c.failure);
-    if (!covered)
-      cases.push({
-        classname: `execsim.${r.scenario.target}.${r.scenario.variant}`,
-        name: `${r.name} › expectation`,
-        failure: r.why,
-        timeS: 0,
-      });
-  }
-  if (cases[0]) cases[0].timeS = r.wallMs / 1000;
+  if (!r.ok && !cases.some((c) => c.failure)) cases.push({ classname, name: `${r.name} › expectation`, failure: r.why, timeS: 0 });
+  if (cases[0]) cases[0].timeS = r.timing.wallMs / 1000;
   return cases;
 }
 
@@ -78,7 +71,7 @@ export class JunitReporter implements Reporter {
     this.write();
   }
   onScenario(r: ScenarioReport): void {
-    this.cases.push(...casesOf(r));
+    this.cases.push(...casesOf(rowOf(r)));
     this.write();
   }
   private write(): void {

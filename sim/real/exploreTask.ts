@@ -1,0 +1,43 @@
+/**
+ * What one worker thread does for parallel exploration: load the target (built-in by name, or a
+ * module path), run one batch, and report runs and failing scenarios through a message port as
+ * they happen.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
+import { exploreBatch, exploreSpace, type Batch, type BatchResult } from '../explore/explore.ts';
+import { TargetRegistry } from '../registry.ts';
+import type { Mode, Scenario } from '../target.ts';
+
+export interface BatchTask {
+  target: string;
+  /** Absolute path of a third-party target module. */
+  module?: string;
+  variant: string;
+  mode: Mode;
+  kinds: string[];
+  maxFaults: number;
+  batch: Batch;
+  budgetMs?: number;
+  port: MessagePort;
+}
+
+export type WorkerMessage = { type: 'run' } | { type: 'failure'; batch: number; scenario: Scenario; violated: string[] };
+
+export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
+  const registry = new TargetRegistry(BUILTIN_TARGETS);
+  if (task.module) registry.register(((await import(pathToFileURL(task.module).href)) as { target?: unknown }).target, task.module);
+  const target = await registry.get(task.target);
+  const space = exploreSpace({ target, variant: task.variant, mode: task.mode, faultKinds: task.kinds, maxFaults: task.maxFaults });
+  const post = (m: WorkerMessage) => task.port.postMessage(m);
+  try {
+    return await exploreBatch(space, task.batch, {
+      onRun: () => post({ type: 'run' }),
+      onFailure: (scenario, violated) => post({ type: 'failure', batch: task.batch.index, scenario, violated }),
+      ...(task.budgetMs !== undefined ? { budgetMs: task.budgetMs } : {}),
+    });
+  } finally {
+    task.port.close();
+  }
+}

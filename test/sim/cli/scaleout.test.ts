@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../../sim/cli/main.ts';
+import { planBatches, BATCH_RUNS } from '../../../sim/explore/explore.ts';
+import { seedFromCommit } from '../../../sim/real/git.ts';
+
+const TARGET = 'test/fixtures/pumpTarget.ts';
+const capture = (): Io & { stdout: string; stderr: string } => {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+};
+const tmp = () => mkdtempSync(join(tmpdir(), 'execsim-scale-'));
+const withoutTiming = (json: string) => {
+  const j = JSON.parse(json) as Record<string, unknown>;
+  delete j.timing;
+  return j;
+};
+
+describe('--workers: the result for a seed never depends on N', () => {
+  it('a violation and a clean run come out identical with 1 and 2 workers', async () => {
+    for (const variant of ['early-exit', 'wait-close']) {
+      const outs = [];
+      const dir = tmp();
+      for (const workers of ['1', '2']) {
+        const io = capture();
+        await main(
+          [
+            'explore',
+            '--target',
+            `${TARGET}:${variant}`,
+            '--runs',
+            '600',
+            '--seed',
+            '11',
+            '--workers',
+            workers,
+            '--json',
+            '--save',
+            dir,
+            '--report',
+            dir,
+          ],
+          io,
+        );
+        outs.push(withoutTiming(io.stdout));
+      }
+      expect(outs[1]).toEqual(outs[0]);
+    }
+  }, 60_000);
+});
+
+describe('--shard i/n', () => {
+  it('shards take disjoint batches that together make the whole exploration', () => {
+    const all = planBatches(5, 2_100).map((b) => b.index);
+    const parts = [1, 2, 3].map((i) => planBatches(5, 2_100, { index: i, count: 3 }).map((b) => b.index));
+    expect(parts.flat().sort((a, b) => a - b)).toEqual(all);
+    expect(new Set(parts.flat()).size).toBe(all.length);
+    expect(planBatches(5, 2_100).map((b) => b.runs)).toEqual([...Array(8).fill(BATCH_RUNS), 100]);
+    // a batch is the same batch in any shard
+    expect(planBatches(5, 2_100, { index: 2, count: 3 })[0]).toEqual(planBatches(5, 2_100)[1]);
+  });
+
+  it('explore shards add up to the whole run count; run shards split the files; merge-reports joins them', async () => {
+    let runs = 0;
+    for (const shard of ['1/2', '2/2']) {
+      const io = capture();
+      expect(
+        await main(['explore', '--target', `${TARGET}:wait-close`, '--runs', '700', '--seed', '4', '--shard', shard, '--json'], io),
+      ).toBe(0);
+      const j = JSON.parse(io.stdout) as { runsExecuted: number; shard: string };
+      expect(j.shard).toBe(shard);
+      runs += j.runsExecuted;
+    }
+    expect(runs).toBe(700);
+
+    const dir = tmp();
+    const out = tmp();
+    const scen = (seed: number, expect: unknown) =>
+      JSON.stringify({
+        format: 1,
+        target: 'test-pump',
+        variant: 'early-exit',
+        seed,
+        mode: 'safety',
+        workload: { chunks: [{ gapMs: 5, bytes: 9, stream: 'stdout' }], exitAfterMs: 0, exitCode: 0, pumpDelayMsMax: 40 },
+        faults: [],
+        expect,
+      });
+    writeFileSync(join(dir, 'a.json'), scen(1, { violates: ['no-lost-output'] }));
+    writeFileSync(join(dir, 'b.json'), scen(2, 'pass'));
+    writeFileSync(join(dir, 'c.json'), scen(3, 'pass'));
+    const names: string[][] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const io = capture();
+      await main(['run', dir, '--target', TARGET, '--shard', shard, '--report', join(out, `r${shard[0]}`)], io);
+      const s = JSON.parse(readFileSync(join(out, `r${shard[0]}`, 'summary.json'), 'utf8')) as { scenarios: Array<{ name: string }> };
+      names.push(s.scenarios.map((x) => x.name));
+    }
+    expect(names).toEqual([['a', 'c'], ['b']]);
+    const io = capture();
+    const code = await main(['merge-reports', join(out, 'r1'), join(out, 'r2'), '--out', join(out, 'merged')], io);
+    const merged = JSON.parse(readFileSync(join(out, 'merged', 'summary.json'), 'utf8')) as {
+      total: number;
+      ok: number;
+      complete: boolean;
+      scenarios: Array<{ name: string; ok: boolean }>;
+    };
+    expect(merged.scenarios.map((s) => s.name)).toEqual(['a', 'b', 'c']);
+    expect(merged.total).toBe(3);
+    expect(merged.complete).toBe(true);
+    expect(code).toBe(merged.ok === 3 ? 0 : 1);
+    const junit = readFileSync(join(out, 'merged', 'junit.xml'), 'utf8');
+    expect(junit).toContain('name="a › no-lost-output"');
+    expect(junit).toContain('name="c › no-lost-output"');
+    expect(io.stdout).toMatch(/^merged 2 reports: \d\/3 scenarios as expected/);
+  }, 60_000);
+
+  it('rejects a bad shard and a missing report', async () => {
+    for (const [argv, re] of [
+      [['explore', '--target', `${TARGET}:wait-close`, '--shard', '3/2'], /--shard: expected i\/n with 1 <= i <= n/],
+      [['run', '--shard', 'x'], /--shard: expected i\/n/],
+      [['merge-reports', '/no/such'], /summary.json does not exist/],
+      [['explore', '--target', `${TARGET}:wait-close`, '--seed', '1', '--seed-from-commit'], /not both/],
+    ] as Array<[string[], RegExp]>) {
+      const io = capture();
+      expect(await main(argv, io)).toBe(2);
+      expect(io.stderr).toMatch(re);
+    }
+  });
+});
+
+describe('--seed-from-commit', () => {
+  it('takes the seed from the commit hash, reproducibly', async () => {
+    expect(seedFromCommit('ffffffff0000')).toBe(-1);
+    expect(seedFromCommit('0000002a9999')).toBe(42);
+    const io = capture();
+    await main(['explore', '--target', `${TARGET}:wait-close`, '--runs', '10', '--seed-from-commit'], io);
+    expect(io.stdout).toMatch(/seed -?\d+ from commit [0-9a-f]{12}/);
+  });
+});
