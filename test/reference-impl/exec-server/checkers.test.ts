@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportedOutcome } from '../../../sim/check/index.ts';
+import { ServerLedger, type LedgerSeq } from '../../../reference-impl/exec-server/server/ledger.ts';
+import {
+  authoritativeCompletion,
+  deadlineMs,
+  failedIsTerminal,
+  truthfulExitExec,
+} from '../../../reference-impl/exec-server/target/checkers.ts';
+import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-server/target/history.ts';
+import { detachWindows, unrecoverableBecause } from '../../../reference-impl/exec-server/target/recoverable.ts';
+import type { ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+
+const P = 'p1';
+const seqs = (denied = false, exitCode = 0): LedgerSeq[] => [
+  { t: 1, processId: P, seq: 1, type: 'output', stream: 'stdout', offset: 0, bytes: 8 },
+  { t: 2, processId: P, seq: 2, type: 'output', stream: 'stdout', offset: 8, bytes: 8 },
+  { t: 3, processId: P, seq: 3, type: 'exited', exitCode, sandboxDenied: denied, watcherLost: false },
+  { t: 4, processId: P, seq: 4, type: 'closed' },
+];
+
+function truth(extra: Partial<ExecTruth> = {}): ExecTruth {
+  return {
+    streams: {},
+    outcome: { kind: 'exit', code: 0, signal: null, denied: false, t: 3 },
+    recoverable: true,
+    unrecoverableBecause: [],
+    runEndedAt: 1_000,
+    processId: P,
+    seqs: seqs(),
+    ...extra,
+  };
+}
+
+function observed(results: Array<[number, ReportedOutcome]>, deliveries: number[], extra: Partial<ExecObserved> = {}): ExecObserved {
+  return {
+    streams: {},
+    notices: [],
+    results: results.map(([t, outcome]) => ({ t, outcome })),
+    deliveries: deliveries.map((seq) => ({ t: 5, seq })),
+    gaps: [],
+    ...extra,
+  };
+}
+
+const EXIT0: ReportedOutcome = { kind: 'exit', code: 0, denied: false };
+
+describe('authoritative-completion (I4)', () => {
+  it('passes a completion after Closed with every seq applied and the recorded exit and denial', () => {
+    expect(authoritativeCompletion({ truth: truth(), observed: observed([[10, EXIT0]], [1, 2]) }).valid).toBe(true);
+  });
+  it('passes failures and exits with an explicit error: they claim no completion', () => {
+    expect(authoritativeCompletion({ truth: truth(), observed: observed([[10, { kind: 'failure', message: 'x' }]], []) }).valid).toBe(true);
+    expect(
+      authoritativeCompletion({ truth: truth(), observed: observed([[10, { kind: 'exit', code: -1, error: 'unknown' }]], []) }).valid,
+    ).toBe(true);
+  });
+  it('fails a completion before the server closed the process (Lagged taken as closed)', () => {
+    expect(authoritativeCompletion({ truth: truth(), observed: observed([[3, EXIT0]], [1, 2]) }).valid).toBe(false);
+    expect(authoritativeCompletion({ truth: truth({ seqs: seqs().slice(0, 3) }), observed: observed([[10, EXIT0]], [1, 2]) }).valid).toBe(
+      false,
+    );
+  });
+  it('fails a completion with a seq below Closed neither applied nor announced (F5: Closed taken as it arrives)', () => {
+    const r = authoritativeCompletion({ truth: truth(), observed: observed([[10, EXIT0]], [1]) });
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/seq 2 not applied/);
+    const announced = observed([[10, EXIT0]], [1], { gaps: [{ t: 6, afterSeq: 1, throughSeq: 2 }] });
+    expect(authoritativeCompletion({ truth: truth(), observed: announced }).valid).toBe(true);
+  });
+  it('fails a completion whose exit code or denial is not what the server recorded (F6)', () => {
+    expect(authoritativeCompletion({ truth: truth({ seqs: seqs(false, 2) }), observed: observed([[10, EXIT0]], [1, 2]) }).valid).toBe(
+      false,
+    );
+    const denied = truth({ seqs: seqs(true, 1) });
+    expect(
+      authoritativeCompletion({ truth: denied, observed: observed([[10, { kind: 'exit', code: 1, denied: false }]], [1, 2]) }).valid,
+    ).toBe(false);
+    expect(
+      authoritativeCompletion({ truth: denied, observed: observed([[10, { kind: 'exit', code: 1, denied: true }]], [1, 2]) }).valid,
+    ).toBe(true);
+  });
+});
+
+describe('failed-is-terminal (I7)', () => {
+  const FAIL: ReportedOutcome = { kind: 'failure', message: 'transport disconnected' };
+  it('passes one failure with nothing after it, and a plain completion', () => {
+    expect(failedIsTerminal({ observed: observed([[10, FAIL]], []) }).valid).toBe(true);
+    expect(failedIsTerminal({ observed: observed([[10, EXIT0]], [1, 2]) }).valid).toBe(true);
+  });
+  it('fails a failure after a completion (F21: a late failure flips a success)', () => {
+    expect(
+      failedIsTerminal({
+        observed: observed(
+          [
+            [10, EXIT0],
+            [20, FAIL],
+          ],
+          [1, 2],
+        ),
+      }).valid,
+    ).toBe(false);
+  });
+  it('fails output or another result after a failure (resurrection)', () => {
+    expect(failedIsTerminal({ observed: { ...observed([[4, FAIL]], []), deliveries: [{ t: 9, seq: 2 }] } }).valid).toBe(false);
+    expect(
+      failedIsTerminal({
+        observed: observed(
+          [
+            [4, FAIL],
+            [9, FAIL],
+          ],
+          [],
+        ),
+      }).valid,
+    ).toBe(false);
+  });
+});
+
+describe('truthful-exit judges the denial against the server (F8)', () => {
+  it('a denial the server missed is not held against the consumer; one it recorded is', () => {
+    const missed = truth({ outcome: { kind: 'exit', code: 1, signal: null, denied: true, t: 3 }, seqs: seqs(false, 1) });
+    expect(truthfulExitExec({ truth: missed, observed: observed([[10, { kind: 'exit', code: 1, denied: false }]], []) }).valid).toBe(true);
+    const seen = truth({ outcome: { kind: 'exit', code: 1, signal: null, denied: true, t: 3 }, seqs: seqs(true, 1) });
+    expect(truthfulExitExec({ truth: seen, observed: observed([[10, { kind: 'exit', code: 1, denied: false }]], []) }).valid).toBe(false);
+  });
+  it('the exit code is still judged against the process (F22: -1 for a clean exit)', () => {
+    const lost = truth({ seqs: seqs(false, -1) });
+    expect(truthfulExitExec({ truth: lost, observed: observed([[10, { kind: 'exit', code: -1, denied: false }]], []) }).valid).toBe(false);
+    expect(truthfulExitExec({ truth: lost, observed: observed([[10, { kind: 'exit', code: -1, error: 'unknown' }]], []) }).valid).toBe(
+      true,
+    );
+  });
+});
+
+describe('recoverable: the written definition, rule by rule', () => {
+  const ledger = (fill: (l: ServerLedger) => void = () => undefined) => {
+    const l = new ServerLedger();
+    l.starts.push({ t: 20, processId: P });
+    fill(l);
+    return l;
+  };
+  const base = { processId: P, resultAt: 1_000, eventCapacity: 8 };
+
+  it('a healthy run, a short cut after the start and a short stall are recoverable', () => {
+    expect(unrecoverableBecause({ ...base, faults: [], ledger: ledger() })).toEqual([]);
+    expect(unrecoverableBecause({ ...base, faults: [{ at: 500, kind: 'transport-cut', refuseMs: 22_000 }], ledger: ledger() })).toEqual([]);
+  });
+  it('0: a cut before process/start completed', () => {
+    expect(unrecoverableBecause({ ...base, faults: [{ at: 30, kind: 'transport-cut', refuseMs: 0 }], ledger: ledger() })[0]).toMatch(
+      /before process\/start/,
+    );
+  });
+  it('1: detach windows merged past 23 s', () => {
+    const faults = [
+      { at: 500, kind: 'transport-cut', refuseMs: 15_000 },
+      { at: 10_000, kind: 'transport-cut', refuseMs: 14_000 },
+    ];
+    expect(detachWindows(faults)).toEqual([{ start: 500, end: 24_000 }]);
+    expect(unrecoverableBecause({ ...base, faults, ledger: ledger() })[0]).toMatch(/detached 23500 ms/);
+  });
+  it('2-5: eviction, expiry before the result, lost exit watcher, injected read errors', () => {
+    const l = ledger((x) => {
+      x.evicted.push({ t: 5, processId: P, seq: 1 });
+      x.forgotten.push({ t: 900, processId: P });
+      x.seqs.push({ t: 3, processId: P, seq: 3, type: 'exited', exitCode: -1, sandboxDenied: false, watcherLost: true });
+      x.readErrors.push({ t: 7, processId: P });
+    });
+    const why = unrecoverableBecause({ ...base, faults: [], ledger: l });
+    expect(why.map((w) => w.split(':')[0])).toEqual([
+      'retention overrun',
+      'retention expiry',
+      'the exit watcher was lost',
+      '1 process/read request(s) failed on purpose',
+    ]);
+    // forgetting after the consumer finished does not matter
+    expect(
+      unrecoverableBecause({ ...base, resultAt: 800, faults: [], ledger: ledger((x) => x.forgotten.push({ t: 900, processId: P })) }),
+    ).toEqual([]);
+  });
+  it('6: a notification overtaken by as many later ones as the pending cap', () => {
+    const l = ledger((x) => {
+      for (const seq of [2, 3, 1]) x.notifications.push({ t: seq, processId: P, seq, dropped: false });
+    });
+    expect(unrecoverableBecause({ ...base, eventCapacity: 3, faults: [], ledger: l })).toEqual([]);
+    expect(unrecoverableBecause({ ...base, eventCapacity: 2, faults: [], ledger: l })[0]).toMatch(/overtaken by 2/);
+  });
+});
+
+describe('terminates deadline', () => {
+  const w = { chunks: [{ gapMs: 100, stream: 'stdout', bytes: 1 }], exitAfterMs: 50, childHoldsPipesMs: 1_000 } as ExecWorkload;
+  it('is the later of the close and the last fault window, plus 25 s and 10 s; healing cuts the windows short', () => {
+    expect(deadlineMs({ workload: w, faults: [], mode: 'safety' })).toBe(1_150 + 35_000);
+    const stall = [{ at: 100, kind: 'consumer-stall', durationMs: 40_000 }];
+    expect(deadlineMs({ workload: w, faults: stall, mode: 'safety' })).toBe(40_100 + 35_000);
+    expect(deadlineMs({ workload: w, faults: stall, mode: 'liveness', healAtMs: 5_000 })).toBe(5_000 + 35_000);
+  });
+});
