@@ -1,0 +1,87 @@
+/**
+ * The caller: an agent that runs `csa session wait` as a process, reads its exit code and its
+ * output, and re-waits after a KV-warm exit as the CALLER_HINT tells it to. Any other exit ends
+ * its waiting (before #1439, a 124 read as a failure ended it too).
+ */
+import type { Ports } from '../../sim/ports/index.ts';
+import type { RssSample, WaitContext } from './context.ts';
+import type { FlockTable } from './flock.ts';
+import type { WaitPolicy } from './policy.ts';
+import type { SessionPaths } from './sessionFiles.ts';
+import { resolveDaemonWaitTimeoutSecs } from './waitConfig.ts';
+import { sessionWait } from './waitLoop.ts';
+
+/** One `csa session wait` process as its caller saw it. */
+export interface WaitRun {
+  host: string;
+  attempt: number;
+  pid: number;
+  startedAt: number;
+  endedAt: number;
+  capSecs: number;
+  /** null when the wait process was killed. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CallerOptions {
+  paths: SessionPaths;
+  policy: WaitPolicy;
+  flocks: FlockTable;
+  memoryWarnMb: number | undefined;
+  sampleRssMb: () => RssSample;
+  /** Think time before a re-wait. */
+  rewaitDelayMs: number;
+  cd?: string;
+}
+
+export const WAIT_PROCESS_NAME = 'csa-wait';
+
+export function isKvWarmExit(run: Pick<WaitRun, 'exitCode' | 'stderr'>): boolean {
+  return run.exitCode === 0 && run.stderr.includes('<!-- CSA:SESSION_WAIT_KV_WARM ');
+}
+
+export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: number): Promise<WaitRun> {
+  const { proc, clock, fs } = ports;
+  const p = proc.spawn({ name: WAIT_PROCESS_NAME, cmdline: `csa session wait --session ${opts.paths.id}` });
+  let stdout = '';
+  let stderr = '';
+  p.on('output', (stream, chunk) => {
+    const text = Buffer.from(chunk).toString('utf8');
+    if (stream === 'stdout') stdout += text;
+    else stderr += text;
+  });
+  const startedAt = clock.now();
+  const capSecs = await resolveDaemonWaitTimeoutSecs(fs, (line) => p.write('stderr', line + '\n'));
+  const ctx: WaitContext = {
+    ports,
+    paths: opts.paths,
+    policy: opts.policy,
+    flocks: opts.flocks,
+    self: { pid: p.pid, startTimeTicks: p.startTimeTicks },
+    cd: opts.cd,
+    capSecs,
+    memoryWarnMb: opts.memoryWarnMb,
+    sampleRssMb: opts.sampleRssMb,
+    memo: new Map(),
+    stopped: () => p.exitStatus !== undefined,
+    out: (line) => p.write('stdout', line + '\n'),
+    err: (line) => p.write('stderr', line + '\n'),
+    outRaw: (text) => p.write('stdout', text),
+  };
+  const code = await sessionWait(ctx);
+  if (code !== null && p.exitStatus === undefined) p.exit(code);
+  const exitCode = p.exitStatus?.code ?? null;
+  return { host: ports.host, attempt, pid: p.pid, startedAt, endedAt: clock.now(), capSecs, exitCode, stdout, stderr };
+}
+
+/** Waits, and re-waits after each KV-warm exit (or a killed wait), until a terminal exit. */
+export async function runCaller(ports: Ports, opts: CallerOptions, onRun: (run: WaitRun) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await runOneWait(ports, opts, attempt);
+    onRun(run);
+    if (!isKvWarmExit(run) && run.exitCode !== null) return;
+    if (opts.rewaitDelayMs > 0) await ports.clock.sleep(opts.rewaitDelayMs, 'think');
+  }
+}

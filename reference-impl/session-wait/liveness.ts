@@ -1,0 +1,149 @@
+/**
+ * Process liveness of a session (spec §2): `find_session_pid` (daemon.pid whose cmdline names
+ * the session, or a live pid in a recent or matching `locks/*.lock`), `daemon_pid_for_signal`
+ * (start time checked against `/proc/<pid>/stat`, so a reused pid is dead) and
+ * `session_has_terminal_process`, the gate of every completion branch.
+ */
+import type { Proc } from '../../sim/ports/index.ts';
+import type { WaitContext } from './context.ts';
+import { readIfExists } from './sessionFiles.ts';
+
+/** `LOCK_FILE_STALE_SECS`: a lock file this recent counts even when its pid's cmdline does not match. */
+export const LOCK_FILE_STALE_MS = 60_000;
+
+/** daemon.pid: `"<pid> <starttime_ticks>\n"`, legacy `"<pid>\n"`, or `pid=NNN` in stderr.log. */
+export interface DaemonPidRecord {
+  pid: number;
+  startTimeTicks?: number;
+}
+
+/**
+ * `kill(pid, 0) == 0 || errno == EPERM`: true for any process in the table, zombies included.
+ * Asked through `/proc/<pid>/stat`, which exists exactly when `kill(pid, 0)` succeeds, because
+ * a failed `kill` costs an exception.
+ */
+export function isProcessAlive(proc: Proc, pid: number): boolean {
+  return proc.stat(pid) !== undefined;
+}
+
+export function parseDaemonPidRecord(text: string): DaemonPidRecord | undefined {
+  const parts = text.trim().split(/\s+/);
+  if (!/^\d+$/.test(parts[0] ?? '')) return undefined;
+  const record: DaemonPidRecord = { pid: Number(parts[0]) };
+  if (parts[1] !== undefined && /^\d+$/.test(parts[1])) record.startTimeTicks = Number(parts[1]);
+  return record;
+}
+
+/** A read taken once per iteration (see `WaitContext.memo`). */
+async function once<T>(ctx: WaitContext, key: string, load: () => Promise<T>): Promise<T> {
+  if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
+  const v = await load();
+  ctx.memo.set(key, v);
+  return v;
+}
+
+function daemonPidText(ctx: WaitContext): Promise<string | undefined> {
+  return once(ctx, 'daemon.pid', () => readIfExists(ctx.ports.fs, ctx.paths.daemonPid));
+}
+
+interface LockFile {
+  name: string;
+  content: string | undefined;
+  mtimeMs: number;
+}
+
+function lockFiles(ctx: WaitContext): Promise<LockFile[]> {
+  return once(ctx, 'locks', async () => {
+    const { fs } = ctx.ports;
+    if (!(await fs.exists(ctx.paths.locks))) return [];
+    const out: LockFile[] = [];
+    for (const name of await fs.readdir(ctx.paths.locks)) {
+      if (name.startsWith('.reconcile') || !name.endsWith('.lock')) continue;
+      const path = `${ctx.paths.locks}/${name}`;
+      out.push({ name, content: await readIfExists(fs, path), mtimeMs: (await fs.stat(path)).mtimeMs });
+    }
+    return out;
+  });
+}
+
+export async function readDaemonPidRecord(ctx: WaitContext): Promise<DaemonPidRecord | undefined> {
+  const { fs } = ctx.ports;
+  const text = await daemonPidText(ctx);
+  const record = text === undefined ? undefined : parseDaemonPidRecord(text);
+  if (record) return record;
+  // The oldest sessions only logged `pid=NNN` to stderr.log.
+  const stderr = await readIfExists(fs, ctx.paths.stderrLog);
+  const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
+  return m ? { pid: Number(m[1]) } : undefined;
+}
+
+/** `/proc/<pid>/cmdline` names the tool, the session id or the session dir. */
+function matchesSessionContext(ctx: WaitContext, pid: number, toolName: string | undefined): boolean {
+  const cmdline = ctx.ports.proc.stat(pid)?.cmdline;
+  if (cmdline === undefined) return false;
+  return (toolName !== undefined && cmdline.includes(toolName)) || cmdline.includes(ctx.paths.id) || cmdline.includes(ctx.paths.dir);
+}
+
+function pidMatchesSessionContext(ctx: WaitContext, pid: number, toolName: string | undefined, recentFile: boolean): boolean {
+  if (!isProcessAlive(ctx.ports.proc, pid)) return false;
+  return matchesSessionContext(ctx, pid, toolName) || recentFile;
+}
+
+/** `find_session_pid`: the first live pid tied to this session. */
+export async function findSessionPid(ctx: WaitContext): Promise<number | undefined> {
+  const text = await daemonPidText(ctx);
+  const daemon = text === undefined ? undefined : parseDaemonPidRecord(text);
+  if (daemon && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
+  for (const lock of await lockFiles(ctx)) {
+    const pid = lock.content === undefined ? undefined : lockPid(lock.content);
+    if (pid === undefined) continue;
+    const recent = Math.max(0, ctx.ports.clock.now() - lock.mtimeMs) <= LOCK_FILE_STALE_MS;
+    if (pidMatchesSessionContext(ctx, pid, lock.name.slice(0, -'.lock'.length), recent)) return pid;
+  }
+  return undefined;
+}
+
+function lockPid(content: string): number | undefined {
+  try {
+    const v = JSON.parse(content) as { pid?: unknown };
+    return typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid >= 0 ? v.pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function hasLiveProcess(ctx: WaitContext): Promise<boolean> {
+  return (await findSessionPid(ctx)) !== undefined;
+}
+
+/** A process of the group led by `leader` that is neither a zombie nor dead. */
+export function hasLiveProcessGroupMember(proc: Proc, leader: number): boolean {
+  return proc.list().some((p) => p.pgrp === leader && p.state !== 'Z');
+}
+
+/**
+ * `daemon_pid_for_signal(dir).is_some()` with the start-time table of spec §2: a record whose
+ * ticks differ from `/proc/<pid>/stat` is a reused pid, so dead.
+ */
+export async function daemonPidIsAliveByStartTime(ctx: WaitContext, record: DaemonPidRecord): Promise<boolean> {
+  const { proc } = ctx.ports;
+  const meta = proc.stat(record.pid);
+  if (record.startTimeTicks !== undefined) {
+    if (meta === undefined) return isProcessAlive(proc, record.pid);
+    if (meta.startTimeTicks !== record.startTimeTicks) return false;
+    if (meta.state === 'Z') return hasLiveProcessGroupMember(proc, record.pid);
+    return true;
+  }
+  if (meta?.state === 'Z') return hasLiveProcessGroupMember(proc, record.pid);
+  return (await findSessionPid(ctx)) === record.pid;
+}
+
+export async function daemonPidIsAlive(ctx: WaitContext): Promise<boolean> {
+  const record = await readDaemonPidRecord(ctx);
+  return record !== undefined && ctx.policy.daemonPidIsAlive(ctx, record);
+}
+
+/** `session_has_terminal_process` = `has_live_process || daemon_pid_is_alive`. */
+export async function sessionHasTerminalProcess(ctx: WaitContext): Promise<boolean> {
+  return (await hasLiveProcess(ctx)) || (await daemonPidIsAlive(ctx));
+}

@@ -1,0 +1,22 @@
+/**
+ * Where the variants differ, and nowhere else. Each variant is `fixed` with one or two of these
+ * replaced, so `variants/<name>.ts` reads like the upstream change it models.
+ */
+import type { WaitContext } from './context.ts';
+import type { DaemonPidRecord } from './liveness.ts';
+import type { CompletionPacket, SessionResult } from './sessionFiles.ts';
+
+export interface WaitPolicy {
+  readonly name: string;
+  /**
+   * B1, after the refresh: whether the refreshed result.toml decides the outcome, or is dropped
+   * so that the packet decides (the pre-#1445 mtime filter, #1442).
+   */
+  keepRefreshedResult(ctx: WaitContext, result: SessionResult, packet: CompletionPacket): Promise<boolean>;
+  /** B6: what the wait prints and returns when `elapsed >= cap` (#1439). */
+  capExit(ctx: WaitContext, elapsedSecs: number): Promise<number>;
+  /** `daemon_pid_is_alive` for a daemon.pid record: start-time checked, or `kill(pid, 0)` alone. */
+  daemonPidIsAlive(ctx: WaitContext, record: DaemonPidRecord): Promise<boolean>;
+  /** B2: a completed result is returned only once no session process remains (#2034 says why). */
+  readonly completedResultNeedsDeadDaemon: boolean;
+}

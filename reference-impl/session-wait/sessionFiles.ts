@@ -1,0 +1,176 @@
+/**
+ * The session directory and the files the wait reads (spec §1), on the Fs port. TOML files are
+ * parsed and written with smol-toml; a file that does not parse as its schema is an error, as
+ * serde would make it upstream.
+ */
+import { parse, stringify } from 'smol-toml';
+import { isFsError, type Fs } from '../../sim/ports/index.ts';
+
+export const SESSIONS_ROOT = '/state/csa/project/sessions';
+export const PROJECT_ROOT = '/home/user/project';
+export const GLOBAL_CONFIG = '/home/user/.config/cli-sub-agent/config.toml';
+export const PROJECT_CONFIG = `${PROJECT_ROOT}/.csa/config.toml`;
+
+/** Every path of one session directory. */
+export interface SessionPaths {
+  id: string;
+  dir: string;
+  result: string;
+  outputResult: string;
+  packet: string;
+  daemonPid: string;
+  locks: string;
+  waitLock: string;
+  reconcileLock: string;
+  snapshot: string;
+  stdoutLog: string;
+  stderrLog: string;
+  outputLog: string;
+  acpEvents: string;
+  state: string;
+}
+
+export function sessionPaths(id: string): SessionPaths {
+  const dir = `${SESSIONS_ROOT}/${id}`;
+  return {
+    id,
+    dir,
+    result: `${dir}/result.toml`,
+    outputResult: `${dir}/output/result.toml`,
+    packet: `${dir}/daemon-completion.toml`,
+    daemonPid: `${dir}/daemon.pid`,
+    locks: `${dir}/locks`,
+    waitLock: `${dir}/.wait.lock`,
+    reconcileLock: `${dir}/locks/.reconcile.lock`,
+    snapshot: `${dir}/.liveness.snapshot`,
+    stdoutLog: `${dir}/stdout.log`,
+    stderrLog: `${dir}/stderr.log`,
+    outputLog: `${dir}/output.log`,
+    acpEvents: `${dir}/output/acp-events.jsonl`,
+    state: `${dir}/state.toml`,
+  };
+}
+
+/** `SessionResult` (result.toml and output/result.toml). "retired" is accepted as success. */
+export interface SessionResult {
+  status: string;
+  exitCode: number;
+  summary: string;
+  tool: string;
+  startedAt: string;
+  completedAt: string;
+  eventsCount?: number;
+}
+
+/** `daemon-completion.toml`: the daemon process's exit, not the session's outcome. */
+export interface CompletionPacket {
+  exitCode: number;
+  status: string;
+}
+
+export class ParseError extends Error {
+  constructor(path: string, why: string) {
+    super(`failed to parse ${path}: ${why}`);
+    this.name = 'ParseError';
+  }
+}
+
+function table(text: string, path: string): Record<string, unknown> {
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new ParseError(path, e instanceof Error ? (e.message.split('\n')[0] ?? 'bad TOML') : 'bad TOML');
+  }
+}
+
+function field<T>(t: Record<string, unknown>, key: string, type: 'string' | 'integer', path: string): T {
+  const v = t[key];
+  const ok = type === 'string' ? typeof v === 'string' : typeof v === 'number' && Number.isInteger(v);
+  if (!ok) throw new ParseError(path, `missing field \`${key}\``);
+  return v as T;
+}
+
+export function parseResult(text: string, path: string): SessionResult {
+  const t = table(text, path);
+  const r: SessionResult = {
+    status: field<string>(t, 'status', 'string', path),
+    exitCode: field<number>(t, 'exit_code', 'integer', path),
+    summary: field<string>(t, 'summary', 'string', path),
+    tool: field<string>(t, 'tool', 'string', path),
+    startedAt: field<string>(t, 'started_at', 'string', path),
+    completedAt: field<string>(t, 'completed_at', 'string', path),
+  };
+  if (typeof t.events_count === 'number') r.eventsCount = t.events_count;
+  return r;
+}
+
+export function formatResult(r: SessionResult): string {
+  const t: Record<string, unknown> = {
+    status: r.status,
+    exit_code: r.exitCode,
+    summary: r.summary,
+    tool: r.tool,
+    started_at: r.startedAt,
+    completed_at: r.completedAt,
+  };
+  if (r.eventsCount !== undefined) t.events_count = r.eventsCount;
+  return stringify(t) + '\n';
+}
+
+export function parsePacket(text: string, path: string): CompletionPacket {
+  const t = table(text, path);
+  return { exitCode: field<number>(t, 'exit_code', 'integer', path), status: field<string>(t, 'status', 'string', path) };
+}
+
+/** The packet's status comes from the exit code alone (spec §1). */
+export function packetFor(exitCode: number): CompletionPacket {
+  const status = exitCode === 0 ? 'success' : exitCode === 137 || exitCode === 143 ? 'signal' : 'failure';
+  return { exitCode, status };
+}
+
+export function formatPacket(p: CompletionPacket): string {
+  return stringify({ exit_code: p.exitCode, status: p.status }) + '\n';
+}
+
+/** state.toml, the subset the wait reads: the session phase (Active, Retired...) and its tool. */
+export function parseState(text: string, path: string): { phase: string; tool: string } {
+  const t = table(text, path);
+  return { phase: field<string>(t, 'phase', 'string', path), tool: typeof t.tool === 'string' ? t.tool : 'unknown' };
+}
+
+export function formatState(phase: string, tool: string): string {
+  return stringify({ phase, tool }) + '\n';
+}
+
+/** Reads a file, or undefined when it does not exist. */
+export async function readIfExists(fs: Fs, path: string): Promise<string | undefined> {
+  if (!(await fs.exists(path))) return undefined;
+  try {
+    return await fs.readFile(path);
+  } catch (e) {
+    if (isFsError(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+}
+
+/** Size and mtime, or undefined when the file does not exist. */
+export async function statIfExists(fs: Fs, path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+  if (!(await fs.exists(path))) return undefined;
+  const s = await fs.stat(path);
+  return { size: s.size, mtimeMs: s.mtimeMs };
+}
+
+/** Writes through `<path>.tmp` and a rename, as every atomic writer upstream does. */
+export async function writeAtomic(fs: Fs, path: string, text: string): Promise<void> {
+  await fs.writeFile(`${path}.tmp`, text);
+  await fs.rename(`${path}.tmp`, path);
+}
+
+/** RFC 3339 from virtual ms: the session's calendar starts 2026-05-17T09:00:00Z (the week of #1445). */
+export function timestamp(ms: number): string {
+  const totalS = 9 * 3600 + Math.floor(ms / 1000);
+  const day = 17 + Math.floor(totalS / 86_400);
+  const s = totalS % 86_400;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `2026-05-${two(day)}T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}Z`;
+}

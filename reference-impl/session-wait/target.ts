@@ -1,0 +1,67 @@
+/**
+ * The `session-wait` target: `csa session wait` (RyderFreeman4Logos/cli-sub-agent) against a
+ * simulated session daemon, in four variants that share everything but the field bug or fix
+ * they model. See README.md for every rule and its source.
+ */
+import type { Target } from '../../sim/target.ts';
+import { CHECKERS, LIFE_AFTER_DEATH_MS, TERMINATES_BOUND_MS } from './target/checkers.ts';
+import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
+import type { WaitObserved } from './target/observe.ts';
+import { runSessionWait } from './target/run.ts';
+import type { SessionTruth } from './target/truth.ts';
+import { describeWorkload, validateWorkload, workloadArbitrary, type SessionWaitWorkload } from './target/workload.ts';
+
+const s = (ms: number) => `${ms / 1000} s`;
+
+export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
+  name: 'session-wait',
+  summary: 'csa session wait: polls a daemon session dir until result, death or cap (cli-sub-agent, #1445 and its parents)',
+  defaultVariant: 'fixed',
+  variants: {
+    fixed: {
+      summary: 'result.toml authoritative over the packet; alive at the cap gives KV-warm exit 0',
+      source: 'RyderFreeman4Logos/cli-sub-agent PR #1445 (merge 80bd6f0e: beb1fd29 #1442, 2e139ece #1439)',
+      expected: 'pass',
+    },
+    'pre-1445': {
+      summary: 'the mtime filter prefers the completion packet; the cap always exits 124',
+      source: 'cli-sub-agent 5ab5e3ad (v0.1.734), first parent of #1445; issues #1442 and #1439',
+      expected: ['no-false-failure', 'truthful-cap-exit'],
+    },
+    'pid-only': {
+      summary: 'daemon liveness by kill(pid, 0) alone, fooled by a reused pid',
+      source: 'daemon.pid before start ticks (spec §2, daemon_pid_for_signal); the hang of spec scenario 5',
+      expected: ['terminates', 'truthful-cap-exit'],
+    },
+    'trust-any-result': {
+      summary: 'completes on the first result.toml while the daemon still runs its post-exec gates',
+      source: 'cli-sub-agent issue #2034 (fixed in 2eae3ea8); spec scenarios 6 and 7',
+      expected: ['no-false-success', 'no-false-failure'],
+    },
+  },
+  properties: [
+    {
+      name: 'no-false-failure',
+      summary: 'a session whose final result is success never makes a wait exit 1 or 124 (whatever the packet, mtimes or granularity)',
+    },
+    {
+      name: 'no-false-success',
+      summary: 'COMPLETED exit=0 only for a successful final result, and no completion before the final result exists',
+    },
+    {
+      name: 'truthful-cap-exit',
+      summary: `124 only with no session process alive and no result; KV-warm exit 0 only with no COMPLETED marker, and only within ${s(LIFE_AFTER_DEATH_MS)} of a live session process`,
+    },
+    {
+      name: 'terminates',
+      summary: `some caller gets a terminal answer within ${s(TERMINATES_BOUND_MS)} (plus its re-wait think time) of the later of the session's end, its first wait and the heal: a reused pid never keeps it waiting`,
+    },
+    { name: 'no-lost-output', summary: 'a completion streams every stdout.log byte the daemon wrote before it' },
+  ],
+  checkers: CHECKERS,
+  workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
+  faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
+  // A real pid space: pids do not wrap within a run, so only the pid-reuse fault reuses one.
+  worldOptions: () => ({ proc: { pidMin: 300, pidMax: 32_767 } }),
+  run: runSessionWait,
+};

@@ -1,0 +1,134 @@
+/**
+ * The session-wait properties, as pure functions of the truth and what the callers saw. Each
+ * looks at every wait process of every caller (a second wait's answer counts as much as the
+ * first's), except `terminates`, which asks when the first terminal answer came.
+ */
+import { fail, noLostOutput, pass, unknown, type Checker, type Evidence } from '../../../sim/check/index.ts';
+import type { CheckInput } from '../../../sim/target.ts';
+import { LOCK_FILE_STALE_MS } from '../liveness.ts';
+import type { WaitObserved, WaitSeen } from './observe.ts';
+import { aliveAt, aliveDuring, type SessionTruth } from './truth.ts';
+import type { SessionWaitWorkload } from './workload.ts';
+
+export type SessionCheckInput = CheckInput<SessionWaitWorkload, WaitObserved, SessionTruth>;
+
+/** Longest a fixed wait may honestly see life after the last session process: the lock-file rule, plus a poll. */
+export const LIFE_AFTER_DEATH_MS = LOCK_FILE_STALE_MS + 1_000;
+/** `terminates`: a terminal answer within this long after the session ended (or the wait started, if later), plus the caller's think time. */
+export const TERMINATES_BOUND_MS = LIFE_AFTER_DEATH_MS + 1_000;
+
+const at = (ms: number) => `t=${(ms / 1000).toFixed(3)}s`;
+const who = (w: WaitSeen) => `${w.host} wait #${w.attempt}`;
+const finalText = (t: SessionTruth) =>
+  t.finalResult ? `${t.finalResult.status}/${t.finalResult.exitCode} (${t.finalResult.file} at ${at(t.finalResult.t)})` : 'none';
+
+function verdictOf(bad: Evidence[], what: string, okSummary: string): ReturnType<Checker<SessionCheckInput>> {
+  if (bad.length === 0) return pass(okSummary);
+  return fail(`${what}: ${bad[0]?.note}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}`, bad.slice(0, 12));
+}
+
+/** A failure the wait claims about the session: a completion with exit=1, 124, the dead-session exit 1, a fatal error. */
+function failureClaim(w: WaitSeen): string | undefined {
+  const v = w.verdict;
+  if (v.kind === 'completed' && v.exit !== 0) return `COMPLETED status=${v.status} exit=${v.exit} synthetic=${v.synthetic}`;
+  if (v.kind === 'timeout') return 'exit 124 (TIMEOUT)';
+  if (v.kind === 'dead') return 'exit 1 (no live daemon process and no terminal result)';
+  if (v.kind === 'fatal') return `exit 1 (Error: ${v.message})`;
+  return undefined;
+}
+
+/** `no-false-failure`: a session whose final result is success never makes a wait exit 1 or 124. */
+export const noFalseFailure: Checker<SessionCheckInput> = ({ truth, observed }) => {
+  if (!truth.finalResult?.success) return pass(`the session's final result is not a success (${finalText(truth)})`);
+  if (!truth.recoverable) return pass(`unrecoverable run, failures excused: ${truth.unrecoverableBecause.join('; ')}`);
+  const bad: Evidence[] = [];
+  for (const w of observed.waits) {
+    const claim = failureClaim(w);
+    if (claim)
+      bad.push({ t: w.endedAt, note: `${who(w)} reported ${claim} at ${at(w.endedAt)}, but the final result is ${finalText(truth)}` });
+  }
+  return verdictOf(bad, 'false failure', `no wait reported a failure for a successful session (${observed.waits.length} waits)`);
+};
+
+/** `no-false-success`: COMPLETED exit=0 only for a successful final result, and no completion before the final result exists. */
+export const noFalseSuccess: Checker<SessionCheckInput> = ({ truth, observed }) => {
+  const bad: Evidence[] = [];
+  const final = truth.finalResult;
+  for (const w of observed.waits) {
+    const v = w.verdict;
+    if (v.kind !== 'completed') continue;
+    if (v.exit === 0 && !final?.success)
+      bad.push({
+        t: w.endedAt,
+        note: `${who(w)} reported COMPLETED status=${v.status} exit=0 at ${at(w.endedAt)}, but the final result is ${finalText(truth)}`,
+      });
+    else if (final && w.endedAt < final.t)
+      bad.push({
+        t: w.endedAt,
+        tEnd: final.t,
+        note: `${who(w)} completed (status=${v.status} exit=${v.exit}) at ${at(w.endedAt)}, before the final result ${finalText(truth)} existed`,
+      });
+  }
+  return verdictOf(bad, 'false success', `every completion came after the final result and matched its success (${finalText(truth)})`);
+};
+
+/** `truthful-cap-exit`: 124 only with nothing alive and no result; KV-warm only for a session alive lately, and without COMPLETED. */
+export const truthfulCapExit: Checker<SessionCheckInput> = ({ truth, observed }) => {
+  const bad: Evidence[] = [];
+  let caps = 0;
+  for (const w of observed.waits) {
+    const t = w.endedAt;
+    if (w.verdict.kind === 'timeout') {
+      caps++;
+      const result = truth.resultWrites.find((r) => r.t <= t);
+      if (aliveAt(truth, t)) bad.push({ t, note: `${who(w)} exited 124 at ${at(t)} while a session process was alive` });
+      else if (result)
+        bad.push({ t, note: `${who(w)} exited 124 at ${at(t)} although ${result.file} (${result.status}) existed since ${at(result.t)}` });
+    } else if (w.verdict.kind === 'kv-warm') {
+      caps++;
+      if (w.stdout.length > 0 || w.stderr.includes('CSA:SESSION_WAIT_COMPLETED'))
+        bad.push({ t, note: `${who(w)} KV-warm exit at ${at(t)} carried output or a COMPLETED marker` });
+      else if (!aliveDuring(truth, t - LIFE_AFTER_DEATH_MS, t))
+        bad.push({ t, note: `${who(w)} said status=alive at ${at(t)}, but no session process had run since ${at(truth.endedAt ?? 0)}` });
+    }
+  }
+  return verdictOf(bad, 'untruthful cap exit', caps === 0 ? 'no wait reached its cap' : `${caps} cap exits, each truthful`);
+};
+
+/** When a terminal answer is due: the session's end (or the first wait, or the heal, if later) plus the bound. */
+export function terminatesDeadline(input: SessionCheckInput): number | undefined {
+  const { truth, scenario } = input;
+  if (truth.endedAt === undefined) return undefined;
+  const from = Math.max(truth.endedAt, scenario.workload.wait.startMs, scenario.mode === 'liveness' ? (scenario.healAtMs ?? 0) : 0);
+  return from + TERMINATES_BOUND_MS + scenario.workload.wait.rewaitDelayMs;
+}
+
+/** `terminates`: after the session ended, some caller gets a terminal answer within the bound; a reused pid must not keep it waiting. */
+export const terminates: Checker<SessionCheckInput> = (input) => {
+  const by = terminatesDeadline(input);
+  if (by === undefined) return pass('not applicable: a session process still ran when the run ended');
+  const first = input.observed.waits.find((w) => reportedTerminal(w));
+  if (first && first.endedAt <= by) return pass(`terminal answer (${first.verdict.kind}) at ${at(first.endedAt)}, deadline ${at(by)}`);
+  if (first)
+    return fail(`first terminal answer only at ${at(first.endedAt)}, after the deadline ${at(by)}`, [
+      { t: by, tEnd: first.endedAt, note: 'late' },
+    ]);
+  if (input.truth.runEndedAt < by)
+    return unknown(`the run ended at ${at(input.truth.runEndedAt)}, before the deadline ${at(by)}, with no terminal answer`);
+  const kv = input.observed.waits.filter((w) => w.verdict.kind === 'kv-warm').length;
+  return fail(`no terminal answer by ${at(by)} (the session ended at ${at(input.truth.endedAt ?? 0)}; ${kv} KV-warm exits)`, [
+    { t: by, note: 'deadline passed' },
+  ]);
+};
+
+function reportedTerminal(w: WaitSeen): boolean {
+  return !['kv-warm', 'lock-held', 'killed'].includes(w.verdict.kind);
+}
+
+export const CHECKERS: Record<string, Checker<SessionCheckInput>> = {
+  'no-false-failure': noFalseFailure,
+  'no-false-success': noFalseSuccess,
+  'truthful-cap-exit': truthfulCapExit,
+  terminates,
+  'no-lost-output': noLostOutput,
+};

@@ -1,0 +1,91 @@
+/**
+ * One session-wait run: the daemon (host `daemon`) plays its story, the caller (host `wait`)
+ * waits and re-waits, a `second-wait` fault adds callers (`wait2`, ...), and the run ends when
+ * every caller has its answer, or at a horizon past every bound the checkers use.
+ */
+import type { Fault, FaultKind } from '../../../sim/index.ts';
+import type { Ports } from '../../../sim/ports/index.ts';
+import type { RunOutcome, Scenario } from '../../../sim/target.ts';
+import type { World } from '../../../sim/world.ts';
+import { runCaller, type WaitRun } from '../caller.ts';
+import type { RssSample } from '../context.ts';
+import { SessionDaemon } from '../daemon.ts';
+import { FlockTable } from '../flock.ts';
+import { GLOBAL_CONFIG } from '../sessionFiles.ts';
+import { POLICIES } from '../variants/index.ts';
+import { TERMINATES_BOUND_MS } from './checkers.ts';
+import { FAULT_SPECS, PATHS } from './faults.ts';
+import { observe, type WaitObserved } from './observe.ts';
+import { collectTruth, ResultLog, type SessionTruth } from './truth.ts';
+import { daemonPlan, plannedEndMs, TOOL_NAME, type SessionWaitWorkload } from './workload.ts';
+
+/** The user sets the cap: `[kv_cache].long_poll_seconds` in the global config. */
+async function writeCapConfig(config: Ports, capSecs: number): Promise<void> {
+  await config.fs.mkdir(GLOBAL_CONFIG.slice(0, GLOBAL_CONFIG.lastIndexOf('/')), { recursive: true });
+  await config.fs.writeFile(GLOBAL_CONFIG, `[kv_cache]\nlong_poll_seconds = ${capSecs}\n`);
+}
+
+/** A run's end: past the planned end, every fault, the first wait and the heal, by the terminates bound and a full cap. */
+export function horizonMs(scenario: Scenario<SessionWaitWorkload>): number {
+  const w = scenario.workload;
+  const capMaxSecs = Math.max(w.wait.capSecs, ...scenario.faults.map((f) => (f.kind === 'cap-length' ? (f.capSecs as number) : 0)));
+  const from = Math.max(plannedEndMs(w), w.wait.startMs, scenario.healAtMs ?? 0, ...scenario.faults.map((f) => f.at));
+  return from + TERMINATES_BOUND_MS + w.wait.rewaitDelayMs + (capMaxSecs + 2) * 1_000;
+}
+
+export async function runSessionWait(
+  world: World,
+  scenario: Scenario<SessionWaitWorkload>,
+): Promise<RunOutcome<WaitObserved, SessionTruth>> {
+  const w = scenario.workload;
+  const policy = POLICIES[scenario.variant];
+  if (!policy) throw new Error(`session-wait: no variant ${scenario.variant}`);
+  const fsOpts = { fs: { mtimeGranularity: w.mtimeGranularity } };
+  const daemonHost = world.host('daemon', fsOpts);
+  const log = new ResultLog();
+  const daemon = new SessionDaemon(daemonHost, PATHS, daemonPlan(w), log);
+  const flocks = new FlockTable();
+  const runs: WaitRun[] = [];
+
+  // RSS of the session's tree, as /proc would give it: the workload's figure while a session process runs.
+  const sampleRssMb = (): RssSample => {
+    if (w.wait.sampler === 'unsupported') return { error: 'unsupported' };
+    const running = daemonHost.proc.list().some((p) => p.state !== 'Z' && (p.name === 'csa-daemon' || p.name === TOOL_NAME));
+    return { rssMb: running ? w.rssMb : 0 };
+  };
+  const startCaller = (host: Ports, delayMs: number): void => {
+    world.spawn(host.host, async () => {
+      if (delayMs > 0) await host.clock.sleep(delayMs, 'caller');
+      const memoryWarnMb = w.wait.memoryWarnMb ?? undefined;
+      await runCaller(host, { paths: PATHS, policy, flocks, memoryWarnMb, sampleRssMb, rewaitDelayMs: w.wait.rewaitDelayMs }, (r) =>
+        runs.push(r),
+      );
+    });
+  };
+
+  // The user's config (the cap) exists before anything runs.
+  const config = world.host('config', fsOpts);
+  world.spawn('config', () => writeCapConfig(config, w.wait.capSecs));
+  world.spawn('daemon', () => daemon.run());
+  startCaller(world.host('wait', fsOpts), w.wait.startMs);
+
+  let extraWaits = 1;
+  const bound: Record<string, (f: Fault) => void> = {
+    'daemon-exit-code': (f) => {
+      if (!daemon.setExitCode(f.code as number)) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon already gone' });
+    },
+    'intermediate-result': (f) => {
+      void daemon.writeIntermediateResult(f.status as string, f.exitCode as number).then((done) => {
+        if (!done) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon gone or final result written' });
+      });
+    },
+    'second-wait': () => startCaller(world.host(`wait${++extraWaits}`, fsOpts), 0),
+    'cap-length': (f) => writeCapConfig(config, f.capSecs as number),
+  };
+  for (const spec of FAULT_SPECS) world.faults.define({ ...spec, apply: bound[spec.kind] as FaultKind['apply'] });
+  world.schedule(scenario.faults);
+
+  const r = await world.run(horizonMs(scenario));
+  const truth = collectTruth(world, scenario, log, r.timeMs);
+  return { history: world.trace.events, observed: observe(runs), truth };
+}

@@ -1,0 +1,252 @@
+/**
+ * The session-wait workload: the daemon's story (result writes, exit code and time, stdout
+ * spool, stderr progress, a tool child that may outlive it) and the caller's (when it first
+ * waits, the cap, re-wait think time, the memory limit). Times are virtual ms since the session
+ * was created; the arbitrary draws them on a 100 ms grid so the daemon and the wait's 1 s polls
+ * meet at the same instant often enough for the scheduler to try both orders.
+ */
+import fc from 'fast-check';
+import { FieldCheck, show } from '../../../sim/index.ts';
+import { tape } from '../../../sim/workload/tape.ts';
+import type { DaemonPlan } from '../daemon.ts';
+
+export const RESULT_STATUSES = ['success', 'failure', 'timeout', 'signal', 'retired'] as const;
+export type ResultStatus = (typeof RESULT_STATUSES)[number];
+export const TOOL_NAME = 'codex';
+
+export interface ResultSpec {
+  atMs: number;
+  status: ResultStatus;
+  exitCode: number;
+}
+
+export interface SessionWaitWorkload {
+  /** result.toml writes by the pipeline, in time order; the last is the session's final result. */
+  results: ResultSpec[];
+  /** Results carry `events_count` already, so the wait's refresh never rewrites them. */
+  enrichedResults: boolean;
+  /** The daemon writes daemon-completion.toml and exits with `exitCode` at `exitAtMs`. */
+  exitAtMs: number;
+  exitCode: number;
+  /** stdout.log spool: tape bytes at times. */
+  stdout: Array<{ atMs: number; bytes: number }>;
+  /** A progress line on stderr.log this often (0: none). */
+  stderrEveryMs: number;
+  /** The tool child holding `locks/codex.lock`; `endMs` after `exitAtMs` makes it an orphan. */
+  tool: null | { startMs: number; endMs: number; outputEveryMs: number; outputResult: ResultSpec | null };
+  /** The session file system's mtime granularity (every writer shares it). */
+  mtimeGranularity: 'ns' | '1s' | '2s';
+  /** RSS of the session's process tree while it runs. */
+  rssMb: number;
+  wait: {
+    /** When the caller first runs `csa session wait` (after `csa run` returned the id: >= 1). */
+    startMs: number;
+    /** `[kv_cache].long_poll_seconds` in the global config. */
+    capSecs: number;
+    /** Think time before a re-wait after a KV-warm exit. */
+    rewaitDelayMs: number;
+    memoryWarnMb: number | null;
+    /** What the RSS sampler does: `unsupported` stops sampling. */
+    sampler: 'ok' | 'unsupported';
+  };
+}
+
+const grid = (min: number, max: number) => fc.integer({ min, max }).map((n) => n * 100);
+const finalResult = fc.oneof(
+  { weight: 14, arbitrary: fc.constant({ status: 'success' as const, exitCode: 0 }) },
+  { weight: 4, arbitrary: fc.record({ status: fc.constant('failure' as const), exitCode: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 1, arbitrary: fc.constant({ status: 'timeout' as const, exitCode: 124 }) },
+  { weight: 1, arbitrary: fc.constant({ status: 'retired' as const, exitCode: 0 }) },
+);
+
+/** The daemon exits with its result's code unless something after the result fails. */
+export function naturalExitCode(results: readonly ResultSpec[]): number {
+  const last = results.at(-1);
+  if (!last) return 1;
+  return last.status === 'success' || last.status === 'retired' ? 0 : Math.max(1, last.exitCode);
+}
+
+const story = fc
+  .record({
+    finalAtMs: fc.oneof({ weight: 4, arbitrary: grid(3, 50) }, { weight: 1, arbitrary: grid(5, 150) }),
+    final: fc.option(finalResult, { freq: 9, nil: null }),
+    intermediate: fc.option(
+      fc.record({ before: grid(1, 20), status: fc.constantFrom(...RESULT_STATUSES), exitCode: fc.constantFrom(0, 1, 2) }),
+      { freq: 6, nil: null },
+    ),
+    postExecMs: fc.oneof({ weight: 4, arbitrary: grid(0, 20) }, { weight: 1, arbitrary: grid(0, 80) }),
+    exitOverride: fc.option(fc.constantFrom(1, 2, 101), { freq: 9, nil: null }),
+    enrichedResults: fc.boolean(),
+  })
+  .map((s) => {
+    const results: ResultSpec[] = [];
+    if (s.final) {
+      if (s.intermediate)
+        results.push({
+          atMs: Math.max(0, s.finalAtMs - s.intermediate.before),
+          status: s.intermediate.status,
+          exitCode: s.intermediate.exitCode,
+        });
+      results.push({ atMs: s.finalAtMs, ...s.final });
+    }
+    const exitAtMs = s.finalAtMs + s.postExecMs;
+    return { results, exitAtMs, exitCode: s.exitOverride ?? naturalExitCode(results), enrichedResults: s.enrichedResults };
+  });
+
+export const workloadArbitrary: fc.Arbitrary<SessionWaitWorkload> = story.chain((s) =>
+  fc.record({
+    results: fc.constant(s.results),
+    enrichedResults: fc.constant(s.enrichedResults),
+    exitAtMs: fc.constant(s.exitAtMs),
+    exitCode: fc.constant(s.exitCode),
+    stdout: fc
+      .array(
+        fc.record({ atMs: fc.integer({ min: 0, max: s.exitAtMs / 100 }).map((n) => n * 100), bytes: fc.integer({ min: 1, max: 64 }) }),
+        { maxLength: 3 },
+      )
+      .map((cs) => [...cs].sort((a, b) => a.atMs - b.atMs)),
+    stderrEveryMs: fc.constantFrom(0, 0, 2_000, 5_000, 10_000),
+    tool: fc.option(
+      fc
+        .record({
+          startMs: grid(0, 10),
+          endMs: fc.oneof(
+            { weight: 3, arbitrary: fc.integer({ min: 1, max: Math.max(1, s.exitAtMs / 100) }).map((n) => n * 100) },
+            { weight: 1, arbitrary: grid(0, 200).map((n) => s.exitAtMs + n) },
+          ),
+          outputEveryMs: fc.constantFrom(0, 2_000, 5_000),
+          outputResult: fc.option(
+            fc.record({
+              atMs: grid(1, 50),
+              status: fc.constantFrom('success' as const, 'failure' as const),
+              exitCode: fc.constantFrom(0, 1),
+            }),
+            { freq: 8, nil: null },
+          ),
+        })
+        .map((t) => ({
+          ...t,
+          endMs: Math.max(t.endMs, t.startMs + 100),
+          outputResult: t.outputResult && { ...t.outputResult, exitCode: t.outputResult.status === 'success' ? 0 : 1 },
+        })),
+      { freq: 2, nil: null },
+    ),
+    mtimeGranularity: fc.constantFrom('ns' as const, 'ns' as const, '1s' as const, '2s' as const),
+    rssMb: fc.integer({ min: 50, max: 400 }),
+    wait: fc.record({
+      startMs: fc.oneof({ weight: 3, arbitrary: grid(1, 10) }, { weight: 1, arbitrary: grid(0, 700).map((n) => s.exitAtMs + n + 100) }),
+      capSecs: fc.constantFrom(1, 2, 3, 5, 10, 30, 60, 240),
+      rewaitDelayMs: fc.constantFrom(0, 1_000, 5_000),
+      memoryWarnMb: fc.option(fc.integer({ min: 100, max: 500 }), { freq: 8, nil: null }),
+      sampler: fc.constantFrom('ok' as const, 'ok' as const, 'ok' as const, 'unsupported' as const),
+    }),
+  }),
+);
+
+/** The daemon's plan (implementation side) for a workload. */
+export function daemonPlan(w: SessionWaitWorkload): DaemonPlan {
+  let offset = 0;
+  const stdout = w.stdout.map((c) => {
+    const text = tape('stdout', offset, c.bytes);
+    offset += c.bytes;
+    return { atMs: c.atMs, text };
+  });
+  const plan: DaemonPlan = {
+    results: w.results,
+    enrichedResults: w.enrichedResults,
+    exitAtMs: w.exitAtMs,
+    exitCode: w.exitCode,
+    stdout,
+    stderrEveryMs: w.stderrEveryMs,
+  };
+  if (w.tool) {
+    plan.tool = { name: TOOL_NAME, startMs: w.tool.startMs, endMs: w.tool.endMs, outputEveryMs: w.tool.outputEveryMs };
+    if (w.tool.outputResult) plan.tool.outputResult = w.tool.outputResult;
+  }
+  return plan;
+}
+
+/** When the story's last process ends, as planned (faults may end it sooner). */
+export function plannedEndMs(w: SessionWaitWorkload): number {
+  return Math.max(w.exitAtMs, w.tool ? w.tool.endMs : 0);
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export function describeWorkload(w: SessionWaitWorkload): string {
+  const results = w.results.map((r) => `${r.status}/${r.exitCode}@${sec(r.atMs)}`).join(' then ') || 'no result';
+  const post = w.results.length > 0 ? `, post-exec ${sec(w.exitAtMs - (w.results.at(-1) as ResultSpec).atMs)}` : '';
+  const tool = w.tool ? `, tool ${sec(w.tool.startMs)}-${sec(w.tool.endMs)}${w.tool.endMs > w.exitAtMs ? ' (orphan)' : ''}` : '';
+  return `${results}, daemon exit ${w.exitCode}@${sec(w.exitAtMs)}${post}${tool}, ${w.mtimeGranularity} mtimes; wait at ${sec(w.wait.startMs)}, cap ${w.wait.capSecs}s`;
+}
+
+function obj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function resultProblems(r: unknown, p: string): string[] {
+  if (!obj(r)) return [`${p}: expected {atMs, status, exitCode}, got ${show(r)}`];
+  return new FieldCheck(r, p)
+    .only(['atMs', 'status', 'exitCode'])
+    .int('atMs')
+    .str('status', { oneOf: RESULT_STATUSES })
+    .int('exitCode', { max: 255 }).problems;
+}
+
+export function validateWorkload(w: unknown, path: string): string[] {
+  if (!obj(w)) return [`${path}: expected a session-wait workload object, got ${show(w)}`];
+  const c = new FieldCheck(w, path)
+    .only(['results', 'enrichedResults', 'exitAtMs', 'exitCode', 'stdout', 'stderrEveryMs', 'tool', 'mtimeGranularity', 'rssMb', 'wait'])
+    .bool('enrichedResults')
+    .int('exitAtMs')
+    .int('exitCode', { max: 255 })
+    .int('stderrEveryMs')
+    .str('mtimeGranularity', { oneOf: ['ns', '1s', '2s'] })
+    .int('rssMb');
+  const problems = c.problems;
+  if (!Array.isArray(w.results)) problems.push(`${path}.results: expected a list of result writes, got ${show(w.results)}`);
+  else {
+    w.results.forEach((r, i) => problems.push(...resultProblems(r, `${path}.results[${i}]`)));
+    const times = w.results.map((r) => (obj(r) ? r.atMs : NaN)) as number[];
+    times.forEach((t, i) => {
+      if (i > 0 && t < (times[i - 1] as number))
+        problems.push(`${path}.results[${i}].atMs: results must be in time order (${t} < ${times[i - 1]})`);
+      if (typeof w.exitAtMs === 'number' && t > w.exitAtMs)
+        problems.push(`${path}.results[${i}].atMs: written after the daemon's exit at ${w.exitAtMs}`);
+    });
+  }
+  if (!Array.isArray(w.stdout)) problems.push(`${path}.stdout: expected a list of {atMs, bytes}, got ${show(w.stdout)}`);
+  else
+    w.stdout.forEach((s, i) => {
+      const p = `${path}.stdout[${i}]`;
+      if (!obj(s)) problems.push(`${p}: expected {atMs, bytes}, got ${show(s)}`);
+      else problems.push(...new FieldCheck(s, p).only(['atMs', 'bytes']).int('atMs').int('bytes', { min: 1 }).problems);
+    });
+  if (w.tool !== null) {
+    const p = `${path}.tool`;
+    if (!obj(w.tool)) problems.push(`${p}: expected null or {startMs, endMs, outputEveryMs, outputResult}, got ${show(w.tool)}`);
+    else {
+      const t = w.tool;
+      problems.push(
+        ...new FieldCheck(t, p).only(['startMs', 'endMs', 'outputEveryMs', 'outputResult']).int('startMs').int('endMs').int('outputEveryMs')
+          .problems,
+      );
+      if (typeof t.startMs === 'number' && typeof t.endMs === 'number' && t.endMs <= t.startMs)
+        problems.push(`${p}.endMs: must be after startMs (${t.startMs})`);
+      if (t.outputResult !== null) problems.push(...resultProblems(t.outputResult, `${p}.outputResult`));
+    }
+  }
+  const p = `${path}.wait`;
+  if (!obj(w.wait)) problems.push(`${p}: expected {startMs, capSecs, rewaitDelayMs, memoryWarnMb, sampler}, got ${show(w.wait)}`);
+  else {
+    const wc = new FieldCheck(w.wait, p)
+      .only(['startMs', 'capSecs', 'rewaitDelayMs', 'memoryWarnMb', 'sampler'])
+      .int('startMs', { min: 1 })
+      .int('capSecs', { min: 1, max: 3600 })
+      .int('rewaitDelayMs')
+      .str('sampler', { oneOf: ['ok', 'unsupported'] });
+    problems.push(...wc.problems);
+    if (w.wait.memoryWarnMb !== null) problems.push(...new FieldCheck(w.wait, p).int('memoryWarnMb', { min: 1 }).problems);
+  }
+  return problems;
+}

@@ -1,0 +1,37 @@
+/**
+ * `fixed`: the #1445 state (merge 80bd6f0e = beb1fd29 for #1442 + 2e139ece for #1439).
+ * result.toml is authoritative over the daemon's packet, and a session still alive at the cap
+ * gets a healthy KV-warm exit 0; 124 is left for a cap with nothing alive.
+ */
+import { EXIT_KV_WARM, EXIT_TIMEOUT, kvWarmMarker, retryWaitHint, timeoutDeadMarker } from '../completion.ts';
+import type { WaitContext } from '../context.ts';
+import { daemonPidIsAliveByStartTime, sessionHasTerminalProcess } from '../liveness.ts';
+import type { WaitPolicy } from '../policy.ts';
+import { isAlive } from '../toolLiveness.ts';
+
+/** B6 since #1439: alive (a session process, or any ToolLiveness signal) means KV-warm exit 0. */
+export async function capExitKvWarm(ctx: WaitContext, elapsedSecs: number): Promise<number> {
+  const s = ctx.paths.id;
+  const alive = (await sessionHasTerminalProcess(ctx)) || (await isAlive(ctx));
+  if (alive) {
+    ctx.err(`Session ${s} still running after ${ctx.capSecs}s wait cap; returning so caller can warm its KV cache before re-waiting.`);
+    ctx.err(kvWarmMarker(s, elapsedSecs, ctx.cd));
+    ctx.err(retryWaitHint(s, ctx.cd, true));
+    ctx.ports.log('wait.kv-warm', { elapsedSecs });
+    return EXIT_KV_WARM;
+  }
+  // Defensive: nothing alive and no result (spec scenario 10: the daemon died after B4).
+  ctx.err(`Timeout: session ${s} did not complete within ${ctx.capSecs}s and no live daemon process remains.`);
+  ctx.err(timeoutDeadMarker(s, elapsedSecs, ctx.cd));
+  ctx.ports.log('wait.timeout', { elapsedSecs, status: 'dead' });
+  return EXIT_TIMEOUT;
+}
+
+export const fixed: WaitPolicy = {
+  name: 'fixed',
+  // #1442: trust result.toml whenever the refresh succeeds; the packet is only a fallback.
+  keepRefreshedResult: async () => true,
+  capExit: capExitKvWarm,
+  daemonPidIsAlive: daemonPidIsAliveByStartTime,
+  completedResultNeedsDeadDaemon: true,
+};

@@ -1,0 +1,19 @@
+/**
+ * `pid-only`: `fixed` with `daemon_pid_is_alive` reduced to `kill(pid, 0)`, as before daemon.pid
+ * carried the start time (spec §2). A reused pid answers the probe, so a dead session looks
+ * alive: no completion branch runs, reconcile stays blocked, and every cap is a KV-warm exit.
+ */
+import { isProcessAlive, type DaemonPidRecord } from '../liveness.ts';
+import type { WaitContext } from '../context.ts';
+import type { WaitPolicy } from '../policy.ts';
+import { fixed } from './fixed.ts';
+
+export async function daemonPidIsAliveByKill(ctx: WaitContext, record: DaemonPidRecord): Promise<boolean> {
+  return isProcessAlive(ctx.ports.proc, record.pid);
+}
+
+export const pidOnly: WaitPolicy = {
+  ...fixed,
+  name: 'pid-only',
+  daemonPidIsAlive: daemonPidIsAliveByKill,
+};

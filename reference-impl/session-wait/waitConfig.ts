@@ -1,0 +1,50 @@
+/**
+ * The cap (spec §3, `resolve_daemon_wait_timeout`, #652/PR #679): the global config's
+ * `[kv_cache].long_poll_seconds` when it is an integer > 0, and 240 whenever `[kv_cache]`
+ * exists at all; only without `[kv_cache]` (or with no readable global config) the deprecated
+ * `[session].daemon_wait_seconds`, project config first, then the user config, with a warning.
+ */
+import { parse } from 'smol-toml';
+import type { Fs } from '../../sim/ports/index.ts';
+import { GLOBAL_CONFIG, PROJECT_CONFIG, readIfExists } from './sessionFiles.ts';
+
+/** `DEFAULT_KV_CACHE_LONG_POLL_SECS`. */
+export const DEFAULT_WAIT_CAP_SECS = 240;
+
+type Table = Record<string, unknown>;
+
+async function readToml(fs: Fs, path: string): Promise<Table | undefined> {
+  const text = await readIfExists(fs, path);
+  if (text === undefined) return undefined;
+  try {
+    return parse(text) as Table;
+  } catch {
+    return undefined;
+  }
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+function section(t: Table | undefined, name: string): Table | undefined {
+  const s = t?.[name];
+  return s !== null && typeof s === 'object' && !Array.isArray(s) ? (s as Table) : undefined;
+}
+
+export async function resolveDaemonWaitTimeoutSecs(fs: Fs, warn: (line: string) => void): Promise<number> {
+  const global = await readToml(fs, GLOBAL_CONFIG);
+  const kvCache = section(global, 'kv_cache');
+  if (kvCache) return positiveInt(kvCache.long_poll_seconds) ?? DEFAULT_WAIT_CAP_SECS;
+  for (const [path, t] of [
+    [PROJECT_CONFIG, await readToml(fs, PROJECT_CONFIG)],
+    [GLOBAL_CONFIG, global],
+  ] as const) {
+    const legacy = positiveInt(section(t, 'session')?.daemon_wait_seconds);
+    if (legacy !== undefined) {
+      warn(`warning: [session].daemon_wait_seconds in ${path} is deprecated; use [kv_cache].long_poll_seconds`);
+      return legacy;
+    }
+  }
+  return DEFAULT_WAIT_CAP_SECS;
+}
