@@ -1,0 +1,82 @@
+/**
+ * One conformance body, run against the simulated ports and the real ones (loopback `ws`, real
+ * timers): drift between the two shows up here, not in a validator run.
+ */
+import { describe, expect, it } from 'vitest';
+import { Inbox, NetError, type Clock, type Net } from '../../../sim/ports/index.ts';
+import { RealClock } from '../../../sim/real/clock.ts';
+import { RealNet, assertLoopback } from '../../../sim/real/net.ts';
+import { createWorld } from '../../../sim/world.ts';
+
+async function conformance(server: { net: Net }, client: { net: Net; clock: Clock }): Promise<string[]> {
+  const log: string[] = [];
+  const srv = await server.net.listen(0, {
+    upgrade: (req) => (req.path === '/busy' ? 409 : undefined),
+    connection: (s) => {
+      s.on('message', (d, isBinary) => {
+        if (d === 'bye') s.close(4000, 'asked to');
+        else s.send(isBinary ? new Uint8Array([...(d as Uint8Array)].reverse()) : `echo:${String(d)}`);
+      });
+    },
+    request: (req) => ({ status: 201, body: { method: req.method, path: req.path, got: req.body } }),
+  });
+  const host = srv.url.replace('ws://', '');
+  const sock = await client.net.connect(`ws://${host}/attach`);
+  const inbox = new Inbox(sock);
+  sock.send('a');
+  sock.send(new Uint8Array([1, 2, 3]));
+  const m1 = await inbox.next();
+  const m2 = await inbox.next();
+  log.push(JSON.stringify(m1), m2.type === 'message' ? `${m2.isBinary}:${[...(m2.data as Uint8Array)].join(',')}` : 'no');
+  sock.send('bye');
+  const c = await inbox.next();
+  log.push(JSON.stringify(c));
+  log.push(`sent after close: ${sock.send('late')}`);
+  try {
+    await client.net.connect(`ws://${host}/busy`);
+  } catch (e) {
+    log.push(`refused: ${(e as NetError).code} ${(e as NetError).status}`);
+  }
+  const res = await client.net.request({ method: 'POST', url: `http://${host}/boxes/b/exec`, body: { cmd: ['echo', 'hi'] } });
+  log.push(JSON.stringify(res));
+  await srv.close();
+  return log;
+}
+
+const EXPECTED = [
+  JSON.stringify({ type: 'message', data: 'echo:a', isBinary: false }),
+  'true:3,2,1',
+  JSON.stringify({ type: 'close', code: 4000, reason: 'asked to' }),
+  'sent after close: false',
+  'refused: UNEXPECTED_RESPONSE 409',
+  JSON.stringify({ status: 201, body: { method: 'POST', path: '/boxes/b/exec', got: { cmd: ['echo', 'hi'] } } }),
+];
+
+describe('ports parity: simulated and real adapters behave alike', () => {
+  it('simulated', async () => {
+    const world = createWorld({ seed: 1 });
+    let log: string[] = [];
+    world.spawn('client', async () => {
+      log = await conformance(world.host('server'), world.host('client'));
+    });
+    const r = await world.run();
+    expect(world.errors).toEqual([]);
+    expect(r.status).toBe('idle');
+    expect(log).toEqual(EXPECTED);
+  });
+
+  it('real (loopback ws, real timers)', async () => {
+    const net = new RealNet();
+    try {
+      expect(await conformance({ net }, { net, clock: new RealClock() })).toEqual(EXPECTED);
+    } finally {
+      net.closeAll();
+    }
+  }, 20_000);
+
+  it('real mode refuses anything but loopback', async () => {
+    expect(() => assertLoopback('ws://10.0.0.5:4000')).toThrow('real-network mode talks to loopback only (127.0.0.1, localhost, ::1), not 10.0.0.5');
+    expect(assertLoopback('ws://127.0.0.1:4000').port).toBe('4000');
+    await expect(new RealNet().connect('ws://example.com:80/')).rejects.toThrow(/loopback only/);
+  });
+});
