@@ -101,7 +101,7 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
   const consumer = new ConsumerKnobs();
   for (const kind of execFaultKinds({ server, consumer, schedule: (f) => world.schedule(f) })) world.faults.define(kind);
   world.faults.onHeal(() => {
-    consumer.stallUntilMs = Math.min(consumer.stallUntilMs, world.now());
+    consumer.heal();
     knobs.holds.clear();
     knobs.readErrors = 0;
   });

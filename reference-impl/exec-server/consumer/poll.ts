@@ -21,7 +21,7 @@ export async function pollConsumer(
   const wake = session.subscribeWake();
   let cursor: number | null = null;
   for (;;) {
-    if (clock.now() < knobs.stallUntilMs) await clock.sleep(knobs.stallUntilMs - clock.now(), 'consumer-stall');
+    await knobs.hold(clock, knobs.stallUntilMs, 'consumer-stall');
     let r;
     try {
       r = await session.read(cursor, null, 0);

@@ -25,7 +25,7 @@ export async function pushedConsumer(
   let lastSeq = 0;
   let exitApplied = false;
   for (;;) {
-    if (clock.now() < knobs.stallUntilMs) await clock.sleep(knobs.stallUntilMs - clock.now(), 'consumer-stall');
+    await knobs.hold(clock, knobs.stallUntilMs, 'consumer-stall');
     const got = await rx.recv();
     let e: ExecProcessEvent | undefined;
     if (got.kind === 'lagged') {

@@ -3,6 +3,8 @@
  * from, explicit gap notices, and one terminal outcome. The harness records these as the
  * observed history; the consumer never sees the truth.
  */
+import type { Clock } from '../../../sim/ports/index.ts';
+
 export type ConsumerOutcome = { kind: 'exit'; code: number; denied: boolean; error?: string } | { kind: 'failure'; message: string };
 
 export interface ConsumerReport {
@@ -14,14 +16,36 @@ export interface ConsumerReport {
 
 /**
  * Consumer-side fault knobs: a stall (the consumer task does not run, so its receiver lags) and
- * a subscriber that starts late (bounded replay).
+ * a subscriber that starts late (bounded replay). Healing (liveness mode) ends both at once,
+ * waking a consumer that is in the middle of one.
  */
 export class ConsumerKnobs {
   stallUntilMs = 0;
   subscribeDelayMs = 0;
+  private readonly waiting = new Set<() => void>();
 
   stall(fromMs: number, durationMs: number): void {
     this.stallUntilMs = Math.max(this.stallUntilMs, fromMs + durationMs);
+  }
+
+  /** Waits until `untilMs` (virtual) unless healed first. */
+  hold(clock: Clock, untilMs: number, label: string): Promise<void> {
+    if (clock.now() >= untilMs) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clock.clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = clock.setTimeout(done, untilMs - clock.now(), label);
+      this.waiting.add(done);
+    });
+  }
+
+  heal(): void {
+    this.stallUntilMs = 0;
+    this.subscribeDelayMs = 0;
+    for (const done of [...this.waiting]) done();
   }
 }
 

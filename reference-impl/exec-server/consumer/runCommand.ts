@@ -25,7 +25,7 @@ export async function runCommand(
     return report.result({ kind: 'failure', message: `process/start failed: ${e instanceof Error ? e.message : String(e)}` });
   }
   ports.log('consumer.started', { processId: params.processId, sandboxType: session.sandboxType ?? null });
-  if (knobs.subscribeDelayMs > 0) await ports.clock.sleep(knobs.subscribeDelayMs, 'subscriber-delay');
+  await knobs.hold(ports.clock, ports.clock.now() + knobs.subscribeDelayMs, 'subscriber-delay');
   if (cfg.mode === 'poll') await pollConsumer(ports.clock, session, cfg, knobs, report);
   else await pushedConsumer(ports.clock, session, cfg, knobs, report);
 }
