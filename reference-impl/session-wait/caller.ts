@@ -47,6 +47,10 @@ export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: num
   const p = proc.spawn({ name: WAIT_PROCESS_NAME, cmdline: `csa session wait --session ${opts.paths.id}` });
   let stdout = '';
   let stderr = '';
+  let exitedAt: number | undefined;
+  p.on('exit', () => {
+    exitedAt = clock.now();
+  });
   p.on('output', (stream, chunk) => {
     const text = Buffer.from(chunk).toString('utf8');
     if (stream === 'stdout') stdout += text;
@@ -73,7 +77,7 @@ export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: num
   const code = await sessionWait(ctx);
   if (code !== null && p.exitStatus === undefined) p.exit(code);
   const exitCode = p.exitStatus?.code ?? null;
-  return { host: ports.host, attempt, pid: p.pid, startedAt, endedAt: clock.now(), capSecs, exitCode, stdout, stderr };
+  return { host: ports.host, attempt, pid: p.pid, startedAt, endedAt: exitedAt ?? clock.now(), capSecs, exitCode, stdout, stderr };
 }
 
 /** Waits, and re-waits after each KV-warm exit (or a killed wait), until a terminal exit. */

@@ -42,10 +42,6 @@ async function once<T>(ctx: WaitContext, key: string, load: () => Promise<T>): P
   return v;
 }
 
-function daemonPidText(ctx: WaitContext): Promise<string | undefined> {
-  return once(ctx, 'daemon.pid', () => readIfExists(ctx.ports.fs, ctx.paths.daemonPid));
-}
-
 interface LockFile {
   name: string;
   content: string | undefined;
@@ -66,15 +62,17 @@ function lockFiles(ctx: WaitContext): Promise<LockFile[]> {
   });
 }
 
-export async function readDaemonPidRecord(ctx: WaitContext): Promise<DaemonPidRecord | undefined> {
-  const { fs } = ctx.ports;
-  const text = await daemonPidText(ctx);
-  const record = text === undefined ? undefined : parseDaemonPidRecord(text);
-  if (record) return record;
-  // The oldest sessions only logged `pid=NNN` to stderr.log.
-  const stderr = await readIfExists(fs, ctx.paths.stderrLog);
-  const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
-  return m ? { pid: Number(m[1]) } : undefined;
+export function readDaemonPidRecord(ctx: WaitContext): Promise<DaemonPidRecord | undefined> {
+  return once(ctx, 'daemon.pid', async () => {
+    const { fs } = ctx.ports;
+    const text = await readIfExists(fs, ctx.paths.daemonPid);
+    const record = text === undefined ? undefined : parseDaemonPidRecord(text);
+    if (record) return record;
+    // The oldest sessions only logged `pid=NNN` to stderr.log.
+    const stderr = await readIfExists(fs, ctx.paths.stderrLog);
+    const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
+    return m ? { pid: Number(m[1]) } : undefined;
+  });
 }
 
 /** `/proc/<pid>/cmdline` names the tool, the session id or the session dir. */
@@ -91,8 +89,7 @@ function pidMatchesSessionContext(ctx: WaitContext, pid: number, toolName: strin
 
 /** `find_session_pid`: the first live pid tied to this session. */
 export async function findSessionPid(ctx: WaitContext): Promise<number | undefined> {
-  const text = await daemonPidText(ctx);
-  const daemon = text === undefined ? undefined : parseDaemonPidRecord(text);
+  const daemon = await readDaemonPidRecord(ctx);
   if (daemon && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
   for (const lock of await lockFiles(ctx)) {
     const pid = lock.content === undefined ? undefined : lockPid(lock.content);

@@ -84,10 +84,10 @@ export const truthfulCapExit: Checker<SessionCheckInput> = ({ truth, observed })
       if (aliveAt(truth, t)) bad.push({ t, note: `${who(w)} exited 124 at ${at(t)} while a session process was alive` });
       else if (result)
         bad.push({ t, note: `${who(w)} exited 124 at ${at(t)} although ${result.file} (${result.status}) existed since ${at(result.t)}` });
-    } else if (w.verdict.kind === 'kv-warm') {
+    } else if (w.stderr.includes('<!-- CSA:SESSION_WAIT_KV_WARM ')) {
       caps++;
-      if (w.stdout.length > 0 || w.stderr.includes('CSA:SESSION_WAIT_COMPLETED'))
-        bad.push({ t, note: `${who(w)} KV-warm exit at ${at(t)} carried output or a COMPLETED marker` });
+      if (w.verdict.kind !== 'kv-warm' || w.stdout.length > 0)
+        bad.push({ t, note: `${who(w)} KV-warm marker at ${at(t)} with exit ${w.exitCode}, output or a COMPLETED marker` });
       else if (!aliveDuring(truth, t - LIFE_AFTER_DEATH_MS, t))
         bad.push({ t, note: `${who(w)} said status=alive at ${at(t)}, but no session process had run since ${at(truth.endedAt ?? 0)}` });
     }

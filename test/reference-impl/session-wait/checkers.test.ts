@@ -1,0 +1,148 @@
+/**
+ * The session-wait checkers on hand-written histories: each must fail where the property is
+ * broken and pass where it holds, including the boundaries (the 61 s life-after-death window,
+ * the terminates deadline, an unrecoverable run).
+ */
+import { describe, expect, it } from 'vitest';
+import { completedMarker } from '../../../reference-impl/session-wait/completion.ts';
+import type { WaitRun } from '../../../reference-impl/session-wait/caller.ts';
+import {
+  LIFE_AFTER_DEATH_MS,
+  noFalseFailure,
+  noFalseSuccess,
+  TERMINATES_BOUND_MS,
+  terminates,
+  truthfulCapExit,
+  type SessionCheckInput,
+} from '../../../reference-impl/session-wait/target/checkers.ts';
+import { classify, observe } from '../../../reference-impl/session-wait/target/observe.ts';
+import type { SessionTruth } from '../../../reference-impl/session-wait/target/truth.ts';
+import { S, scenario, workload } from './helpers.ts';
+
+const KV = `<!-- CSA:SESSION_WAIT_KV_WARM session=${S} status=alive elapsed=3s action=re-wait cmd="csa session wait --session ${S}" -->\n`;
+const TIMEOUT_DEAD = `<!-- CSA:SESSION_WAIT_TIMEOUT session=${S} elapsed=3s status=dead cmd="csa session result --session ${S}" -->\n`;
+
+function run(endedAt: number, exitCode: number | null, stdout: string, stderr: string, host = 'wait'): WaitRun {
+  return { host, attempt: 1, pid: 400, startedAt: endedAt - 1_000, endedAt, capSecs: 3, exitCode, stdout, stderr };
+}
+const completion = (t: number, status: string, exit: number, synthetic = false) => {
+  const m = completedMarker(S, status, exit, synthetic) + '\n';
+  return run(t, exit, m, m);
+};
+const kvWarm = (t: number) => run(t, 0, '', KV);
+const timeoutDead = (t: number) => run(t, 124, '', TIMEOUT_DEAD);
+const deadExit = (t: number) => run(t, 1, '', `Session ${S} has no live daemon process and no terminal result packet.\n`);
+const lockHeld = (t: number) => run(t, 1, '', 'ERROR: another csa session wait is already running for session X (lock held). ...\n');
+
+/** A session whose daemon ran [0, 2400) and wrote `final` at 2000. */
+function truth(
+  over: Partial<SessionTruth> = {},
+  final: { status: string; exitCode: number } | null = { status: 'success', exitCode: 0 },
+): SessionTruth {
+  const writes = final ? [{ t: 2_000, file: 'result.toml' as const, ...final }] : [];
+  const t: SessionTruth = {
+    streams: {},
+    outcome: { kind: 'exit', code: 0, signal: null, denied: false, t: 2_000 },
+    recoverable: true,
+    unrecoverableBecause: [],
+    runEndedAt: 400_000,
+    resultWrites: writes,
+    alive: [{ name: 'csa-daemon', from: 0, to: 2_400 }],
+    endedAt: 2_400,
+    ...over,
+  };
+  const last = writes.at(-1);
+  if (last && !('finalResult' in over)) t.finalResult = { ...last, success: last.status === 'success' && last.exitCode === 0 };
+  return t;
+}
+
+function input(t: SessionTruth, runs: WaitRun[]): SessionCheckInput {
+  const observed = observe(runs);
+  return { history: [], observed, truth: t, scenario: scenario('fixed', workload()) };
+}
+
+describe('observe: a wait is classified by its exit code and markers', () => {
+  it('tells every exit path apart', () => {
+    expect(classify(completion(1, 'signal', 1))).toEqual({ kind: 'completed', status: 'signal', exit: 1, synthetic: false });
+    expect(classify(kvWarm(1))).toEqual({ kind: 'kv-warm' });
+    expect(classify(timeoutDead(1))).toEqual({ kind: 'timeout', status: 'dead' });
+    expect(classify(deadExit(1))).toEqual({ kind: 'dead' });
+    expect(classify(lockHeld(1))).toEqual({ kind: 'lock-held' });
+    expect(classify(run(1, 1, '', 'Error: failed to parse x\n'))).toEqual({ kind: 'fatal', message: 'failed to parse x' });
+    expect(classify(run(1, null, '', ''))).toEqual({ kind: 'killed' });
+    expect(classify(run(1, 0, '', ''))).toEqual({ kind: 'unrecognized' });
+  });
+
+  it('delivers the stdout.log copy (before the first marker) of completions only', () => {
+    const o = observe([run(5, 0, 'o000000\n' + completedMarker(S, 'success', 0, false) + '\n', ''), kvWarm(3)]);
+    expect(o.streams.stdout?.map((c) => Buffer.from(c.data).toString())).toEqual(['o000000\n']);
+    expect(o.results.map((r) => r.outcome.kind)).toEqual(['running', 'exit']);
+  });
+});
+
+describe('no-false-failure', () => {
+  it('fails on exit 1 or 124 for a session whose final result is success, from any wait', () => {
+    for (const bad of [completion(2_500, 'failure', 1), timeoutDead(2_500), deadExit(2_500), completion(2_500, 'failure', 1, true)])
+      expect(noFalseFailure(input(truth(), [kvWarm(1_000), bad])).valid).toBe(false);
+    expect(noFalseFailure(input(truth(), [completion(2_500, 'success', 0), completion(2_600, 'failure', 1)])).valid).toBe(false);
+  });
+
+  it('passes for success, for a refused second wait, for a failed session, and excuses an unrecoverable run', () => {
+    expect(noFalseFailure(input(truth(), [lockHeld(1_000), kvWarm(1_000), completion(2_500, 'success', 0)])).valid).toBe(true);
+    expect(noFalseFailure(input(truth({}, { status: 'failure', exitCode: 2 }), [completion(2_500, 'failure', 1)])).valid).toBe(true);
+    expect(noFalseFailure(input(truth({ recoverable: false, unrecoverableBecause: ['torn read'] }), [deadExit(2_500)])).valid).toBe(true);
+  });
+});
+
+describe('no-false-success', () => {
+  it('fails on COMPLETED exit=0 for a failed, or result-less, session', () => {
+    expect(noFalseSuccess(input(truth({}, { status: 'failure', exitCode: 1 }), [completion(2_500, 'success', 0)])).valid).toBe(false);
+    expect(noFalseSuccess(input(truth({}, null), [completion(2_500, 'success', 0)])).valid).toBe(false);
+  });
+
+  it('fails on any completion before the final result existed, even one with the right answer', () => {
+    expect(noFalseSuccess(input(truth(), [completion(1_999, 'success', 0)])).valid).toBe(false);
+    expect(noFalseSuccess(input(truth(), [completion(1_999, 'failure', 1)])).valid).toBe(false);
+  });
+
+  it('passes a completion at or after the final result, and any exit 1 of a failed session', () => {
+    expect(noFalseSuccess(input(truth(), [completion(2_000, 'success', 0)])).valid).toBe(true);
+    expect(noFalseSuccess(input(truth({}, null), [completion(2_500, 'signal', 1)])).valid).toBe(true);
+    expect(noFalseSuccess(input(truth(), [kvWarm(1_000), timeoutDead(1_500)])).valid).toBe(true);
+  });
+});
+
+describe('truthful-cap-exit', () => {
+  it('fails on 124 while a session process is alive, and on 124 after a result was written', () => {
+    expect(truthfulCapExit(input(truth(), [timeoutDead(1_000)])).valid).toBe(false);
+    expect(truthfulCapExit(input(truth(), [timeoutDead(2_400)])).valid).toBe(false);
+  });
+
+  it('passes 124 with nothing alive and no result', () => {
+    expect(truthfulCapExit(input(truth({}, null), [timeoutDead(2_400)])).valid).toBe(true);
+  });
+
+  it(`fails on KV-warm more than ${LIFE_AFTER_DEATH_MS} ms after the last session process, or with a COMPLETED marker`, () => {
+    expect(truthfulCapExit(input(truth(), [kvWarm(2_400 + LIFE_AFTER_DEATH_MS)])).valid).toBe(true);
+    expect(truthfulCapExit(input(truth(), [kvWarm(2_401 + LIFE_AFTER_DEATH_MS)])).valid).toBe(false);
+    expect(truthfulCapExit(input(truth(), [run(1_000, 0, '', KV + completedMarker(S, 'success', 0, false))])).valid).toBe(false);
+  });
+});
+
+describe('terminates', () => {
+  const by = 2_400 + TERMINATES_BOUND_MS; // the session ended at 2.4 s; the caller started at 0.5 s
+
+  it('passes with a terminal answer by the deadline; KV-warm and refusals are not terminal', () => {
+    expect(terminates(input(truth(), [kvWarm(10_000), lockHeld(11_000), timeoutDead(by)])).valid).toBe(true);
+  });
+
+  it('fails when only KV-warm exits came, or the first terminal answer came late', () => {
+    expect(terminates(input(truth(), [kvWarm(30_000), kvWarm(by + 5_000)])).valid).toBe(false);
+    expect(terminates(input(truth(), [completion(by + 1, 'success', 0)])).valid).toBe(false);
+  });
+
+  it('does not apply while a session process still runs, and cannot tell when the run ended early', () => {
+    expect(terminates(input(truth({ alive: [{ name: 'csa-daemon', from: 0 }], endedAt: undefined }), [])).valid).toBe(true);
+    expect(terminates(input(truth({ runEndedAt: by - 1 }), [kvWarm(3_000)])).valid).toBe('unknown');
+  });
+});
