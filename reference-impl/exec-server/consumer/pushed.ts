@@ -5,7 +5,7 @@
  * authoritative: every lower seq (output, exit, denial) was applied first. Upstream does not
  * check where a fallback read starts (F15); `strict` does.
  */
-import type { Clock } from '../../../sim/ports/index.ts';
+import type { Clock, Log } from '../../../sim/ports/index.ts';
 import type { Session } from '../client/session.ts';
 import type { ExecProcessEvent } from '../eventLog/events.ts';
 import { fromBase64, type ReadResult } from '../protocol/wire.ts';
@@ -14,6 +14,7 @@ import { ProcessState, type ConsumerKnobs, type ConsumerReport } from './report.
 
 export async function pushedConsumer(
   clock: Clock,
+  log: Log,
   session: Session,
   cfg: ConsumerConfig,
   knobs: ConsumerKnobs,
@@ -29,6 +30,7 @@ export async function pushedConsumer(
     const got = await rx.recv();
     let e: ExecProcessEvent | undefined;
     if (got.kind === 'lagged') {
+      log('consumer.lagged', { skipped: got.skipped, handling: cfg.onLagged });
       if (cfg.onLagged === 'skip') continue;
       if (cfg.onLagged === 'close') return finish();
     } else if (got.kind === 'closed') {
@@ -39,6 +41,7 @@ export async function pushedConsumer(
     const legacyExit = e?.type === 'exited' && e.sandboxDenied === null && cfg.unknownDenial === 'read';
     const gap = e !== undefined && e.type !== 'failed' && cfg.gapRead && e.seq > lastSeq + 1;
     if (e === undefined || gap || legacyExit) {
+      log('consumer.fallback-read', { reason: e === undefined ? 'lagged' : gap ? 'gap' : 'legacy-exit', afterSeq: lastSeq });
       let r: ReadResult;
       try {
         r = await session.read(lastSeq, null, 0);

@@ -27,5 +27,5 @@ export async function runCommand(
   ports.log('consumer.started', { processId: params.processId, sandboxType: session.sandboxType ?? null });
   await knobs.hold(ports.clock, ports.clock.now() + knobs.subscribeDelayMs, 'subscriber-delay');
   if (cfg.mode === 'poll') await pollConsumer(ports.clock, session, cfg, knobs, report);
-  else await pushedConsumer(ports.clock, session, cfg, knobs, report);
+  else await pushedConsumer(ports.clock, ports.log, session, cfg, knobs, report);
 }
