@@ -15,11 +15,12 @@
  *   later adds the cause), else {-1, cause}.
  * Exactly one result, always.
  */
-import { Inbox, TIMED_OUT, type Ports, type WsSocket } from '../../../sim/ports/index.ts';
+import { TIMED_OUT, type Ports, type WsSocket } from '../../../sim/ports/index.ts';
 import { CLIENT } from '../constants.ts';
 import { PONG, attachPath, parseServerFrame, type ServerFrame, type StreamName, type Totals } from '../wire.ts';
 import type { ApiClient, Connected } from './api.ts';
 import { probeExecutionStatus, type Probe } from './probe.ts';
+import { FrameReader } from './reader.ts';
 
 /** `ExecResult`: exactly one per execution. */
 export interface ExecResult {
@@ -164,10 +165,17 @@ export class AttachPump {
 
   /** One socket: read until an exit frame or a disconnect. */
   protected async session(socket: WsSocket): Promise<SessionEnd> {
-    const inbox = new Inbox(socket);
-    const clock = this.ports.clock;
+    const reader = new FrameReader(this.ports.clock, socket);
+    try {
+      return await this.read(socket, reader);
+    } finally {
+      reader.stop();
+    }
+  }
+
+  private async read(socket: WsSocket, reader: FrameReader): Promise<SessionEnd> {
     for (;;) {
-      const item = await inbox.nextWithin(clock, this.firstFrameSeen ? CLIENT.watchdogMs : CLIENT.firstFrameTimeoutMs, 'ws read');
+      const item = await reader.next(this.firstFrameSeen ? CLIENT.watchdogMs : CLIENT.firstFrameTimeoutMs);
       if (item === TIMED_OUT) {
         socket.close(1001, 'client dropped the socket');
         return { kind: 'disconnect', cause: 'no WS traffic for watchdog interval (likely connection idle timeout or proxy cut)' };

@@ -129,10 +129,11 @@ export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks
 
 // ---- arbitraries -------------------------------------------------------------------------------
 
-/** When to strike: mostly while the command runs or just after, sometimes well after. */
+/** When to strike: around the first attach, while the command runs or just after, sometimes well after. */
 function when(w: AttachWorkload): fc.Arbitrary<number> {
   const end = w.exit.atMs + 50;
   return fc.oneof(
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 50 }) },
     { weight: 4, arbitrary: fc.integer({ min: 0, max: end + 100 }) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: end + 30_000 }) },
   );
@@ -163,10 +164,16 @@ export function faultArbitrary(kind: string, w: AttachWorkload): fc.Arbitrary<Fa
       return fc
         .record({ at, afterFrames: fc.integer({ min: 0, max: 4 }) })
         .map((r) => ({ at: r.at, kind, target: CLIENT_RUNNER, afterFrames: r.afterFrames }));
-    case 'slow-subscriber':
-      return fc
-        .record({ at, durationMs: fc.integer({ min: 1, max: 40_000 }) })
-        .map((r) => ({ at: r.at, kind, target: 'runner', durationMs: r.durationMs }));
+    case 'slow-subscriber': {
+      // often just before the command's first write, so live chunks pile up in the channel
+      const first = Math.min(w.exit.atMs, ...w.steps.map((x) => x.atMs));
+      const start = fc.oneof(fc.integer({ min: Math.max(0, first - 200), max: first + 50 }), at);
+      const durationMs = fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 1, max: 5_000 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 40_000 }) },
+      );
+      return fc.record({ at: start, durationMs }).map((r) => ({ at: r.at, kind, target: 'runner', durationMs: r.durationMs }));
+    }
     case 'mute-exit':
       return fc.record({ at, count: fc.integer({ min: 1, max: 2 }) }).map((r) => ({ at: r.at, kind, target: 'runner', count: r.count }));
     case 'evict':

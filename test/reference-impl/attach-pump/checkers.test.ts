@@ -1,0 +1,109 @@
+/** The attach-pump's own checker parts: the termination bound and the recoverability estimate. */
+import { describe, expect, it } from 'vitest';
+import type { Observed, Truth } from '../../../sim/check/index.ts';
+import type { Fault } from '../../../sim/index.ts';
+import type { Scenario } from '../../../sim/target.ts';
+import {
+  CHECKERS,
+  TERMINATION_BOUND_MS,
+  lingeringCostMs,
+  settledAt,
+  terminationDeadline,
+} from '../../../reference-impl/attach-pump/target/checkers.ts';
+import { budgetEstimateMs, unrecoverableBecause } from '../../../reference-impl/attach-pump/target/recoverability.ts';
+import type { AttachWorkload } from '../../../reference-impl/attach-pump/target.ts';
+import { ECHO_HELLO, scenario } from './helpers.ts';
+
+const exitAt = (t: number): Pick<Truth, 'outcome'> => ({ outcome: { kind: 'exit', code: 0, signal: null, denied: false, t } });
+
+function input(s: Scenario<AttachWorkload>, resultAt: number | undefined, exitT = 10, runEndedAt = 10_000_000) {
+  const truth: Truth = {
+    streams: {},
+    outcome: { kind: 'exit', code: 0, signal: null, denied: false, t: exitT },
+    recoverable: true,
+    unrecoverableBecause: [],
+    runEndedAt,
+  };
+  const observed: Observed = {
+    streams: {},
+    notices: [],
+    results: resultAt === undefined ? [] : [{ t: resultAt, outcome: { kind: 'exit', code: 0 } }],
+  };
+  return { scenario: s, truth, observed, history: [] };
+}
+
+describe('the termination bound', () => {
+  it('is 45 + 2 + 5 + 30 + 270 + 5 + 3 = 360 s', () => {
+    expect(TERMINATION_BOUND_MS).toBe(360_000);
+  });
+
+  it('counts from the later of the exit and the faults settling (the end of the last window; liveness: the heal)', () => {
+    const faults: Fault[] = [
+      { at: 1_000, kind: 'cut', target: 'client->runner' },
+      { at: 2_000, kind: 'refuse', target: 'client->runner', scope: 'ws', status: 502, durationMs: 50_000 },
+    ];
+    const safety = scenario('cursor', ECHO_HELLO, faults);
+    expect(settledAt(safety)).toBe(52_000);
+    expect(terminationDeadline(safety, exitAt(10))).toBe(52_000 + 360_000);
+    expect(terminationDeadline(safety, exitAt(100_000))).toBe(100_000 + 360_000);
+    const live = scenario('cursor', ECHO_HELLO, faults, { mode: 'liveness', healAtMs: 20_000 });
+    expect(terminationDeadline(live, exitAt(10))).toBe(20_000 + 360_000);
+    expect(terminationDeadline(live, { outcome: { kind: 'running' } })).toBeUndefined();
+  });
+
+  it('adds what can act after the window: silent refusals, muted loops, lag in flight (not after a heal, but for lag)', () => {
+    const faults: Fault[] = [
+      { at: 0, kind: 'refuse', target: 'client->runner', scope: 'ws', timeout: true, count: 2 },
+      { at: 0, kind: 'refuse', target: 'client->runner', scope: 'http', timeout: true, count: 1 },
+      { at: 0, kind: 'mute-exit', target: 'runner', count: 2 },
+      { at: 0, kind: 'lag', target: 'client->runner', durationMs: 10, extraMs: 4_000 },
+    ];
+    expect(lingeringCostMs(scenario('cursor', ECHO_HELLO, faults))).toBe(2 * 35_000 + 5_000 + 2 * 50_000 + 8_000);
+    expect(lingeringCostMs(scenario('cursor', ECHO_HELLO, faults, { mode: 'liveness', healAtMs: 100 }))).toBe(8_000);
+  });
+
+  it('terminates passes a result within the bound and fails one after it, or none at all', () => {
+    const s = scenario('cursor', ECHO_HELLO);
+    const by = terminationDeadline(s, exitAt(10)) as number;
+    expect(CHECKERS.terminates?.(input(s, by)).valid).toBe(true);
+    expect(CHECKERS.terminates?.(input(s, by + 1)).valid).toBe(false);
+    expect(CHECKERS.terminates?.(input(s, undefined)).valid).toBe(false);
+    // a run that really ended before the deadline with no result cannot tell
+    expect(CHECKERS.terminates?.(input(s, undefined, 10, 1_000)).valid).toBe('unknown');
+  });
+});
+
+describe('recoverability: within the 270 s reconnect budget', () => {
+  it('a few cuts and refusals are recoverable', () => {
+    const s = scenario('cursor', ECHO_HELLO, [
+      { at: 0, kind: 'cut', target: 'client->runner' },
+      { at: 0, kind: 'refuse', target: 'client->runner', scope: 'ws', status: 502, count: 3 },
+      { at: 0, kind: 'half-open', target: 'client->runner' },
+    ]);
+    expect(budgetEstimateMs(s)).toBe(15_000 + 90_000 + 75_000);
+    expect(unrecoverableBecause(s, true)).toEqual([]);
+  });
+
+  it('a long refusal window could use up the budget: unrecoverable', () => {
+    const s = scenario('cursor', ECHO_HELLO, [
+      { at: 0, kind: 'refuse', target: 'client->runner', scope: 'ws', status: 502, durationMs: 200_000 },
+    ]);
+    expect(budgetEstimateMs(s)).toBe(15 * 30_000);
+    expect(unrecoverableBecause(s, true)).toEqual([expect.stringMatching(/reconnect budget/)]);
+  });
+
+  it('an eviction, or an exec that never started, is unrecoverable; a fault skipped by the heal does not count', () => {
+    const evict: Fault = { at: 500, kind: 'evict', target: 'runner' };
+    expect(unrecoverableBecause(scenario('cursor', ECHO_HELLO, [evict]), true)).toEqual([
+      'the runner evicted the execution (evict at t=500 ms)',
+    ]);
+    expect(unrecoverableBecause(scenario('cursor', ECHO_HELLO, [evict], { mode: 'liveness', healAtMs: 100 }), true)).toEqual([]);
+    expect(unrecoverableBecause(scenario('cursor', ECHO_HELLO), false)).toEqual(['the exec request failed: the command never ran']);
+  });
+
+  it('a command silent for a long time costs budget through first-frame timeouts', () => {
+    const silent: AttachWorkload = { command: 'sleep', steps: [], exit: { atMs: 100_000, code: 0 } };
+    expect(budgetEstimateMs(scenario('cursor', silent))).toBe(5 * 15_000);
+    expect(budgetEstimateMs(scenario('cursor', ECHO_HELLO))).toBe(0);
+  });
+});
