@@ -1,0 +1,36 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { meetsExpectation, runScenario } from '../../../sim/runner.ts';
+import type { Scenario } from '../../../sim/target.ts';
+import { target } from '../../../reference-impl/exec-server/target.ts';
+import type { ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DIR = `${ROOT}scenarios/field-bugs/exec-stream/`;
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const validateSchema = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(`${ROOT}scenarios/scenario.schema.json`, 'utf8')));
+
+describe('exec-stream field-bug scenarios', () => {
+  it('there is one per field-bug variant, each beside the same run on v1-strict', () => {
+    const variants = files.map((f) => (JSON.parse(readFileSync(DIR + f, 'utf8')) as Scenario).variant);
+    for (const v of ['lag-skips', 'lag-closes', 'no-dedupe', 'arrival-order', 'legacy-denial']) expect(variants).toContain(v);
+    for (const f of files.filter((x) => !x.endsWith('.v1-strict.json'))) expect(files).toContain(f.replace(/\.json$/, '.v1-strict.json'));
+  });
+
+  for (const file of files) {
+    it(`${file} meets its expectation`, async () => {
+      const scenario = JSON.parse(readFileSync(DIR + file, 'utf8')) as Scenario<ExecWorkload>;
+      expect(validateSchema(scenario), JSON.stringify(validateSchema.errors)).toBe(true);
+      expect(scenario.title && scenario.source).toBeTruthy();
+      expect(target.workload.validate(scenario.workload, 'workload')).toEqual([]);
+      const run = await runScenario(target, scenario);
+      const verdict = meetsExpectation(scenario, run);
+      expect(verdict.ok, verdict.why).toBe(true);
+      expect(run.world.errors).toEqual([]);
+    });
+  }
+});
