@@ -17,10 +17,17 @@ import type { SessionWaitWorkload } from '../../../reference-impl/session-wait/t
 
 const KINDS = faultSpecsOf(target).map((s) => s.kind);
 const arb = (variant: string, mode: Mode) =>
-  scenarioArbitrary({ target, variant, mode, kinds: KINDS, maxFaults: 6, healSlackMsMax: 30_000 }) as fc.Arbitrary<Scenario<SessionWaitWorkload>>;
+  scenarioArbitrary({ target, variant, mode, kinds: KINDS, maxFaults: 6, healSlackMsMax: 30_000 }) as fc.Arbitrary<
+    Scenario<SessionWaitWorkload>
+  >;
 
 /** The traps each variant falls into, counted in runs where fixed had to get them right. */
-function dangers(s: Scenario<SessionWaitWorkload>, truth: SessionTruth, observed: WaitObserved, trace: ReadonlyArray<{ kind: string; data?: Record<string, unknown> }>) {
+function dangers(
+  s: Scenario<SessionWaitWorkload>,
+  truth: SessionTruth,
+  observed: WaitObserved,
+  trace: ReadonlyArray<{ kind: string; data?: Record<string, unknown> }>,
+) {
   const final = truth.finalResult;
   const daemonExit = trace.find((e) => e.kind === 'proc.exit' && e.data?.name === 'csa-daemon');
   const results = truth.resultWrites.filter((r) => r.file === 'result.toml');
@@ -72,7 +79,10 @@ describe('exploration: each field-bug variant is caught on each expected propert
       it(`${variant} violates ${property} within ${LIMIT} runs, for seeds 1, 2, 3`, async () => {
         const found: Array<number | undefined> = [];
         for (const seed of [1, 2, 3]) found.push(await runsUntil(variant, property, seed, LIMIT));
-        expect(found.every((n) => n !== undefined && n <= LIMIT), `runs to first ${property}: ${JSON.stringify(found)}`).toBe(true);
+        expect(
+          found.every((n) => n !== undefined && n <= LIMIT),
+          `runs to first ${property}: ${JSON.stringify(found)}`,
+        ).toBe(true);
       }, 30_000);
     }
   }
