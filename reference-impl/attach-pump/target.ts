@@ -38,7 +38,8 @@ async function run(world: World, scenario: Scenario<AttachWorkload>): Promise<Ru
   defineFaultKinds(world, runner, hooks, proxy);
   const client = world.host('client');
   const log = new ObservedLog(() => client.clock.now());
-  world.spawn('runner', () => runner.listen(), { daemon: true });
+  // listen registers at once, so the runner is up before the client's first request
+  runner.listen().catch((e: unknown) => world.record('runner', 'runner.listen-failed', { error: String(e) }));
   world.spawn('client', () => runExec({ ...client, net: proxy.wrap(client.net) }, scenario.variant as VariantName, w.command, log));
   world.schedule(scenario.faults);
   const horizon = Math.max(w.exit.atMs, settledAt(scenario)) + TERMINATION_BOUND_MS + lingeringCostMs(scenario) + 60_000;

@@ -5,7 +5,7 @@
  * fires when every pipe has closed (the merged #563 drain: Wait returns only after the last
  * output callback), so a live subscriber sees the whole output before the exit frame.
  */
-import type { Ports, Proc, ProcessHandle, ProcessScript, Signal } from '../../../sim/ports/index.ts';
+import type { Ports, Proc, ProcessHandle, ProcessScript, Signal, TimerHandle } from '../../../sim/ports/index.ts';
 import { RUNNER } from '../constants.ts';
 import type { StreamName, Totals } from '../wire.ts';
 import { StreamBus } from './streamBus.ts';
@@ -89,6 +89,7 @@ export class ExecManager {
   private nextId = 1;
   /** Set by a retention fault: Done execs are evicted at once instead of after 5 min. */
   private retentionExpired = false;
+  private reaper: TimerHandle | undefined;
 
   constructor(
     private readonly ports: Ports,
@@ -139,9 +140,15 @@ export class ExecManager {
     const tick = (): void => {
       const now = this.ports.clock.now();
       for (const e of [...this.execs.values()]) this.evaluate(e, now);
-      this.ports.clock.setTimeout(tick, RUNNER.cleanupTickMs, 'reaper tick').unref();
+      this.reaper = this.ports.clock.setTimeout(tick, RUNNER.cleanupTickMs, 'reaper tick').unref();
     };
-    this.ports.clock.setTimeout(tick, RUNNER.cleanupTickMs, 'reaper tick').unref();
+    this.reaper = this.ports.clock.setTimeout(tick, RUNNER.cleanupTickMs, 'reaper tick').unref();
+  }
+
+  /** `Stop`: ends the cleanup loop (upstream tests use it to drive reaping by hand). */
+  stop(): void {
+    this.ports.clock.clearTimeout(this.reaper);
+    this.reaper = undefined;
   }
 
   /** `evaluateExec`: retention of Done execs, the lifetime cap, then orphan escalation. */
