@@ -60,7 +60,8 @@ export const target: Target<AttachWorkload, Observed, Truth> = {
   variants: {
     'pre-627': {
       summary: 'upstream before PR #627: a cut then a Terminal probe emits the probed code and drops the backlog',
-      source: 'G4614/boxlite parent of 5da30b52 (litebox.rs attach_ws_pump); upstream HEAD keeps this Terminal path, with #804 and #852 on top',
+      source:
+        'G4614/boxlite parent of 5da30b52 (litebox.rs attach_ws_pump); upstream HEAD keeps this Terminal path, with #804 and #852 on top',
       expected: ['no-lost-output', 'no-duplicate-output', 'no-false-success', 'no-false-failure'],
     },
     'fixed-627': {
