@@ -46,7 +46,8 @@ export type Next =
 export type SessionEnd = { kind: 'exit'; exitCode: number; totals?: Totals } | { kind: 'disconnect'; cause: string };
 export type Terminal = Extract<Probe, { kind: 'terminal' }>;
 
-const decoder = new TextDecoder();
+// ignoreBOM keeps a leading U+FEFF, as from_utf8_lossy does (the default would strip it)
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 export class AttachPump {

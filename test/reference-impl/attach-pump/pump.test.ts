@@ -423,3 +423,14 @@ describe('spec scenario 5, the other side: an unbounded drain would hang, and te
     expect(world.trace.events.filter((e) => e.kind === 'pump.attached').length).toBeGreaterThan(20);
   });
 });
+
+describe('per-frame from_utf8_lossy', () => {
+  it('keeps a leading BOM, replaces a split codepoint with U+FFFD, and leaves ASCII as it is', async () => {
+    const { lossy } = await import('../../../reference-impl/attach-pump/client/pump.ts');
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    expect(hex(lossy(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])))).toBe('efbbbf41');
+    expect(hex(lossy(new Uint8Array([0x41, 0xc3])))).toBe('41efbfbd'); // é cut after its first byte
+    const ascii = new TextEncoder().encode('o000001\n');
+    expect(lossy(ascii)).toBe(ascii);
+  });
+});
