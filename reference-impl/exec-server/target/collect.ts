@@ -92,6 +92,7 @@ export function truthOf(i: TruthInput): ExecTruth {
     processId: i.processId,
     resultAt: i.resultAt,
     eventCapacity: i.eventCapacity,
+    latencyMsMax: i.world.options.net.latencyMsMax,
   });
   return {
     streams,

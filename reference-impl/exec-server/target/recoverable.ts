@@ -6,7 +6,7 @@
  * really did, never against the consumer under test. A run is NOT recoverable when:
  *
  * 0. a cut before the start completed: a transport cut before the server answered
- *    process/start, or within the answer's round trip (2 x (10 ms + the largest lag)): there is
+ *    process/start, or within the answer's round trip (2 x (latency bound + the largest lag)): there is
  *    no process to resume, and upstream fails an in-flight start rather than retrying it.
  * 1. detach beyond the recovery window: transport cuts whose refused-reconnect windows, merged,
  *    last 23 s or more (the client gives up at 25 s; 2 s covers the reconnect and initialize
@@ -27,8 +27,6 @@ import type { Fault } from '../../../sim/index.ts';
 import type { ServerLedger } from '../server/ledger.ts';
 
 export const DETACH_LIMIT_MS = 23_000;
-/** The simulated network's default one-way latency bound (sim/net DEFAULT_NET_OPTIONS). */
-export const NET_LATENCY_MS_MAX = 10;
 
 export interface RecoverabilityInput {
   faults: readonly Fault[];
@@ -37,6 +35,8 @@ export interface RecoverabilityInput {
   /** When the consumer reported its terminal outcome (undefined: never). */
   resultAt: number | undefined;
   eventCapacity: number;
+  /** The network's one-way latency bound (ms), for the start round trip. */
+  latencyMsMax: number;
 }
 
 export function unrecoverableBecause(i: RecoverabilityInput): string[] {
@@ -44,7 +44,7 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
   const end = i.resultAt ?? Infinity;
   const started = i.ledger.starts.find((s) => s.processId === i.processId)?.t;
   const lagMax = Math.max(0, ...i.faults.filter((f) => f.kind === 'lag').map((f) => (f.extraMs as number | undefined) ?? 0));
-  const startSettled = started === undefined ? Infinity : started + 2 * (NET_LATENCY_MS_MAX + lagMax);
+  const startSettled = started === undefined ? Infinity : started + 2 * (i.latencyMsMax + lagMax);
   const earlyCut = i.faults.find((f) => f.kind === 'transport-cut' && f.at <= startSettled);
   if (earlyCut) why.push(`the transport was cut at t=${earlyCut.at}, before process/start completed: nothing to resume`);
   for (const w of detachWindows(i.faults)) {

@@ -140,7 +140,7 @@ describe('recoverable: the written definition, rule by rule', () => {
     fill(l);
     return l;
   };
-  const base = { processId: P, resultAt: 1_000, eventCapacity: 8 };
+  const base = { processId: P, resultAt: 1_000, eventCapacity: 8, latencyMsMax: 10 };
 
   it('a healthy run, a short cut after the start and a short stall are recoverable', () => {
     expect(unrecoverableBecause({ ...base, faults: [], ledger: ledger() })).toEqual([]);
