@@ -40,8 +40,12 @@ export async function pushedConsumer(
 
     const legacyExit = e?.type === 'exited' && e.sandboxDenied === null && cfg.unknownDenial === 'read';
     const gap = e !== undefined && e.type !== 'failed' && cfg.gapRead && e.seq > lastSeq + 1;
-    if (e === undefined || gap || legacyExit) {
-      log('consumer.fallback-read', { reason: e === undefined ? 'lagged' : gap ? 'gap' : 'legacy-exit', afterSeq: lastSeq });
+    // strict: never complete without the exit status; a Closed ahead of any Exited (an executor
+    // breaking "closed is the largest seq") is checked against a read first
+    const closedFirst = cfg.strict && e?.type === 'closed' && !exitApplied && !gap;
+    if (e === undefined || gap || legacyExit || closedFirst) {
+      const reason = e === undefined ? 'lagged' : gap ? 'gap' : legacyExit ? 'legacy-exit' : 'closed-before-exit';
+      log('consumer.fallback-read', { reason, afterSeq: lastSeq });
       let r: ReadResult;
       try {
         r = await session.read(lastSeq, null, 0);

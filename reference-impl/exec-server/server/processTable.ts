@@ -6,7 +6,7 @@
  * ended and the exit is recorded, and always takes the largest seq. The entry is forgotten
  * EXITED_PROCESS_RETENTION after Closed.
  */
-import { TIMED_OUT, withTimeout, type ExitStatus, type OutputStream, type Ports } from '../../../sim/ports/index.ts';
+import { SIGNAL_NUMBERS, TIMED_OUT, withTimeout, type ExitStatus, type OutputStream, type Ports } from '../../../sim/ports/index.ts';
 import {
   METHOD,
   fromBase64,
@@ -155,8 +155,9 @@ export class ProcessTable {
       tasks.exit.enqueue(0, () => this.onExit(p, tasks.exit, code, watcherLost));
     };
     this.exitChannels.set(p.processId, () => onExit(-1, true));
-    // The child's status; a signal has no code, which upstream reads as -1 (`code().unwrap_or(-1)`).
-    p.handle.on('exit', (s: ExitStatus) => onExit(s.code ?? -1, false));
+    // The child's status. A signal has no code; the 0.169 binary reports 128 + the signal number
+    // (observed: `kill -9 $$` gives exitCode 137), the shell's convention.
+    p.handle.on('exit', (s: ExitStatus) => onExit(s.code ?? (s.signal ? 128 + SIGNAL_NUMBERS[s.signal] : -1), false));
   }
 
   private onChunk(p: RunningProcess, tasks: Tasks, pipe: OutputStream, chunk: Uint8Array): void {
