@@ -94,8 +94,8 @@ export class SessionDaemon {
     const { fs, proc, clock } = this.ports;
     const p = this.paths;
     const tool = this.plan.tool?.name ?? 'codex';
-    await fs.mkdir(p.locks, { recursive: true });
-    await fs.mkdir(`${p.dir}/output`, { recursive: true });
+    // locks/ and output/ appear when the tool first takes its lock or writes its output
+    await fs.mkdir(p.dir, { recursive: true });
     await fs.writeFile(p.state, formatState('Active', tool));
     const d = proc.spawn({ name: DAEMON_NAME, cmdline: `csa run --daemon-child --session ${p.id} --cd ${PROJECT_ROOT}` });
     this.proc = d;
@@ -182,6 +182,8 @@ export class SessionDaemon {
     if (plan.startMs > clock.now()) await clock.sleep(plan.startMs - clock.now(), 'tool');
     if (daemon.exitStatus !== undefined) return;
     const t = proc.spawn({ name: plan.name, cmdline: `${plan.name} exec --json -C ${PROJECT_ROOT}`, ppid: daemon.pid, pgrp: daemon.pid });
+    await fs.mkdir(p.locks, { recursive: true });
+    if (plan.outputEveryMs > 0 || plan.outputResult) await fs.mkdir(`${p.dir}/output`, { recursive: true });
     const lock = { pid: t.pid, tool_name: plan.name, acquired_at: timestamp(clock.now()), reason: `session ${p.id}` };
     await fs.writeFile(`${p.locks}/${plan.name}.lock`, JSON.stringify(lock));
     const steps: Array<{ atMs: number; kind: 'output' | 'result' }> = [];

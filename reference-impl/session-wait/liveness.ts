@@ -6,7 +6,7 @@
  */
 import type { Proc } from '../../sim/ports/index.ts';
 import type { WaitContext } from './context.ts';
-import { readIfExists } from './sessionFiles.ts';
+import { readIfExists, readUsuallyPresent } from './sessionFiles.ts';
 
 /** `LOCK_FILE_STALE_SECS`: a lock file this recent counts even when its pid's cmdline does not match. */
 export const LOCK_FILE_STALE_MS = 60_000;
@@ -56,7 +56,7 @@ function lockFiles(ctx: WaitContext): Promise<LockFile[]> {
     for (const name of await fs.readdir(ctx.paths.locks)) {
       if (name.startsWith('.reconcile') || !name.endsWith('.lock')) continue;
       const path = `${ctx.paths.locks}/${name}`;
-      out.push({ name, content: await readIfExists(fs, path), mtimeMs: (await fs.stat(path)).mtimeMs });
+      out.push({ name, content: await readUsuallyPresent(fs, path), mtimeMs: (await fs.stat(path)).mtimeMs });
     }
     return out;
   });
@@ -65,7 +65,7 @@ function lockFiles(ctx: WaitContext): Promise<LockFile[]> {
 export function readDaemonPidRecord(ctx: WaitContext): Promise<DaemonPidRecord | undefined> {
   return once(ctx, 'daemon.pid', async () => {
     const { fs } = ctx.ports;
-    const text = await readIfExists(fs, ctx.paths.daemonPid);
+    const text = await readUsuallyPresent(fs, ctx.paths.daemonPid);
     const record = text === undefined ? undefined : parseDaemonPidRecord(text);
     if (record) return record;
     // The oldest sessions only logged `pid=NNN` to stderr.log.

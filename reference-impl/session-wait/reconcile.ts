@@ -8,7 +8,7 @@
 import type { WaitContext } from './context.ts';
 import { daemonPidIsAlive, hasLiveProcess } from './liveness.ts';
 import { retireIfDeadWithResult } from './resultLoader.ts';
-import { formatResult, parseState, readIfExists, statIfExists, timestamp, writeAtomic } from './sessionFiles.ts';
+import { formatResult, parseState, readUsuallyPresent, statIfExists, timestamp, writeAtomic } from './sessionFiles.ts';
 import { loadSnapshot, modifiedRecently, saveSnapshot, setOrClear } from './toolLiveness.ts';
 
 export interface ReconcileOutcome {
@@ -49,7 +49,7 @@ async function hasProgressSignal(ctx: WaitContext): Promise<boolean> {
 export async function ensureTerminalResultForDeadActiveSession(ctx: WaitContext): Promise<ReconcileOutcome> {
   const { fs, proc, clock } = ctx.ports;
   const p = ctx.paths;
-  const state = await readIfExists(fs, p.state);
+  const state = await readUsuallyPresent(fs, p.state);
   if (state === undefined) return NOTHING;
   const { phase, tool } = parseState(state, p.state);
   if (phase !== 'Active') return NOTHING;
@@ -57,7 +57,10 @@ export async function ensureTerminalResultForDeadActiveSession(ctx: WaitContext)
   if (blocked !== undefined || (await fs.exists(p.result))) return NOTHING;
   if (!ctx.flocks.tryLock(proc, p.reconcileLock, ctx.self)) return NOTHING;
   try {
-    if (!(await fs.exists(p.reconcileLock))) await fs.writeFile(p.reconcileLock, '');
+    if (!(await fs.exists(p.reconcileLock))) {
+      await fs.mkdir(p.locks, { recursive: true });
+      await fs.writeFile(p.reconcileLock, '');
+    }
     if (await fs.exists(p.result)) {
       // A late result landed while we took the lock: retire with it, nothing synthetic.
       await retireIfDeadWithResult(ctx);

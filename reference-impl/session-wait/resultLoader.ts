@@ -6,7 +6,16 @@
  */
 import type { WaitContext } from './context.ts';
 import { sessionHasTerminalProcess } from './liveness.ts';
-import { formatResult, formatState, parseResult, parseState, readIfExists, writeAtomic, type SessionResult } from './sessionFiles.ts';
+import {
+  formatResult,
+  formatState,
+  parseResult,
+  parseState,
+  readIfExists,
+  readUsuallyPresent,
+  writeAtomic,
+  type SessionResult,
+} from './sessionFiles.ts';
 
 /**
  * `refresh_and_repair_result`: the current result.toml, enriched with `events_count` from
@@ -66,7 +75,7 @@ export async function retireIfDeadWithResult(ctx: WaitContext): Promise<void> {
   const { fs } = ctx.ports;
   const p = ctx.paths;
   if (await sessionHasTerminalProcess(ctx)) return;
-  const state = await readIfExists(fs, p.state);
+  const state = await readUsuallyPresent(fs, p.state);
   if (state === undefined || !(await fs.exists(p.result))) return;
   const { phase, tool } = parseState(state, p.state);
   if (phase === 'Active') await fs.writeFile(p.state, formatState('Retired', tool));

@@ -153,6 +153,19 @@ export async function readIfExists(fs: Fs, path: string): Promise<string | undef
   }
 }
 
+/**
+ * Like `readIfExists`, in one call, for files that normally exist (daemon.pid, state.toml, lock
+ * files): a missing file costs an exception instead of an extra `exists` on every read.
+ */
+export async function readUsuallyPresent(fs: Fs, path: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch (e) {
+    if (isFsError(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+}
+
 /** Size and mtime, or undefined when the file does not exist. */
 export async function statIfExists(fs: Fs, path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
   if (!(await fs.exists(path))) return undefined;

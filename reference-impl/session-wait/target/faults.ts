@@ -67,8 +67,9 @@ export function faultArbitrary(kind: string, w: SessionWaitWorkload): fc.Arbitra
         })
         .map(({ at, target, signal }) => ({ at, kind, target, signal }));
     case 'pid-reuse':
+      // A reused tool pid counts as alive until its lock file is 60 s old (long runs): rarer.
       return fc
-        .record({ at: tenths(exit), target: fc.constantFrom(DAEMON_NAME, DAEMON_NAME, TOOL_NAME) })
+        .record({ at: tenths(exit), target: fc.constantFrom(DAEMON_NAME, DAEMON_NAME, DAEMON_NAME, DAEMON_NAME, TOOL_NAME) })
         .map(({ at, target }) => ({ at, kind, target }));
     case 'set-mtime': {
       // The packet's mtime lands near the final result's (delta 0: equal), or result.toml's moves.

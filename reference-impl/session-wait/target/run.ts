@@ -13,6 +13,7 @@ import { SessionDaemon } from '../daemon.ts';
 import { FlockTable } from '../flock.ts';
 import { GLOBAL_CONFIG } from '../sessionFiles.ts';
 import { POLICIES } from '../variants/index.ts';
+import { DEFAULT_WAIT_CAP_SECS } from '../waitConfig.ts';
 import { TERMINATES_BOUND_MS } from './checkers.ts';
 import { FAULT_SPECS, PATHS } from './faults.ts';
 import { observe, type WaitObserved } from './observe.ts';
@@ -65,7 +66,8 @@ export async function runSessionWait(
 
   // The user's config (the cap) exists before anything runs.
   const config = world.host('config', fsOpts);
-  world.spawn('config', () => writeCapConfig(config, w.wait.capSecs));
+  // (no config file resolves to the default 240 s)
+  if (w.wait.capSecs !== DEFAULT_WAIT_CAP_SECS) world.spawn('config', () => writeCapConfig(config, w.wait.capSecs));
   world.spawn('daemon', () => daemon.run());
   startCaller(world.host('wait', fsOpts), w.wait.startMs);
 
