@@ -55,8 +55,9 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
     return n;
   };
 
-  const candidates = (D: Uint8Array, j: number): number[] => {
-    const k = Math.min(K, D.length - j, P.length);
+  /** Places where the next bytes (up to `limit`, the end of their delivery) occur in P. */
+  const candidates = (D: Uint8Array, j: number, limit: number): number[] => {
+    const k = Math.min(K, limit - j, P.length);
     if (k === K) {
       index ??= buildIndex();
       const list = index.get(hash(D, j, K)) ?? [];
@@ -72,61 +73,86 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
       const half = MAX_CANDIDATES / 2;
       return list.slice(Math.max(0, lo - half), lo + half);
     }
-    // a short tail: scan for it (happens at most once per delivery tail)
+    // a short tail: scan for it (happens at most once per run of deliveries)
     const out: number[] = [];
     for (let p = 0; p + k <= P.length && out.length < MAX_CANDIDATES * 4; p++) if (matchLen(D, j, p) >= k) out.push(p);
     return out;
   };
 
-  deliveries.forEach((chunk, di) => {
-    const D = chunk.data;
+  let i = 0;
+  while (i < deliveries.length) {
+    const chunk = deliveries[i] as DeliveredChunk;
     if (chunk.offset !== undefined) {
       // Positioned: place it, but only where the content agrees.
+      const D = chunk.data;
       let j = 0;
       while (j < D.length) {
         const p = chunk.offset + j;
         const n = p < P.length ? matchLen(D, j, p) : 0;
         if (n > 0) {
-          push(di, p, n);
+          push(i, p, n);
           j += n;
         } else {
-          push(di, -1, 1);
+          push(i, -1, 1);
           j++;
         }
       }
       cur = Math.min(P.length, chunk.offset + D.length);
-      return;
+      i++;
+      continue;
     }
+    // A run of unpositioned deliveries is aligned as one stream: a match may continue across
+    // delivery boundaries, so a short delivery is judged with what follows it (a one-byte replay
+    // followed by the rest of the output is a duplicate, not a byte from far away).
+    const first = i;
+    while (i < deliveries.length && (deliveries[i] as DeliveredChunk).offset === undefined) i++;
+    const group = deliveries.slice(first, i);
+    const D = concat(group);
+    const bounds: number[] = [];
+    let acc = 0;
+    for (const g of group) bounds.push((acc += g.data.length));
+    let gi = 0;
+    const pushRun = (j: number, p: number, len: number): void => {
+      while (len > 0) {
+        while ((bounds[gi] as number) <= j) gi++;
+        const n = Math.min(len, (bounds[gi] as number) - j);
+        push(first + gi, p, n);
+        j += n;
+        len -= n;
+        if (p >= 0) p += n;
+      }
+    };
     let j = 0;
     while (j < D.length) {
+      // Decide at most up to the end of the current delivery; judge each choice by how far it
+      // matches the stream that follows (lookahead across deliveries).
+      while ((bounds[gi] as number) <= j) gi++;
+      const limit = bounds[gi] as number;
       // Continue where the last run ended when that matches for a full window (the usual case);
       // a shorter coincidental match there must not beat a longer one elsewhere.
       const cont = cur < P.length ? matchLen(D, j, cur) : 0;
-      if (cont > 0 && cont >= Math.min(K, D.length - j)) {
-        push(di, cur, cont);
-        j += cont;
-        cur += cont;
-        continue;
-      }
       let best = cont > 0 ? cur : -1;
       let bestLen = cont;
-      for (const p of candidates(D, j)) {
-        const n = matchLen(D, j, p);
-        if (n > bestLen || (n === bestLen && n > 0 && better(p, best, cur, seen))) {
-          best = p;
-          bestLen = n;
+      if (!(cont > 0 && cont >= Math.min(K, D.length - j))) {
+        for (const p of candidates(D, j, limit)) {
+          const n = matchLen(D, j, p);
+          if (n > bestLen || (n === bestLen && n > 0 && better(p, best, cur, seen))) {
+            best = p;
+            bestLen = n;
+          }
         }
       }
       if (best < 0) {
-        push(di, -1, 1);
+        pushRun(j, -1, 1);
         j++;
         continue;
       }
-      push(di, best, bestLen);
-      j += bestLen;
-      cur = best + bestLen;
+      const n = Math.min(bestLen, limit - j);
+      pushRun(j, best, n);
+      j += n;
+      cur = best + n;
     }
-  });
+  }
   return segments;
 }
 

@@ -107,7 +107,22 @@ export function accountStream(
   };
 }
 
+/**
+ * Every output checker of a run accounts the same bytes: keep the result per (observed, truth)
+ * pair. Histories are not changed once a run is over, so identity is a safe key.
+ */
+const accounted = new WeakMap<Observed, WeakMap<object, StreamAccount[]>>();
+
 export function accountOutput(input: OutputInput): StreamAccount[] {
+  let byTruth = accounted.get(input.observed);
+  if (!byTruth) accounted.set(input.observed, (byTruth = new WeakMap()));
+  const key = input.truth.streams;
+  let out = byTruth.get(key);
+  if (!out) byTruth.set(key, (out = computeAccounts(input)));
+  return out;
+}
+
+function computeAccounts(input: OutputInput): StreamAccount[] {
   const { truth, observed } = input;
   const result = terminalResult(observed);
   const resultAt = result?.t;

@@ -22,6 +22,7 @@ import {
   pass,
   fail,
 } from '../../../sim/check/index.ts';
+import { tape } from '../../../sim/workload/tape.ts';
 import { EXIT0, delivered, enc, observed, produced, truth } from './helpers.ts';
 
 const lost = (a: ReturnType<typeof accountStream>) => a.lost.map((r) => [r.start, r.end]);
@@ -249,5 +250,39 @@ describe('liveness and merging at their boundaries', () => {
     expect(pass('ok')).toEqual({ valid: true, summary: 'ok', evidence: [] });
     expect(pass('ok', { n: 1 })).toEqual({ valid: true, summary: 'ok', evidence: [], details: { n: 1 } });
     expect(fail('no', [], { n: 2 })).toEqual({ valid: false, summary: 'no', evidence: [], details: { n: 2 } });
+  });
+});
+
+describe('aligner across delivery boundaries', () => {
+  it('a one-byte replay followed by the rest is a duplicate of byte 0, not a far byte (helper-found case)', () => {
+    const P = tape('stdout', 0, 65);
+    const a = accountStream(
+      'stdout',
+      [
+        { t: 1, data: enc(P.slice(0, 1)) },
+        { t: 2, data: enc(P.slice(1)) },
+      ],
+      [
+        { t: 3, data: enc(P.slice(0, 1)) },
+        { t: 4, data: enc(P.slice(0, 1)) },
+        { t: 5, data: enc(P.slice(1)) },
+      ],
+    );
+    expect(a.duplicated.map((r) => [r.start, r.end])).toEqual([[0, 1]]);
+    expect(a.outOfOrder).toEqual([]);
+    expect(a.okBytes).toBe(65);
+  });
+
+  it('segments still name the delivery each byte came from', () => {
+    const segs = align(enc('abcdefghij'), [
+      { t: 1, data: enc('abc') },
+      { t: 2, data: enc('defg') },
+      { t: 3, data: enc('hij') },
+    ]);
+    expect(segs).toEqual([
+      { delivery: 0, p: 0, len: 3 },
+      { delivery: 1, p: 3, len: 4 },
+      { delivery: 2, p: 7, len: 3 },
+    ]);
   });
 });
