@@ -8,6 +8,7 @@ import { CliContext, type Io } from './context.ts';
 import { exploreCommand } from './exploreCommand.ts';
 import { listCommand } from './listCommand.ts';
 import { mergeCommand } from './mergeCommand.ts';
+import { serveCommand } from './serveCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runCommand, smokeCommand } from './runCommand.ts';
 
@@ -27,6 +28,7 @@ Usage:
   execsim list [--json]                 targets, variants, properties, fault kinds
   execsim merge-reports DIR... [--out DIR]
                                         merge the reports of CI shards into one
+  execsim serve [--port P]              the reference exec-server on loopback (real commands)
   execsim smoke [--seed S]              the protocol-free smoke world and its trace hash
   execsim COMMAND --help                details of one command
 
@@ -68,6 +70,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await smokeCommand(ctx, rest);
       case 'merge-reports':
         return await mergeCommand(ctx, rest);
+      case 'serve':
+        return await serveCommand(ctx, rest);
       default:
         throw new ExecsimError('EXECSIM_USAGE', `unknown command "${command}" (try: execsim --help)`);
     }

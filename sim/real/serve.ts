@@ -1,0 +1,73 @@
+/**
+ * `execsim serve`: the reference exec-server on real WebSockets (loopback) running real commands,
+ * through the same protocol code the simulator runs. It prints its URL on stdout when ready, as
+ * the codex binary does, and on SIGINT/SIGTERM stops every child process group it started.
+ */
+import { fileURLToPath } from 'node:url';
+import { ExecServer, type ExecServerOptions } from '../../reference-impl/exec-server/server/execServer.ts';
+import type { ProcessLauncher } from '../../reference-impl/exec-server/server/launcher.ts';
+import { listenExecServer } from '../../reference-impl/exec-server/server/wsServer.ts';
+import type { Server } from '../ports/net.ts';
+import { RealClock } from './clock.ts';
+import { killGroup, launch, type RealProcess } from './proc.ts';
+import { realPorts, RealTimeline } from './ports.ts';
+
+/** Spawns `argv` for real; every child gets its own process group. */
+export function realLauncher(children: Set<RealProcess>): ProcessLauncher {
+  return {
+    launch(params) {
+      const cwd = fileURLToPath(params.cwd);
+      const child = launch({ argv: params.argv, cwd, env: params.env, pipeStdin: params.pipeStdin ?? false }, params.argv[0] ?? 'process');
+      children.add(child);
+      void child.closed().then(() => children.delete(child));
+      return { handle: child, sandboxType: 'none' };
+    },
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  port: number;
+  /** Scale the detached-session TTL (ms) for quick real runs; default upstream's 30 s. */
+  detachedTtlMs?: number;
+  /** A hook to change the server (the broken-executor fixtures use it). */
+  configure?(options: ExecServerOptions): ExecServerOptions;
+}
+
+export async function serveReference(opts: ServeOptions): Promise<RunningServer> {
+  const timeline = new RealTimeline(new RealClock());
+  const ports = realPorts('exec-server', timeline);
+  const children = new Set<RealProcess>();
+  let options: ExecServerOptions = {
+    launcher: realLauncher(children),
+    ...(opts.detachedTtlMs !== undefined ? { detachedTtlMs: opts.detachedTtlMs } : {}),
+  };
+  if (opts.configure) options = opts.configure(options);
+  const server = new ExecServer(ports, options);
+  const listening: Server = await listenExecServer(ports.net, opts.port, server);
+  return {
+    url: listening.url,
+    stop: async () => {
+      for (const c of children) killGroup(c.pid, 'SIGKILL');
+      await listening.close();
+      ports.net.closeAll();
+    },
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, printing the URL when ready. */
+export async function serveForever(opts: ServeOptions, print: (line: string) => void): Promise<number> {
+  const s = await serveReference(opts);
+  print(`${s.url}\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (code: number) => () => {
+      void s.stop().then(() => resolve(code));
+    };
+    process.once('SIGINT', stop(130));
+    process.once('SIGTERM', stop(143));
+  });
+}
