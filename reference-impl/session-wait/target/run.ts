@@ -71,18 +71,26 @@ export async function runSessionWait(
   world.spawn('daemon', () => daemon.run());
   startCaller(world.host('wait', fsOpts), w.wait.startMs);
 
+  // A fault whose own file write fails is a harness bug: it shows as an error (no-crash).
+  const failed = (f: Fault, e: unknown) =>
+    world.spawn('faults', () => Promise.reject(e instanceof Error ? e : new Error(`${f.kind}: ${String(e)}`)));
   let extraWaits = 1;
   const bound: Record<string, (f: Fault) => void> = {
     'daemon-exit-code': (f) => {
       if (!daemon.setExitCode(f.code as number)) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon already gone' });
     },
     'intermediate-result': (f) => {
-      void daemon.writeIntermediateResult(f.status as string, f.exitCode as number).then((done) => {
-        if (!done) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon gone or final result written' });
-      });
+      daemon.writeIntermediateResult(f.status as string, f.exitCode as number).then(
+        (done) => {
+          if (!done) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon gone or final result written' });
+        },
+        (e: unknown) => failed(f, e),
+      );
     },
     'second-wait': () => startCaller(world.host(`wait${++extraWaits}`, fsOpts), 0),
-    'cap-length': (f) => writeCapConfig(config, f.capSecs as number),
+    'cap-length': (f) => {
+      writeCapConfig(config, f.capSecs as number).catch((e: unknown) => failed(f, e));
+    },
   };
   for (const spec of FAULT_SPECS) world.faults.define({ ...spec, apply: bound[spec.kind] as FaultKind['apply'] });
   world.schedule(scenario.faults);
