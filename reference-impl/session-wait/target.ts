@@ -9,7 +9,8 @@ import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
 import type { WaitObserved } from './target/observe.ts';
 import { runSessionWait } from './target/run.ts';
 import type { SessionTruth } from './target/truth.ts';
-import { describeWorkload, validateWorkload, workloadArbitrary, type SessionWaitWorkload } from './target/workload.ts';
+import { validateWorkload } from './target/validateWorkload.ts';
+import { describeWorkload, workloadArbitrary, type SessionWaitWorkload } from './target/workload.ts';
 
 const s = (ms: number) => `${ms / 1000} s`;
 

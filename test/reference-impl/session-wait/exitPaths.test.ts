@@ -230,32 +230,3 @@ describe('the COMPLETED marker', () => {
     );
   });
 });
-
-describe('find_session_pid test 1 ignores start times (an upstream quirk, kept)', () => {
-  it('a wait that inherits the dead daemon\u2019s pid names the session in its own cmdline: it sees the daemon alive until its cap', async () => {
-    const { createWorld } = await import('../../../sim/world.ts');
-    const { FlockTable } = await import('../../../reference-impl/session-wait/flock.ts');
-    const { PATHS } = await import('./helpers.ts');
-    const world = createWorld({ seed: 1, proc: { pidMin: 300, pidMax: 302 } });
-    const b: Bench = { world, daemon: world.host('daemon'), wait: world.host('wait'), paths: PATHS, flocks: new FlockTable() };
-    const seen: WaitSeen[] = [];
-    b.world.spawn('daemon', async () => {
-      await layout(b);
-      await setCap(b.daemon, 5);
-      const { d, record } = startDaemon(b); // pid 300
-      await record;
-      b.daemon.proc.spawn({ name: 'editor' }); // 301
-      const filler = b.daemon.proc.spawn({ name: 'make' }); // 302: the pid space is full
-      await writeAtomic(b.daemon.fs, b.paths.result, formatResult(success));
-      d.kill('SIGKILL');
-      seen.push(await waitOnce(b)); // gets 300, the daemon's pid
-      filler.exit(0);
-      seen.push(await waitOnce(b)); // gets 302: not fooled
-    });
-    await b.world.run(60_000);
-    expect(seen.map((w) => [w.pid, w.endedAt, w.verdict.kind])).toEqual([
-      [300, 5_000, 'kv-warm'],
-      [302, 5_000, 'completed'],
-    ]);
-  });
-});

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { validateFaults } from '../../../sim/faults/validate.ts';
 import { faultSpecsOf } from '../../../sim/scenario/load.ts';
 import { target } from '../../../reference-impl/session-wait/target.ts';
-import { validateWorkload, workloadArbitrary } from '../../../reference-impl/session-wait/target/workload.ts';
+import { validateWorkload } from '../../../reference-impl/session-wait/target/validateWorkload.ts';
+import { workloadArbitrary } from '../../../reference-impl/session-wait/target/workload.ts';
 import { workload } from './helpers.ts';
 
 const SPECS = faultSpecsOf(target);
