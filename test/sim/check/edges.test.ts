@@ -243,6 +243,13 @@ describe('liveness and merging at their boundaries', () => {
     expect(c({ truth: truth({}), observed: observed({}, [250, EXIT0]) }).evidence).toEqual([{ t: 100, tEnd: 250, note: 'late result' }]);
   });
 
+  it('a still-running answer does not count as the terminal result', () => {
+    const o = observed({}, [50, { kind: 'running' }]);
+    expect(c({ truth: truth({}), observed: o }).valid).toBe(false);
+    o.results.push({ t: 90, outcome: EXIT0 });
+    expect(c({ truth: truth({}), observed: o }).summary).toBe('a terminal result at t=0.090s, within the deadline t=0.100s');
+  });
+
   it('merge keeps the worst verdict, whatever the order; pass and fail carry details only when given', () => {
     expect(mergeValid(['unknown', 'unknown'])).toBe('unknown');
     expect(mergeValid([false, 'unknown'])).toBe(false);
