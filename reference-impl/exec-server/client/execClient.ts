@@ -166,6 +166,7 @@ export class ExecClient {
   private async recover(): Promise<void> {
     const deadline = this.ports.clock.now() + this.options.recoveryWindowMs;
     for (;;) {
+      if ((this.state as State) === 'failed') return; // closed meanwhile
       const remaining = deadline - this.ports.clock.now();
       if (remaining <= 0) return this.fail('exec-server transport disconnected: could not resume the session within the recovery window');
       try {
@@ -211,6 +212,12 @@ export class ExecClient {
       }
     }
     return true;
+  }
+
+  /** Shuts the client down for good: no recovery, the connection closed (a caller that is done). */
+  close(): void {
+    if (this.state !== 'failed') this.fail('exec client closed');
+    this.rpc.close();
   }
 
   /** `fail_all_sessions`. */
