@@ -9,6 +9,7 @@ import { exploreCommand } from './exploreCommand.ts';
 import { listCommand } from './listCommand.ts';
 import { mergeCommand } from './mergeCommand.ts';
 import { serveCommand } from './serveCommand.ts';
+import { validateCommand } from './validateCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runCommand, smokeCommand } from './runCommand.ts';
 
@@ -28,6 +29,8 @@ Usage:
   execsim list [--json]                 targets, variants, properties, fault kinds
   execsim merge-reports DIR... [--out DIR]
                                         merge the reports of CI shards into one
+  execsim validate --executor "CMD {port}"|codex|reference [--runs N] [--seed S] [--report DIR]
+                                        conformance of a real executor under network faults
   execsim serve [--port P]              the reference exec-server on loopback (real commands)
   execsim smoke [--seed S]              the protocol-free smoke world and its trace hash
   execsim COMMAND --help                details of one command
@@ -72,6 +75,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await mergeCommand(ctx, rest);
       case 'serve':
         return await serveCommand(ctx, rest);
+      case 'validate':
+        return await validateCommand(ctx, rest);
       default:
         throw new ExecsimError('EXECSIM_USAGE', `unknown command "${command}" (try: execsim --help)`);
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../../sim/cli/main.ts';
 import { executeScenario } from '../../../sim/cli/execute.ts';
 import { renderTimelineHtml } from '../../../sim/report/html.ts';
 import { lanesOf } from '../../../sim/report/lanes.ts';
@@ -16,6 +17,21 @@ import type { Scenario } from '../../../sim/target.ts';
 import { pumpTarget, type PumpWorkload } from '../../fixtures/pumpTarget.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+  timeout: 30_000,
+};
 const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 
@@ -102,4 +118,30 @@ describe('timeline.html in headless Chromium', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it("the validator's conformance page renders its property x fault table, and a violated cell opens its timeline", async () => {
+    expect(haveChromium, `${CHROMIUM} is missing: under CI=true this test must run`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'execsim-conf-'));
+    const executor = `"${process.execPath}" --import tsx "${ROOT}test/fixtures/executors/killedExitZero.ts" --listen ws://127.0.0.1:{port}`;
+    const code = await main(
+      ['validate', '--executor', executor, '--faults', 'none,lag', '--workloads', 'signal,trickle', '--report', dir],
+      { out: () => undefined, err: () => undefined },
+    );
+    expect(code).toBe(1);
+    const browser = await chromium.launch(LAUNCH);
+    try {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(join(dir, 'conformance.html')).href, { timeout: 15_000 });
+      expect(await page.$$eval('#matrix th.fault', (ths) => ths.map((th) => th.textContent))).toEqual(['none', 'lag']);
+      expect(await page.locator('#matrix th.property').count()).toBe(9);
+      expect(await page.textContent('#verdict')).toContain('violated: truthful-exit');
+      const bad = page.locator('td.violated[data-property="truthful-exit"][data-fault="none"] a');
+      await bad.click();
+      await page.waitForSelector('#violation', { timeout: 10_000 });
+      expect(await page.textContent('#violation')).toContain('truthful-exit violated: a process killed by SIGKILL reported as exit 0');
+      expect(await page.locator('#timeline th.lane').count()).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 });

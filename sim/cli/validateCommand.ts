@@ -1,0 +1,106 @@
+/**
+ * `execsim validate --executor "CMD {port}" | codex | reference`: conformance of a real executor
+ * to the codex exec-server protocol under network faults. Exit 0 when every required property
+ * holds, 1 otherwise, 2 when the executor cannot be started or spoken to (with its stderr tail).
+ */
+import { ExecsimError } from '../errors.ts';
+import { wallMs } from '../real/hostIo.ts';
+import type { RunningExecutor } from '../real/validate/executor.ts';
+import { writeValidationReport } from '../real/validate/report.ts';
+import { validate } from '../real/validate/validate.ts';
+import { intOption, oneOf, parse } from './args.ts';
+import type { CliContext } from './context.ts';
+
+export const VALIDATE_USAGE = `execsim validate --executor "CMD ... {port} ..." | codex | reference
+                 [--protocol codex-exec-server] [--executor-version V] [--runs N] [--seed S]
+                 [--faults k1,k2] [--workloads w1,w2] [--report DIR] [--json]
+
+Starts the executor (CMD gets a free loopback port for {port}; codex runs
+npx --yes @openai/codex@0.169.0 exec-server with a scratch CODEX_HOME, fetched on first use;
+reference runs execsim serve), puts a fault proxy in front of it, runs a matrix of real commands
+(fast exit, large output, interleaved streams, exit codes, a signal, slow output, stdin echo)
+under faults (cut and resume, cut in a burst, lag, refused reconnects, cut beyond the TTL), with
+a correct client, and judges each run. Writes conformance.json, junit.xml and conformance.html
+(with a timeline per violation) to --report (default reports/validate/). Stops the executor and
+every child it started at the end, on an error and on Ctrl-C. Loopback only.
+Exit 0: every required property holds; 1: a property violated; 2: the executor could not be
+started or spoken to.
+`;
+
+export async function validateCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parse('validate', args, {
+    executor: { type: 'string' },
+    protocol: { type: 'string' },
+    'executor-version': { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    faults: { type: 'string' },
+    workloads: { type: 'string' },
+    report: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
+  if (values.help) {
+    ctx.io.out(VALIDATE_USAGE);
+    return 0;
+  }
+  if (values.executor === undefined)
+    throw new ExecsimError('EXECSIM_USAGE', 'validate: --executor is required ("CMD {port}", codex or reference)');
+  oneOf(values.protocol, 'protocol', ['codex-exec-server'], 'codex-exec-server');
+  const list = (v: unknown) => (v === undefined ? undefined : String(v).split(',').filter(Boolean));
+  const dir = (values.report as string | undefined) ?? 'reports/validate';
+  const faults = list(values.faults);
+  const workloads = list(values.workloads);
+  let running: RunningExecutor | undefined;
+  // Ctrl-C: stop the executor (and its children) before leaving
+  const onSigint = () => {
+    void (running?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  const t0 = wallMs();
+  try {
+    const report = await validate(
+      {
+        executor: String(values.executor),
+        version: (values['executor-version'] as string | undefined) ?? '0.169.0',
+        runs: intOption(values.runs, 'runs', 1, 1),
+        seed: intOption(values.seed, 'seed', 1),
+        ...(faults ? { faults } : {}),
+        ...(workloads ? { workloads } : {}),
+        onCase: (c, i, n) => {
+          const bad = Object.entries(c.results).filter(([, r]) => r.valid === false);
+          ctx.io.err(
+            `validate [${i}/${n}] ${c.workload} × ${c.fault}: ${bad.length ? `✗ ${bad.map(([p]) => p).join(', ')}` : '✓'} (${(c.wallMs / 1000).toFixed(1)} s)\n`,
+          );
+        },
+      },
+      (e) => {
+        running = e;
+        ctx.io.err(`validate: executor pid ${e.pid} listening on ${e.url}\n`);
+      },
+    );
+    const files = writeValidationReport(dir, report, wallMs() - t0);
+    if (values.json) {
+      ctx.io.out(
+        JSON.stringify({ conforms: report.conforms, executor: report.executor, matrix: report.matrix, report: files.html }, null, 2) + '\n',
+      );
+    } else {
+      const kinds = Object.keys(report.faultKinds);
+      const width = Math.max(...Object.keys(report.matrix).map((p) => p.length));
+      ctx.io.out(`conformance of ${report.executor.preset ?? report.executor.command} (codex exec-server protocol)\n`);
+      ctx.io.out(`${''.padEnd(width)}  ${kinds.map((k) => k.padEnd(18)).join('')}\n`);
+      for (const [p, row] of Object.entries(report.matrix))
+        ctx.io.out(`${p.padEnd(width)}  ${kinds.map((k) => (row[k] ?? '').padEnd(18)).join('')}\n`);
+      for (const c of report.cases) {
+        for (const [p, r] of Object.entries(c.results))
+          if (r.valid === false) ctx.io.out(`✗ ${p} (${c.workload} × ${c.fault}): ${r.summary}\n`);
+      }
+      ctx.io.out(`${report.conforms ? 'every required property holds' : 'violations found'}; report: ${files.html}\n`);
+    }
+    return report.conforms ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

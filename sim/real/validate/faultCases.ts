@@ -1,0 +1,69 @@
+/**
+ * The faults a validation applies through the proxy, with the workloads each makes sense for.
+ * Names follow the simulator's fault vocabulary; each case says whether the protocol promises
+ * to survive it (cut and resume within the session TTL: yes; beyond the client's 25 s window:
+ * no, an explicit failure is then the right answer).
+ */
+import type { ProxyFault } from '../faultProxy.ts';
+
+export interface FaultCase {
+  name: string;
+  summary: string;
+  /** Workload names it is applied to ('*': all). */
+  workloads: readonly string[] | '*';
+  recoverable: boolean;
+  /** How long the fault can hold the run up (ms), for the deadline. */
+  costMs: number;
+  /** The proxy faults, relative to the start of the run; `jitterMs` varies them by seed. */
+  faults(jitterMs: number): ProxyFault[];
+}
+
+export const FAULT_CASES: FaultCase[] = [
+  { name: 'none', summary: 'no fault: the baseline', workloads: '*', recoverable: true, costMs: 0, faults: () => [] },
+  {
+    name: 'cut-resume',
+    summary: 'the connection is cut mid-output; the client resumes the session within the TTL',
+    workloads: ['trickle', 'interleaved', 'large'],
+    recoverable: true,
+    costMs: 2_000,
+    faults: (j) => [{ kind: 'cut', at: 400 + j }],
+  },
+  {
+    name: 'cut-during-burst',
+    summary: 'the connection is cut after a few output frames of a burst',
+    workloads: ['large'],
+    recoverable: true,
+    costMs: 2_000,
+    faults: (j) => [{ kind: 'cut', afterFrames: 4 + (j % 3), dir: 's2c' }],
+  },
+  {
+    name: 'lag',
+    summary: 'frames are held 400 ms longer for 2 s',
+    workloads: ['trickle', 'interleaved'],
+    recoverable: true,
+    costMs: 3_000,
+    faults: (j) => [{ kind: 'lag', at: 200 + j, durationMs: 2_000, extraMs: 400 }],
+  },
+  {
+    name: 'refused-reconnects',
+    summary: 'the connection is cut and the next 5 reconnects get 502',
+    workloads: ['trickle'],
+    recoverable: true,
+    costMs: 3_000,
+    faults: (j) => [
+      { kind: 'refuse', at: 350 + j, count: 5, status: 502 },
+      { kind: 'cut', at: 400 + j },
+    ],
+  },
+  {
+    name: 'cut-beyond-ttl',
+    summary: 'the connection is cut and every reconnect refused for 27 s: past the 25 s recovery window',
+    workloads: ['trickle'],
+    recoverable: false,
+    costMs: 30_000,
+    faults: (j) => [
+      { kind: 'refuse', at: 350 + j, count: 1_000_000, status: 503 },
+      { kind: 'cut', at: 400 + j },
+    ],
+  },
+];

@@ -1,0 +1,159 @@
+/**
+ * `execsim validate`: runs a workload matrix of real commands through a real executor, behind
+ * the fault proxy, with a correct client (v1-strict), and judges every run with the same
+ * checkers as the simulator plus the wire-level rules. Verdict per property and fault kind:
+ * holds, violated (with evidence and a timeline), or not applicable. The executor is started and
+ * stopped here, with every child it made, at the end, on an error and on Ctrl-C.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExecsimError } from '../../errors.ts';
+import { startExecutor, type RunningExecutor } from './executor.ts';
+import { FAULT_CASES, type FaultCase } from './faultCases.ts';
+import { runCase, VALIDATION_PROPERTIES, type CaseResult } from './runCase.ts';
+import { WORKLOADS, type Workload } from './workloads.ts';
+
+export type Cell = 'holds' | 'violated' | 'not applicable' | 'unknown';
+
+export interface ValidateOptions {
+  executor: string;
+  version: string;
+  runs: number;
+  seed: number;
+  faults?: readonly string[];
+  workloads?: readonly string[];
+  onCase?(c: CaseResult, index: number, total: number): void;
+}
+
+export interface ValidationReport {
+  protocol: 'codex-exec-server';
+  executor: { preset: string | null; command: string };
+  seed: number;
+  runs: number;
+  properties: Record<string, string>;
+  faultKinds: Record<string, string>;
+  matrix: Record<string, Record<string, Cell>>;
+  conforms: boolean;
+  cases: CaseResult[];
+}
+
+const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+
+export function presetCommand(
+  executor: string,
+  version: string,
+): { preset: string | null; template: string; env: Record<string, string>; startTimeoutMs: number; cleanup(): void } {
+  if (executor === 'codex') {
+    const home = mkdtempSync(join(tmpdir(), 'execsim-codex-home-'));
+    return {
+      preset: 'codex',
+      template: `npx --yes @openai/codex@${version} exec-server --listen ws://127.0.0.1:{port}`,
+      env: { CODEX_HOME: home },
+      startTimeoutMs: 600_000,
+      cleanup: () => rmSync(home, { recursive: true, force: true }),
+    };
+  }
+  if (executor === 'reference') {
+    return {
+      preset: 'reference',
+      template: `"${process.execPath}" "${BIN}" serve --listen ws://127.0.0.1:{port}`,
+      env: {},
+      startTimeoutMs: 30_000,
+      cleanup: () => undefined,
+    };
+  }
+  return { preset: null, template: executor, env: {}, startTimeoutMs: 60_000, cleanup: () => undefined };
+}
+
+export function plan(opts: Pick<ValidateOptions, 'faults' | 'workloads'>): Array<{ w: Workload; fc: FaultCase }> {
+  const unknownFaults = (opts.faults ?? []).filter((f) => !FAULT_CASES.some((c) => c.name === f));
+  if (unknownFaults.length)
+    throw new ExecsimError(
+      'EXECSIM_USAGE',
+      `--faults: unknown ${unknownFaults.join(', ')} (known: ${FAULT_CASES.map((c) => c.name).join(', ')})`,
+    );
+  const unknownWorkloads = (opts.workloads ?? []).filter((n) => !WORKLOADS.some((w) => w.name === n));
+  if (unknownWorkloads.length)
+    throw new ExecsimError(
+      'EXECSIM_USAGE',
+      `--workloads: unknown ${unknownWorkloads.join(', ')} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`,
+    );
+  const out: Array<{ w: Workload; fc: FaultCase }> = [];
+  for (const fc of FAULT_CASES) {
+    if (opts.faults && !opts.faults.includes(fc.name)) continue;
+    for (const w of WORKLOADS) {
+      if (opts.workloads && !opts.workloads.includes(w.name)) continue;
+      if (fc.workloads === '*' || fc.workloads.includes(w.name)) out.push({ w, fc });
+    }
+  }
+  return out;
+}
+
+export function cellOf(results: ReadonlyArray<CaseResult['results'][string] | undefined>): Cell {
+  const rs = results.filter((r): r is NonNullable<typeof r> => r !== undefined);
+  if (rs.length === 0 || rs.every((r) => r.valid === true && r.summary.startsWith('not applicable'))) return 'not applicable';
+  if (rs.some((r) => r.valid === false)) return 'violated';
+  if (rs.some((r) => r.valid === 'unknown')) return 'unknown';
+  return 'holds';
+}
+
+export function matrixOf(cases: readonly CaseResult[]): Record<string, Record<string, Cell>> {
+  const matrix: Record<string, Record<string, Cell>> = {};
+  const kinds = [...new Set(cases.map((c) => c.fault))];
+  for (const p of Object.keys(VALIDATION_PROPERTIES)) {
+    matrix[p] = {};
+    for (const k of kinds) (matrix[p] as Record<string, Cell>)[k] = cellOf(cases.filter((c) => c.fault === k).map((c) => c.results[p]));
+  }
+  return matrix;
+}
+
+export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningExecutor) => void): Promise<ValidationReport> {
+  const todo = plan(opts);
+  const preset = presetCommand(opts.executor, opts.version);
+  let executor: RunningExecutor | undefined;
+  const cases: CaseResult[] = [];
+  try {
+    executor = await startExecutor(preset.template, { env: preset.env, startTimeoutMs: preset.startTimeoutMs });
+    onExecutor?.(executor);
+    const total = todo.length * opts.runs;
+    for (let run = 0; run < opts.runs; run++) {
+      for (const { w, fc } of todo) {
+        // a crashed executor ends the case at once instead of at its deadline
+        const c = await runCase(executor.url, w, fc, opts.seed + run, executor.exit);
+        if (fc.name === 'none' && !c.connected) {
+          throw new ExecsimError(
+            'EXECSIM_EXECUTOR',
+            `the executor at ${executor.url} does not speak the codex exec-server protocol.\nits output ends with:\n${executor.stderrTail().trim() || '(nothing)'}`,
+          );
+        }
+        if (executor.exited()) {
+          throw new ExecsimError(
+            'EXECSIM_EXECUTOR',
+            `the executor exited during the run (after ${cases.length + 1} cases).\nits output ends with:\n${executor.stderrTail().trim() || '(nothing)'}`,
+          );
+        }
+        cases.push(c);
+        opts.onCase?.(c, cases.length, total);
+      }
+    }
+  } finally {
+    await executor?.stop();
+    preset.cleanup();
+  }
+  const matrix = matrixOf(cases);
+  const faultKinds: Record<string, string> = {};
+  for (const fc of FAULT_CASES) if (cases.some((c) => c.fault === fc.name)) faultKinds[fc.name] = fc.summary;
+  return {
+    protocol: 'codex-exec-server',
+    executor: { preset: preset.preset, command: executor?.command ?? preset.template },
+    seed: opts.seed,
+    runs: opts.runs,
+    properties: VALIDATION_PROPERTIES,
+    faultKinds,
+    matrix,
+    conforms: Object.values(matrix).every((row) => Object.values(row).every((c) => c !== 'violated')),
+    cases,
+  };
+}
