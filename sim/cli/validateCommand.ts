@@ -89,9 +89,9 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
       const kinds = Object.keys(report.faultKinds);
       const width = Math.max(...Object.keys(report.matrix).map((p) => p.length));
       ctx.io.out(`conformance of ${report.executor.preset ?? report.executor.command} (codex exec-server protocol)\n`);
-      ctx.io.out(`${''.padEnd(width)}  ${kinds.map((k) => k.padEnd(18)).join('')}\n`);
+      ctx.io.out(`${''.padEnd(width)}  ${kinds.map((k) => k.padEnd(20)).join('')}\n`);
       for (const [p, row] of Object.entries(report.matrix))
-        ctx.io.out(`${p.padEnd(width)}  ${kinds.map((k) => (row[k] ?? '').padEnd(18)).join('')}\n`);
+        ctx.io.out(`${p.padEnd(width)}  ${kinds.map((k) => (row[k] ?? '').padEnd(20)).join('')}\n`);
       for (const c of report.cases) {
         for (const [p, r] of Object.entries(c.results))
           if (r.valid === false) ctx.io.out(`✗ ${p} (${c.workload} × ${c.fault}): ${r.summary}\n`);
