@@ -33,11 +33,29 @@ interface MtimePin {
   offsetMs?: number;
 }
 
+/**
+ * memfs asks its "process" for the uid, gid and cwd on every call; by default that is the real
+ * process (a syscall each time, and the real machine's identity inside the simulation). The
+ * virtual machine is root in `/`.
+ */
+const VIRTUAL_PROCESS = { cwd: () => '/', platform: 'linux', emitWarning: () => undefined, env: {}, getuid: () => 0, getgid: () => 0 };
+
 export class SimFileSystem {
-  private readonly vol = new Volume();
+  /** Made on first use: most worlds of the network protocols never touch a file. */
+  private lazyVol: Volume | undefined;
+  private get vol(): Volume {
+    return (this.lazyVol ??= Volume.fromJSON({}, '/', { process: VIRTUAL_PROCESS } as unknown as Parameters<typeof Volume.fromJSON>[2]));
+  }
   private readonly mtimes = new Map<string, number>();
   private readonly torn = new Map<string, TornRule>();
   private readonly pins = new Map<string, MtimePin>();
+  /**
+   * Read-through caches in front of memfs (whose every call walks the path and checks
+   * permissions): polling loops read the same files again and again between writes. Every
+   * mutation updates or drops the entries it touches, so memfs stays the source of truth.
+   */
+  private readonly present = new Map<string, boolean>();
+  private readonly texts = new Map<string, string>();
   private nsStampAt = -1;
   private nsStampCount = 0;
 
@@ -47,7 +65,6 @@ export class SimFileSystem {
 
   port(host: string, writer: FsWriterOptions): Fs {
     const k = this.kernel;
-    const vol = this.vol;
     const run = <T>(fn: () => T): Promise<T> => {
       try {
         return Promise.resolve(fn());
@@ -59,7 +76,11 @@ export class SimFileSystem {
     return {
       readFile: (path) =>
         run(() => {
-          const text = vol.readFileSync(path, 'utf8') as string;
+          let text = this.texts.get(path);
+          if (text === undefined) {
+            text = this.vol.readFileSync(path, 'utf8') as string;
+            this.texts.set(path, text);
+          }
           const rule = this.torn.get(path);
           if (rule && rule.remaining > 0) {
             rule.remaining--;
@@ -73,63 +94,99 @@ export class SimFileSystem {
         }),
       writeFile: (path, data) =>
         run(() => {
-          vol.writeFileSync(path, data);
+          this.vol.writeFileSync(path, data);
+          this.texts.set(path, data);
+          this.present.set(path, true);
           stamp(path);
           k.record(host, 'fs.write', { path, bytes: Buffer.byteLength(data), mtimeMs: this.mtimes.get(path) });
         }),
       appendFile: (path, data) =>
         run(() => {
-          vol.appendFileSync(path, data);
+          this.vol.appendFileSync(path, data);
+          const before = this.texts.get(path);
+          if (before !== undefined) this.texts.set(path, before + data);
+          this.present.set(path, true);
           stamp(path);
           k.record(host, 'fs.append', { path, bytes: Buffer.byteLength(data), mtimeMs: this.mtimes.get(path) });
         }),
       rename: (from, to) =>
         run(() => {
-          vol.renameSync(from, to);
+          this.vol.renameSync(from, to);
+          this.forget(from);
+          this.forget(to);
           this.moveMtimes(from, to);
           k.record(host, 'fs.rename', { from, to });
         }),
       stat: (path) =>
         run(() => {
-          const s = vol.statSync(path);
-          const dir = s.isDirectory();
+          const text = this.texts.get(path);
+          let dir = false;
+          let size: number;
+          if (text !== undefined) size = Buffer.byteLength(text);
+          else {
+            const s = this.vol.statSync(path);
+            dir = s.isDirectory();
+            size = dir ? 0 : Number(s.size);
+          }
           const st: FileStat = {
             mtimeMs: this.mtimes.get(path) ?? 0,
-            size: dir ? 0 : Number(s.size),
+            size,
             isFile: () => !dir,
             isDirectory: () => dir,
           };
           return st;
         }),
-      readdir: (path) => run(() => (vol.readdirSync(path) as string[]).map(String).sort()),
+      readdir: (path) => run(() => (this.vol.readdirSync(path) as string[]).map(String).sort()),
       unlink: (path) =>
         run(() => {
-          vol.unlinkSync(path);
+          this.vol.unlinkSync(path);
+          this.forget(path);
           this.mtimes.delete(path);
           k.record(host, 'fs.unlink', { path });
         }),
       mkdir: (path, options) =>
         run(() => {
-          if (options?.recursive && vol.existsSync(path)) return;
-          vol.mkdirSync(path, { recursive: options?.recursive ?? false });
-          for (let p = path; p !== '/' && !this.mtimes.has(p); p = parentOf(p)) this.mtimes.set(p, this.kernel.now());
+          if (options?.recursive && this.exists(path)) return;
+          this.vol.mkdirSync(path, { recursive: options?.recursive ?? false });
+          for (let p = path; p !== '/'; p = parentOf(p)) {
+            this.present.set(p, true);
+            if (!this.mtimes.has(p)) this.mtimes.set(p, this.kernel.now());
+          }
           stamp(path);
           k.record(host, 'fs.mkdir', { path });
         }),
-      exists: (path) => run(() => vol.existsSync(path)),
+      exists: (path) => run(() => this.exists(path)),
       utimes: (path, mtimeMs) =>
         run(() => {
-          if (!vol.existsSync(path)) vol.statSync(path);
+          if (!this.exists(path)) this.vol.statSync(path);
           this.mtimes.set(path, mtimeMs);
           k.record(host, 'fs.utimes', { path, mtimeMs });
         }),
     };
   }
 
+  private exists(path: string): boolean {
+    let e = this.present.get(path);
+    if (e === undefined) {
+      e = this.vol.existsSync(path);
+      this.present.set(path, e);
+    }
+    return e;
+  }
+
+  /** Drops what the caches know of `path` and everything under it. */
+  private forget(path: string): void {
+    const prefix = path + '/';
+    for (const m of [this.present, this.texts] as Array<Map<string, unknown>>) {
+      m.delete(path);
+      for (const key of [...m.keys()]) if (key.startsWith(prefix)) m.delete(key);
+    }
+  }
+
   // ---- faults ------------------------------------------------------------------------------
 
   setMtime(path: string, pin: MtimePin): void {
-    if (this.vol.existsSync(path)) {
+    if (this.exists(path)) {
       const m = pin.mtimeMs ?? (this.mtimes.get(path) ?? 0) + (pin.offsetMs ?? 0);
       this.mtimes.set(path, m);
       this.kernel.record('fs', 'fs.set-mtime', { path, mtimeMs: m });
