@@ -4,12 +4,13 @@
  * a clear error; and nothing (process or port) is left behind after a run, a crash or Ctrl-C.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../sim/cli/main.ts';
+import { readStat } from '../../../sim/real/proc.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE = process.execPath;
@@ -30,12 +31,10 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-/**
- * Whether any socket on this machine is in LISTEN state on `port` (from /proc/net/tcp*), which a
- * connect probe cannot tell reliably: a connect can land on a dying listener or on itself.
- */
-function listening(port: number): Promise<boolean> {
+/** Inodes of the sockets in LISTEN state on `port` (from /proc/net/tcp*). */
+function listenInodes(port: number): string[] {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const out: string[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
     try {
@@ -45,11 +44,47 @@ function listening(port: number): Promise<boolean> {
     }
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
-      if (f[1]?.endsWith(`:${hex}`) && f[3] === '0A') return Promise.resolve(true);
+      if (f[1]?.endsWith(`:${hex}`) && f[3] === '0A') out.push(f[9] as string);
     }
   }
-  return Promise.resolve(false);
+  return out;
 }
+
+/**
+ * Whether a process of the executor's group (pgid) still listens on `port`. The port number
+ * alone cannot tell: once freed, the kernel may hand it to a listener of another test running
+ * at the same time, so the listener's owner is looked up through /proc/<pid>/fd.
+ */
+function groupListens(port: number, pgid: number): boolean {
+  const inodes = new Set(listenInodes(port));
+  if (inodes.size === 0) return false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link = '';
+      try {
+        link = readlinkSync(`/proc/${entry}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m && inodes.has(m[1] as string) && readStat(Number(entry))?.pgrp === pgid) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether anything listens on `port` at all (for the check that the probe can see a listener). */
+function listening(port: number): boolean {
+  return listenInodes(port).length > 0;
+}
+
 const pidAndPort = (stderr: string) => {
   const m = /executor pid (\d+) listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
   return m ? { pid: Number(m[1]), port: Number(m[2]) } : undefined;
@@ -71,9 +106,10 @@ describe('execsim validate', () => {
     const { RealNet } = await import('../../../sim/real/net.ts');
     const net = new RealNet();
     const server = await net.listen(0, {});
-    expect(await listening(server.port)).toBe(true);
+    expect(listening(server.port)).toBe(true);
+    expect(groupListens(server.port, readStat(process.pid)?.pgrp ?? -1)).toBe(true);
     await server.close();
-    expect(await listening(server.port)).toBe(false);
+    expect(listening(server.port)).toBe(false);
   });
 
   it('the reference executor conforms, and leaves no process or port behind', async () => {
@@ -83,7 +119,7 @@ describe('execsim validate', () => {
     const started = pidAndPort(r.io.stderr);
     expect(started).toBeDefined();
     expect(alive(started!.pid)).toBe(false);
-    expect(await listening(started!.port)).toBe(false);
+    expect(groupListens(started!.port, started!.pid)).toBe(false);
     const html = readFileSync(join(r.dir, 'conformance.html'), 'utf8');
     expect(html).toContain('every required property holds');
     expect(readFileSync(join(r.dir, 'junit.xml'), 'utf8')).toContain('name="no-lost-output × cut-resume"');
@@ -135,7 +171,7 @@ describe('execsim validate', () => {
     expect(io.stderr).toMatch(/the executor exited during the run[\s\S]*crashing now/);
     const started = pidAndPort(io.stderr);
     expect(alive(started!.pid)).toBe(false);
-    expect(await listening(started!.port)).toBe(false);
+    expect(groupListens(started!.port, started!.pid)).toBe(false);
   }, 60_000);
 
   it('Ctrl-C stops the executor and every child it started', async () => {
@@ -178,6 +214,6 @@ describe('execsim validate', () => {
     expect(code).toBe(130);
     expect(alive(started.pid)).toBe(false);
     for (const pid of workload.split(/\s+/).filter(Boolean).map(Number)) expect(alive(pid)).toBe(false);
-    expect(await listening(started.port)).toBe(false);
+    expect(groupListens(started.port, started.pid)).toBe(false);
   }, 60_000);
 });
