@@ -2,11 +2,11 @@
  * The Clock port over the scheduler: one per host, so a host's timers share its lane.
  */
 import type { Clock, TimerHandle } from './ports/clock.ts';
-import type { Scheduler, Task } from './scheduler.ts';
+import type { TaskScheduler, Task } from './scheduler.ts';
 
 class SimTimer implements TimerHandle {
   constructor(
-    private readonly sched: Scheduler,
+    private readonly sched: TaskScheduler,
     readonly task: Task,
   ) {}
   unref(): TimerHandle {
@@ -21,7 +21,7 @@ class SimTimer implements TimerHandle {
 
 export class SimClock implements Clock {
   constructor(
-    private readonly sched: Scheduler,
+    private readonly sched: TaskScheduler,
     private readonly lane: string,
   ) {}
 

@@ -4,7 +4,7 @@
  */
 import { describeError } from './errors.ts';
 import type { RngStreams } from './rng.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { TaskScheduler } from './scheduler.ts';
 import type { Trace } from './trace.ts';
 
 export interface ActorError {
@@ -19,7 +19,7 @@ export class Kernel {
   healed = false;
 
   constructor(
-    readonly sched: Scheduler,
+    readonly sched: TaskScheduler,
     readonly trace: Trace,
     readonly rng: RngStreams,
   ) {}

@@ -32,9 +32,25 @@ export interface Pick {
   lanes: number;
 }
 
+/**
+ * What the world and its subsystems need from a scheduler. The simulator's is `Scheduler`
+ * (virtual time); real mode (sim/real/realWorld.ts) drives the same world on real timers.
+ */
+export interface TaskScheduler {
+  now(): number;
+  schedule(delayMs: number, lane: string, label: string, fn: () => void, ref?: boolean): Task;
+  cancel(task: Task): void;
+  setRef(task: Task, ref: boolean): void;
+  /** Pending ref'd work: while there is none and nothing is ready, the world is idle. */
+  readonly refTimers: number;
+  take(): Pick | undefined;
+  /** Makes the next due tasks ready: at once in virtual time, by waiting in real time. */
+  advance(): boolean | Promise<boolean>;
+}
+
 type FakeClock = ReturnType<typeof createClock>;
 
-export class Scheduler {
+export class Scheduler implements TaskScheduler {
   private readonly fake: FakeClock = createClock(0, Number.MAX_SAFE_INTEGER);
   private ready: Task[] = [];
   private pendingRef = 0;
@@ -109,15 +125,7 @@ export class Scheduler {
   /** Takes the next task to run: the oldest of a lane drawn from the lanes that are ready. */
   take(): Pick | undefined {
     this.compact();
-    const ready = this.ready;
-    if (ready.length === 0) return undefined;
-    if (ready.length === 1) return { task: ready.pop() as Task, lanes: 1 };
-    const lanes: string[] = [];
-    for (const t of ready) if (!lanes.includes(t.lane)) lanes.push(t.lane);
-    const lane = lanes.length > 1 && this.shuffle ? (lanes[this.rng.int(0, lanes.length - 1)] as string) : (lanes[0] as string);
-    const idx = ready.findIndex((t) => t.lane === lane);
-    const [task] = ready.splice(idx, 1);
-    return { task: task as Task, lanes: lanes.length };
+    return pickTask(this.ready, this.rng, this.shuffle);
   }
 
   private fire(task: Task): void {
@@ -130,4 +138,20 @@ export class Scheduler {
   private compact(): void {
     if (this.ready.some((t) => t.cancelled)) this.ready = this.ready.filter((t) => !t.cancelled);
   }
+}
+
+/**
+ * Removes and returns the next task of a ready list: with one lane, its oldest task; with
+ * several, the oldest task of a lane drawn from the seeded stream (creation order if not
+ * shuffling).
+ */
+export function pickTask(ready: Task[], rng: Rng, shuffle: boolean): Pick | undefined {
+  if (ready.length === 0) return undefined;
+  if (ready.length === 1) return { task: ready.pop() as Task, lanes: 1 };
+  const lanes: string[] = [];
+  for (const t of ready) if (!lanes.includes(t.lane)) lanes.push(t.lane);
+  const lane = lanes.length > 1 && shuffle ? (lanes[rng.int(0, lanes.length - 1)] as string) : (lanes[0] as string);
+  const idx = ready.findIndex((t) => t.lane === lane);
+  const [task] = ready.splice(idx, 1);
+  return { task: task as Task, lanes: lanes.length };
 }

@@ -11,12 +11,12 @@ import { kernelFaultKinds } from './faults/kernelKinds.ts';
 import { SimFileSystem, type FsWriterOptions } from './fs/simFs.ts';
 import { quiescence } from './globals.ts';
 import { Kernel, type ActorError } from './kernel.ts';
-import { SimNetwork } from './net/network.ts';
+import { SimNetwork, type Network } from './net/network.ts';
 import { resolveOptions, validateWriter, type WorldOptions, type WorldOptionsInput } from './options.ts';
 import type { Ports } from './ports/index.ts';
 import { ProcessTable } from './proc/processTable.ts';
-import { RngStreams } from './rng.ts';
-import { Scheduler } from './scheduler.ts';
+import { RngStreams, type Rng } from './rng.ts';
+import { Scheduler, type TaskScheduler } from './scheduler.ts';
 import { Trace } from './trace.ts';
 
 export interface HostOptions {
@@ -55,16 +55,25 @@ export interface SpawnOptions {
   daemon?: boolean;
 }
 
+/**
+ * How a world is driven. The defaults are the simulator's (virtual time, simulated network);
+ * real mode (sim/real/realWorld.ts) passes a real-time scheduler and a loopback network.
+ */
+export interface WorldDrivers {
+  scheduler?(rng: Rng, shuffle: boolean): TaskScheduler;
+  network?(kernel: Kernel, rng: Rng, options: WorldOptions['net']): Network;
+}
+
 export class World {
   readonly options: WorldOptions;
   readonly seed: number;
   readonly trace = new Trace();
   readonly rng: RngStreams;
-  readonly net: SimNetwork;
+  readonly net: Network;
   readonly fs: SimFileSystem;
   readonly proc: ProcessTable;
   readonly faults: FaultInjector;
-  private readonly sched: Scheduler;
+  private readonly sched: TaskScheduler;
   private readonly kernel: Kernel;
   private readonly hosts = new Map<string, Ports>();
   private readonly actors = new Map<string, { daemon: boolean }>();
@@ -72,13 +81,17 @@ export class World {
   private running = false;
   private stopReason: string | undefined;
 
-  constructor(input: WorldOptionsInput) {
+  constructor(input: WorldOptionsInput, drivers: WorldDrivers = {}) {
     this.options = resolveOptions(input);
     this.seed = this.options.seed;
     this.rng = new RngStreams(this.seed);
-    this.sched = new Scheduler(this.rng.get('sched'), this.options.sched.shuffle);
+    this.sched =
+      drivers.scheduler?.(this.rng.get('sched'), this.options.sched.shuffle) ??
+      new Scheduler(this.rng.get('sched'), this.options.sched.shuffle);
     this.kernel = new Kernel(this.sched, this.trace, this.rng);
-    this.net = new SimNetwork(this.kernel, this.rng.get('net'), this.options.net);
+    this.net =
+      drivers.network?.(this.kernel, this.rng.get('net'), this.options.net) ??
+      new SimNetwork(this.kernel, this.rng.get('net'), this.options.net);
     this.fs = new SimFileSystem(this.kernel);
     this.proc = new ProcessTable(this.kernel, this.options.proc);
     this.faults = new FaultInjector(this.kernel);
@@ -217,7 +230,8 @@ export class World {
             status = this.waitingActors().length > 0 ? 'stalled' : 'idle';
             break;
           }
-          sched.advance();
+          const waited = sched.advance();
+          if (typeof waited !== 'boolean') await waited;
           continue;
         }
         const { task, lanes } = pick;

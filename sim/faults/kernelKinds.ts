@@ -4,7 +4,7 @@
  */
 import type { SimFileSystem } from '../fs/simFs.ts';
 import { targetProblem } from '../net/address.ts';
-import type { SimNetwork } from '../net/network.ts';
+import type { Network } from '../net/network.ts';
 import { SIGNAL_NUMBERS, type Signal } from '../ports/proc.ts';
 import type { ProcessTable } from '../proc/processTable.ts';
 import { FieldCheck } from './check.ts';
@@ -22,7 +22,7 @@ function processProblem(v: unknown): string | undefined {
 }
 
 interface Subsystems {
-  net: SimNetwork;
+  net: Network;
   fs: SimFileSystem;
   proc: ProcessTable;
 }
@@ -187,7 +187,7 @@ const KERNEL_KINDS: KernelKind[] = [
 /** The kernel's fault kinds, for validation and listing without a world. */
 export const KERNEL_FAULT_SPECS: readonly FaultSpec[] = KERNEL_KINDS.map(({ bind: _bind, ...spec }) => spec);
 
-export function kernelFaultKinds(net: SimNetwork, fs: SimFileSystem, proc: ProcessTable): FaultKind[] {
+export function kernelFaultKinds(net: Network, fs: SimFileSystem, proc: ProcessTable): FaultKind[] {
   return KERNEL_KINDS.map(({ bind, ...spec }) => ({ ...spec, apply: bind({ net, fs, proc }) }));
 }
 

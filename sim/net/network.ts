@@ -109,7 +109,19 @@ interface LagRule {
   extraMs: number;
 }
 
-export class SimNetwork implements SocketOwner {
+/** What the world and the kernel's fault kinds need from a network (simulated or real). */
+export interface Network {
+  port(host: string): Net;
+  cut(target: string): void;
+  halfOpen(target: string, closeAfterMs: number | undefined): void;
+  lag(target: string, durationMs: number, extraMs: number): void;
+  refuse(rule: RefuseRule): void;
+  proxyClose(target: string, code: number, reason: string): void;
+  heal(): void;
+  openConnections(): string[];
+}
+
+export class SimNetwork implements SocketOwner, Network {
   private readonly servers = new Map<string, Listening>();
   private readonly conns = new Map<string, Connection>();
   private readonly ordinals = new Map<string, number>();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Inbox, NetError, type Clock, type Net } from '../../../sim/ports/index.ts';
 import { RealClock } from '../../../sim/real/clock.ts';
 import { RealNet, assertLoopback } from '../../../sim/real/net.ts';
+import { createRealWorld } from '../../../sim/real/realWorld.ts';
 import { createWorld } from '../../../sim/world.ts';
 
 async function conformance(server: { net: Net }, client: { net: Net; clock: Clock }): Promise<string[]> {
@@ -74,8 +75,26 @@ describe('ports parity: simulated and real adapters behave alike', () => {
     }
   }, 20_000);
 
+  it('real-mode world (dilated real time, host names on loopback ports)', async () => {
+    const { world, dispose } = createRealWorld({ seed: 1 }, 100);
+    let log: string[] = [];
+    try {
+      world.spawn('client', async () => {
+        log = await conformance(world.host('server'), world.host('client'));
+      });
+      const r = await world.run(600_000);
+      expect(world.errors).toEqual([]);
+      expect(r.status).toBe('idle');
+    } finally {
+      dispose();
+    }
+    expect(log).toEqual(EXPECTED);
+  }, 20_000);
+
   it('real mode refuses anything but loopback', async () => {
-    expect(() => assertLoopback('ws://10.0.0.5:4000')).toThrow('real-network mode talks to loopback only (127.0.0.1, localhost, ::1), not 10.0.0.5');
+    expect(() => assertLoopback('ws://10.0.0.5:4000')).toThrow(
+      'real-network mode talks to loopback only (127.0.0.1, localhost, ::1), not 10.0.0.5',
+    );
     expect(assertLoopback('ws://127.0.0.1:4000').port).toBe('4000');
     await expect(new RealNet().connect('ws://example.com:80/')).rejects.toThrow(/loopback only/);
   });
