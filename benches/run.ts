@@ -1,42 +1,182 @@
 /**
- * `npm run bench`: speed figures measured side by side in one run, printed as a table and
- * written to reports/bench.json. Figures, not pass/fail: tests stay deterministic.
+ * `npm run bench`: speed and memory figures measured side by side in one run, printed as tables
+ * and written to reports/bench.json after every section (an interrupted bench keeps what it
+ * measured). Figures, not pass/fail: tests stay deterministic; the targets are printed next to
+ * what was reached.
+ *   npm run bench                     the standard profile (about 10 minutes on 2 cores)
+ *   npm run bench -- --quick          small samples, for a smoke check of the bench itself
+ *   npm run bench -- --full           memory over 1,000,000 runs (about 10 more minutes)
+ *   npm run bench -- --only a,b       sections: smoke, throughput, detection, real, memory, workers
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { cpus } from 'node:os';
 import { runSmokeWorld } from '../sim/smoke/busyWorld.ts';
+import { detection } from './sections/detection.ts';
+import { memory } from './sections/memory.ts';
+import { realMode, SCALE } from './sections/realMode.ts';
+import { throughput } from './sections/throughput.ts';
+import { workers } from './sections/workers.ts';
+import { fmt, median, now, table } from './shared.ts';
 
-interface Row {
-  name: string;
-  runs: number;
-  wallMs: number;
-  runsPerSec: number;
-  virtualMs: number;
-  virtualToWall: number;
-}
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const full = args.includes('--full');
+const onlyArg = args[args.indexOf('--only') + 1];
+const only = args.includes('--only') && onlyArg ? onlyArg.split(',') : undefined;
+const want = (s: string) => !only || only.includes(s);
 
-async function smoke(runs: number, faults: boolean): Promise<Row> {
+const P = quick
+  ? { smoke: 200, throughput: 300, seeds: 3, maxRuns: 500, budgetMs: 5_000, real: 4, memory: 5_000, workers: 2_000 }
+  : {
+      smoke: 1_000,
+      throughput: 3_000,
+      seeds: 20,
+      maxRuns: 2_000,
+      budgetMs: 20_000,
+      real: 20,
+      memory: full ? 1_000_000 : 100_000,
+      workers: 20_000,
+    };
+
+const out: Record<string, unknown> = {
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? '',
+  profile: quick ? 'quick' : full ? 'full' : 'standard',
+  params: P,
+};
+const save = () => {
+  mkdirSync('reports', { recursive: true });
+  writeFileSync('reports/bench.json', JSON.stringify(out, null, 2) + '\n');
+};
+const verdict = (ok: boolean) => (ok ? 'reached' : 'NOT reached');
+const targets: string[] = [];
+const started = now();
+
+if (want('smoke')) {
+  const t0 = now();
   let virtualMs = 0;
-  const t0 = performance.now();
-  for (let seed = 1; seed <= runs; seed++) virtualMs += (await runSmokeWorld(seed, { faults })).run.timeMs;
-  const wallMs = performance.now() - t0;
-  return {
-    name: `smoke world${faults ? ' + faults' : ''}`,
-    runs,
+  for (let seed = 1; seed <= P.smoke; seed++) virtualMs += (await runSmokeWorld(seed)).run.timeMs;
+  const wallMs = now() - t0;
+  out.smoke = {
+    worlds: P.smoke,
     wallMs: Math.round(wallMs),
-    runsPerSec: Math.round((runs / wallMs) * 1000),
-    virtualMs,
+    worldsPerSec: Math.round((P.smoke / wallMs) * 1000),
     virtualToWall: Math.round(virtualMs / wallMs),
   };
+  console.log(
+    table(
+      'Smoke world (all kernel features, faults on)',
+      ['worlds', 'wall ms', 'worlds/s', 'virtual:wall'],
+      [[P.smoke, wallMs, (P.smoke / wallMs) * 1000, virtualMs / wallMs]],
+    ),
+  );
+  save();
 }
 
-const rows: Row[] = [await smoke(1_000, true), await smoke(1_000, false)];
-console.log('name                      runs   wall ms   runs/s   virtual:wall');
-for (const r of rows) {
+if (want('throughput')) {
+  const rows = await throughput(P.throughput);
+  out.throughput = rows;
   console.log(
-    `${r.name.padEnd(24)} ${String(r.runs).padStart(6)} ${String(r.wallMs).padStart(9)} ${String(r.runsPerSec).padStart(8)} ${String(r.virtualToWall).padStart(12)}x`,
+    table(
+      'Throughput, one core, faults on (safety mode)',
+      ['target', 'runs', 'wall ms', 'runs/s', 'virtual:wall'],
+      rows.map((r) => [r.target, r.runs, r.wallMs, r.runsPerSec, r.virtualToWall]),
+    ),
   );
+  const by = (t: string) => rows.find((r) => r.target.startsWith(t));
+  for (const t of ['session-wait', 'attach-pump'])
+    targets.push(`>= 2,000 runs/s/core for ${t}: ${fmt(by(t)?.runsPerSec ?? 0)} -> ${verdict((by(t)?.runsPerSec ?? 0) >= 2_000)}`);
+  const log = by('event log');
+  targets.push(`>= 5,000 runs/s for event-log-only runs: ${fmt(log?.runsPerSec ?? 0)} -> ${verdict((log?.runsPerSec ?? 0) >= 5_000)}`);
+  const sw = by('session-wait');
+  targets.push(
+    `>= 100,000x virtual to wall on session-wait: ${fmt(sw?.virtualToWall ?? 0)}x -> ${verdict((sw?.virtualToWall ?? 0) >= 100_000)}`,
+  );
+  save();
 }
-mkdirSync('reports', { recursive: true });
-writeFileSync('reports/bench.json', JSON.stringify({ node: process.version, rows }, null, 2) + '\n');
-console.log('wrote reports/bench.json');
+
+if (want('detection')) {
+  const rows = await detection(P.seeds, P.maxRuns, P.budgetMs);
+  out.detection = rows;
+  console.log(
+    table(
+      `Blind detection, ${P.seeds} seeds each (runs and ms to the first violation; shrinking)`,
+      ['variant', 'found', 'runs med', 'runs worst', 'ms med', 'ms worst', 'shrink ms med', 'faults kept', 'properties'],
+      rows.map((r) => [
+        r.variant,
+        `${r.found}/${r.seeds}`,
+        r.runsMedian,
+        r.runsWorst,
+        r.msMedian,
+        r.msWorst,
+        r.shrinkMsMedian,
+        r.faultsMedian,
+        r.properties.join(' '),
+      ]),
+    ),
+  );
+  const worstRuns = Math.max(...rows.map((r) => r.runsMedian));
+  const worstMs = Math.max(...rows.map((r) => r.msMedian));
+  targets.push(
+    `every variant detected blind within 200 runs and 1 s (median): worst median ${fmt(worstRuns)} runs, ${fmt(worstMs)} ms -> ${verdict(worstRuns <= 200 && worstMs <= 1_000)}`,
+  );
+  save();
+}
+
+if (want('real')) {
+  const rows = await realMode(P.real);
+  out.realMode = { scale: SCALE, rows };
+  console.log(
+    table(
+      `Real mode (loopback ws, real timers, constants / ${SCALE}) vs the simulator at full scale, ${P.real} scenarios each`,
+      ['target', 'sim ms', 'real ms', 'real/sim', 'real flakes', 'sim flakes'],
+      rows.map((r) => [r.target, r.simMs, r.realMs, r.ratio, `${r.realFlakes}/${r.scenarios}`, `${r.simFlakes}/${r.scenarios}`]),
+    ),
+  );
+  for (const r of rows) for (const d of r.differences.slice(0, 3)) console.log(`  ${r.target} ${d}`);
+  const minRatio = Math.min(...rows.map((r) => r.ratio));
+  const simFlakes = rows.reduce((n, r) => n + r.simFlakes, 0);
+  targets.push(
+    `>= 100x faster than real mode with 0 simulator flakes: slowest ratio ${fmt(minRatio)}x, ${simFlakes} simulator flakes -> ${verdict(minRatio >= 100 && simFlakes === 0)}`,
+  );
+  save();
+}
+
+if (want('memory')) {
+  const m = await memory('attach-pump', P.memory, (done) => process.stderr.write(`memory: ${done.toLocaleString('en-US')} runs\n`));
+  out.memory = m;
+  console.log(
+    table(
+      `Memory over ${fmt(m.runs)} runs of ${m.target}`,
+      ['runs', 'rss MB', 'heap MB'],
+      m.samples.map((s) => [s.runs, s.rssMb, s.heapMb]),
+    ),
+  );
+  targets.push(
+    `memory flat over ${fmt(m.runs)} runs: RSS ${m.rssStartMb} -> ${m.rssEndMb} MB, heap ${m.heapStartMb} -> ${m.heapEndMb} MB -> ${verdict(m.heapEndMb <= m.heapStartMb * 1.5 + 5)}`,
+  );
+  save();
+}
+
+if (want('workers')) {
+  const w = await workers('session-wait', P.workers);
+  out.workers = w;
+  console.log(
+    table(
+      'Parallel exploration (whole command, worker start-up included)',
+      ['target', 'runs', '1 worker ms', '2 workers ms', 'speedup', 'same result'],
+      [[w.target, w.runs, w.oneMs, w.twoMs, w.speedup, String(w.sameResult)]],
+    ),
+  );
+  targets.push(`>= 1.8x with 2 workers: ${w.speedup.toFixed(2)}x on ${cpus().length} cores -> ${verdict(w.speedup >= 1.8)}`);
+  save();
+}
+
+out.targets = targets;
+out.timing = { wallMs: Math.round(now() - started) };
+save();
+console.log('\nTargets\n' + targets.map((t) => `  ${t}`).join('\n'));
+console.log(`\nwrote reports/bench.json (${Math.round((now() - started) / 1000)} s)`);
+void median;
+process.exit(0);

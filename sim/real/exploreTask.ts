@@ -23,7 +23,7 @@ export interface BatchTask {
   port: MessagePort;
 }
 
-export type WorkerMessage = { type: 'run' } | { type: 'failure'; batch: number; scenario: Scenario; violated: string[] };
+export type WorkerMessage = { type: 'runs'; n: number } | { type: 'failure'; batch: number; scenario: Scenario; violated: string[] };
 
 export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
   const registry = new TargetRegistry(BUILTIN_TARGETS);
@@ -31,13 +31,22 @@ export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
   const target = await registry.get(task.target);
   const space = exploreSpace({ target, variant: task.variant, mode: task.mode, faultKinds: task.kinds, maxFaults: task.maxFaults });
   const post = (m: WorkerMessage) => task.port.postMessage(m);
+  // runs are reported in groups: a message per run costs more than the progress is worth
+  let unreported = 0;
+  const flush = () => {
+    if (unreported > 0) post({ type: 'runs', n: unreported });
+    unreported = 0;
+  };
   try {
     return await exploreBatch(space, task.batch, {
-      onRun: () => post({ type: 'run' }),
+      onRun: () => {
+        if (++unreported >= 25) flush();
+      },
       onFailure: (scenario, violated) => post({ type: 'failure', batch: task.batch.index, scenario, violated }),
       ...(task.budgetMs !== undefined ? { budgetMs: task.budgetMs } : {}),
     });
   } finally {
+    flush();
     task.port.close();
   }
 }

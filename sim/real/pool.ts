@@ -38,7 +38,7 @@ export async function exploreParallel(opts: ExploreOptions, workers: number, mod
       }
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: WorkerMessage) => {
-        if (m.type === 'run') opts.onRun?.(++done, total);
+        if (m.type === 'runs') opts.onRun?.((done += m.n), total);
         else if (m.batch <= failingIndex) opts.onFailure?.(m.scenario, m.violated);
       });
       const task: BatchTask = {
