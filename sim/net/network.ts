@@ -35,6 +35,7 @@ import {
 import type { Rng } from '../rng.ts';
 import { preview } from '../trace.ts';
 import { matchesTarget, parseUrl, type Endpoints } from './address.ts';
+import { FaultRules, type RefuseRule } from './rules.ts';
 import { SimSocket, type SocketOwner } from './socket.ts';
 
 export interface NetOptions {
@@ -94,20 +95,7 @@ interface Listening {
   handler: ServerHandler;
 }
 
-export interface RefuseRule {
-  target: string;
-  scope: 'ws' | 'http' | 'any';
-  remaining: number;
-  untilMs: number;
-  status?: number;
-  timeout?: boolean;
-}
-
-interface LagRule {
-  target: string;
-  untilMs: number;
-  extraMs: number;
-}
+export type { RefuseRule };
 
 /** What the world and the kernel's fault kinds need from a network (simulated or real). */
 export interface Network {
@@ -126,8 +114,7 @@ export class SimNetwork implements SocketOwner, Network {
   private readonly conns = new Map<string, Connection>();
   private readonly ordinals = new Map<string, number>();
   private readonly nextPort = new Map<string, number>();
-  private refusals: RefuseRule[] = [];
-  private lags: LagRule[] = [];
+  private readonly rules = new FaultRules();
 
   constructor(
     private readonly kernel: Kernel,
@@ -163,11 +150,11 @@ export class SimNetwork implements SocketOwner, Network {
   }
 
   lag(target: string, durationMs: number, extraMs: number): void {
-    this.lags.push({ target, untilMs: this.kernel.now() + durationMs, extraMs });
+    this.rules.lag(target, this.kernel.now() + durationMs, extraMs);
   }
 
   refuse(rule: RefuseRule): void {
-    this.refusals.push(rule);
+    this.rules.refuse(rule);
   }
 
   proxyClose(target: string, code: number, reason: string): void {
@@ -181,8 +168,7 @@ export class SimNetwork implements SocketOwner, Network {
   }
 
   heal(): void {
-    this.lags = [];
-    this.refusals = [];
+    this.rules.heal();
   }
 
   /** Live connections (for stall reports and tests). */
@@ -492,18 +478,11 @@ export class SimNetwork implements SocketOwner, Network {
   // ---- helpers -----------------------------------------------------------------------------
 
   private delay(ep: Endpoints): number {
-    const now = this.kernel.now();
-    let extra = 0;
-    for (const l of this.lags) if (now < l.untilMs && matchesTarget(l.target, ep)) extra = Math.max(extra, l.extraMs);
-    return this.rng.int(this.options.latencyMsMin, this.options.latencyMsMax) + extra;
+    return this.rng.int(this.options.latencyMsMin, this.options.latencyMsMax) + this.rules.extraMs(ep, this.kernel.now());
   }
 
   private takeRefusal(ep: Endpoints, scope: 'ws' | 'http'): RefuseRule | undefined {
-    const now = this.kernel.now();
-    this.refusals = this.refusals.filter((r) => r.remaining > 0 && now < r.untilMs);
-    const rule = this.refusals.find((r) => (r.scope === 'any' || r.scope === scope) && matchesTarget(r.target, ep));
-    if (rule) rule.remaining--;
-    return rule;
+    return this.rules.takeRefusal(ep, scope, this.kernel.now());
   }
 
   private matching(target: string): Connection[] {

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Kernel } from '../kernel.ts';
 import { matchesTarget, parseUrl, type Endpoints } from '../net/address.ts';
 import type { Network, RefuseRule } from '../net/network.ts';
+import { FaultRules } from '../net/rules.ts';
 import type { NetOptions } from '../net/network.ts';
 import {
   NetError,
@@ -185,8 +186,7 @@ export class RealWorldNet implements Network {
   private readonly addresses = new Map<string, Promise<number>>();
   private readonly conns = new Map<string, Conn>();
   private readonly ordinals = new Map<string, number>();
-  private refusals: RefuseRule[] = [];
-  private lags: Array<{ target: string; untilMs: number; extraMs: number }> = [];
+  private readonly rules = new FaultRules();
   private nextPort = 40_000;
 
   constructor(
@@ -208,10 +208,7 @@ export class RealWorldNet implements Network {
   }
 
   lagFor(ep: Endpoints): number {
-    const now = this.kernel.now();
-    let extra = 0;
-    for (const l of this.lags) if (now < l.untilMs && matchesTarget(l.target, ep)) extra = Math.max(extra, l.extraMs);
-    return extra;
+    return this.rules.extraMs(ep, this.kernel.now());
   }
 
   cut(target: string): void {
@@ -228,17 +225,16 @@ export class RealWorldNet implements Network {
     }
   }
   lag(target: string, durationMs: number, extraMs: number): void {
-    this.lags.push({ target, untilMs: this.kernel.now() + durationMs, extraMs });
+    this.rules.lag(target, this.kernel.now() + durationMs, extraMs);
   }
   refuse(rule: RefuseRule): void {
-    this.refusals.push(rule);
+    this.rules.refuse(rule);
   }
   proxyClose(target: string, code: number, reason: string): void {
     for (const c of this.matching(target)) for (const e of c.ends) e.close(code, reason);
   }
   heal(): void {
-    this.lags = [];
-    this.refusals = [];
+    this.rules.heal();
   }
   openConnections(): string[] {
     return [...this.conns.values()].filter((c) => c.ends.some((e) => e.readyState === 1)).map((c) => c.id);
@@ -252,11 +248,7 @@ export class RealWorldNet implements Network {
   }
 
   private takeRefusal(ep: Endpoints, scope: 'ws' | 'http'): RefuseRule | undefined {
-    const now = this.kernel.now();
-    this.refusals = this.refusals.filter((r) => r.remaining > 0 && now < r.untilMs);
-    const rule = this.refusals.find((r) => (r.scope === 'any' || r.scope === scope) && matchesTarget(r.target, ep));
-    if (rule) rule.remaining--;
-    return rule;
+    return this.rules.takeRefusal(ep, scope, this.kernel.now());
   }
 
   private async listen(host: string, port: number, handler: ServerHandler): Promise<Server> {

@@ -82,20 +82,7 @@ describe('timeline.html in headless Chromium', () => {
     const file = join(dir, 'timeline.html');
     writeFileSync(file, html);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: 30_000,
-    });
+    const browser = await chromium.launch(LAUNCH);
     try {
       const page = await browser.newPage();
       const failedRequests: string[] = [];
