@@ -38,11 +38,26 @@ export async function detection(seeds: number, maxRuns: number, budgetMs: number
       const faults: number[] = [];
       const props = new Set<string>();
       let found = 0;
+      const inherited = name === 'exec-stream' && !['v0-poll', 'v1-pushed'].includes(variant);
+      const kinds = inherited
+        ? faultSpecsOf(t)
+            .map((k) => k.kind)
+            .filter((k) => k !== 'retention-size' && k !== 'exit-watcher-lost')
+        : undefined;
       for (let seed = 1; seed <= seeds; seed++) {
         let firstAt: number | undefined;
         const t0 = now();
         const r = await explore(
-          { target: t, variant, runs: maxRuns, seed, mode: 'safety', budgetMs, onFailure: () => (firstAt ??= now()) },
+          {
+            target: t,
+            variant,
+            runs: maxRuns,
+            seed,
+            mode: 'safety',
+            budgetMs,
+            ...(kinds ? { faultKinds: kinds } : {}),
+            onFailure: () => (firstAt ??= now()),
+          },
           now,
         );
         const t1 = now();
