@@ -96,7 +96,7 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
       $schema: relative(dirname(file), SCHEMA).split('\\').join('/'),
       ...scenario,
       title: titleFor(violated),
-      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`,
+      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}${kinds ? ` --faults ${kinds.join(',')}` : ''}`,
       expect: expectationFor(target, variant, violated),
       provenance,
     };
