@@ -196,3 +196,77 @@ describe('terminates deadline', () => {
     expect(deadlineMs({ workload: w, faults: stall, mode: 'liveness', healAtMs: 5_000 })).toBe(5_000 + 35_000);
   });
 });
+
+describe('exec-stream checkers: edges mutation testing showed unguarded', () => {
+  it('authoritative-completion: a missing seq is excused only by a gap announced before the result, covering it', () => {
+    const gap = (t: number, afterSeq: number, throughSeq: number) => ({ gaps: [{ t, afterSeq, throughSeq }] });
+    expect(authoritativeCompletion({ truth: truth(), observed: observed([[10, EXIT0]], [2], gap(6, 0, 1)) }).valid).toBe(true);
+    // announced after the completion: too late
+    expect(authoritativeCompletion({ truth: truth(), observed: observed([[10, EXIT0]], [2], gap(11, 0, 1)) }).valid).toBe(false);
+    // a gap that does not cover seq 1
+    expect(authoritativeCompletion({ truth: truth(), observed: observed([[10, EXIT0]], [2], gap(6, 1, 2)) }).valid).toBe(false);
+    // applied only after the completion does not count
+    const late = observed([[10, EXIT0]], []);
+    late.deliveries.push({ t: 9, seq: 1 }, { t: 11, seq: 2 });
+    expect(authoritativeCompletion({ truth: truth(), observed: late })).toMatchObject({
+      valid: false,
+      summary: 'completed with output seq 2 not applied',
+    });
+  });
+
+  it('authoritative-completion: the recorded exit code and denial must be the ones reported', () => {
+    const r = authoritativeCompletion({
+      truth: truth({ seqs: seqs(true, 1) }),
+      observed: observed([[10, { kind: 'exit', code: 0, denied: false }]], [1, 2]),
+    });
+    expect(r.summary).toBe('exit 0 reported, the server recorded 1; the sandbox denial the server recorded was not reported');
+    const invented = authoritativeCompletion({
+      truth: truth(),
+      observed: observed([[10, { kind: 'exit', code: 0, denied: true }]], [1, 2]),
+    });
+    expect(invented.summary).toBe('a denial reported that the server did not record');
+  });
+
+  it('failed-is-terminal: a failure after a completion, a result or output after a failure', () => {
+    const failure: ReportedOutcome = { kind: 'failure', message: 'lost' };
+    expect(
+      failedIsTerminal({
+        observed: observed(
+          [
+            [5, EXIT0],
+            [6, failure],
+          ],
+          [],
+        ),
+      }).summary,
+    ).toBe('a failure was reported after the process completed');
+    expect(
+      failedIsTerminal({
+        observed: observed(
+          [
+            [5, failure],
+            [6, EXIT0],
+          ],
+          [],
+        ),
+      }).summary,
+    ).toBe('1 result(s) after the failure');
+    const out = observed([[5, failure]], []);
+    out.deliveries.push({ t: 7, seq: 3 });
+    expect(failedIsTerminal({ observed: out }).summary).toBe('1 output chunk(s) after the failure');
+    // output at the very instant of the failure came before it
+    expect(failedIsTerminal({ observed: observed([[5, failure]], [1]) }).summary).toBe('nothing followed the failure');
+    expect(
+      failedIsTerminal({
+        observed: observed(
+          [
+            [5, { kind: 'running' }],
+            [9, failure],
+          ],
+          [],
+        ),
+      }).valid,
+    ).toBe(true);
+    expect(failedIsTerminal({ observed: observed([[9, EXIT0]], [1, 2]) }).summary).toBe('no failure reported');
+  });
+});
