@@ -146,3 +146,39 @@ describe('terminates', () => {
     expect(terminates(input(truth({ runEndedAt: by - 1 }), [kvWarm(3_000)])).valid).toBe('unknown');
   });
 });
+
+describe('session-wait checkers: edges mutation testing showed unguarded', () => {
+  it('truthful-cap-exit: a 124 is judged against results written by then, not later ones; wording names the wait', () => {
+    // the result is written at 2 s: a 124 at 2.5 s (nothing alive after 2.4 s) had it on disk
+    const r = truthfulCapExit(input(truth({ alive: [{ name: 'csa-daemon', from: 0, to: 1_500 }] }), [timeoutDead(2_500)]));
+    expect(r.valid).toBe(false);
+    expect(r.summary).toBe(
+      'untruthful cap exit: wait wait #1 exited 124 at t=2.500s although result.toml (success) existed since t=2.000s',
+    );
+    // a 124 at 1.8 s, before the result existed and with nothing alive, was truthful
+    expect(truthfulCapExit(input(truth({ alive: [{ name: 'csa-daemon', from: 0, to: 1_500 }] }), [timeoutDead(1_800)])).valid).toBe(true);
+    expect(truthfulCapExit(input(truth(), [])).summary).toBe('no wait reached its cap');
+    expect(truthfulCapExit(input(truth(), [kvWarm(1_000), kvWarm(2_000)])).summary).toBe('2 cap exits, each truthful');
+  });
+
+  it('truthful-cap-exit: a KV-warm marker with exit 1, or with output, is untruthful', () => {
+    expect(truthfulCapExit(input(truth(), [run(1_000, 1, '', KV)])).valid).toBe(false);
+    expect(truthfulCapExit(input(truth(), [run(1_000, 0, 'some output\n', KV)])).valid).toBe(false);
+  });
+
+  it('terminates: the deadline runs from the latest of the session end, the first wait and the heal', () => {
+    const late = input(truth(), [completion(40_000, 'success', 0)]);
+    late.scenario = { ...late.scenario, mode: 'liveness', healAtMs: 38_000 };
+    expect(terminates(late).valid).toBe(true);
+    const lateStart = input(truth(), [completion(50_000, 'success', 0)]);
+    lateStart.scenario = {
+      ...lateStart.scenario,
+      workload: { ...lateStart.scenario.workload, wait: { ...lateStart.scenario.workload.wait, startMs: 45_000 } },
+    };
+    expect(terminates(lateStart).valid).toBe(true);
+    const summary = terminates(input(truth(), [kvWarm(30_000), kvWarm(by2 + 5_000)])).summary;
+    expect(summary).toBe(`no terminal answer by t=${(by2 / 1000).toFixed(3)}s (the session ended at t=2.400s; 2 KV-warm exits)`);
+  });
+});
+
+const by2 = 2_400 + TERMINATES_BOUND_MS;
