@@ -5,6 +5,7 @@ import type { Fault } from '../../../sim/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import {
   CHECKERS,
+  PROPERTIES,
   TERMINATION_BOUND_MS,
   lingeringCostMs,
   settledAt,
@@ -70,6 +71,45 @@ describe('the termination bound', () => {
     expect(CHECKERS.terminates?.(input(s, undefined)).valid).toBe(false);
     // a run that really ended before the deadline with no result cannot tell
     expect(CHECKERS.terminates?.(input(s, undefined, 10, 1_000)).valid).toBe('unknown');
+  });
+});
+
+describe('the termination bound: edges mutation testing showed unguarded', () => {
+  it('a heal counts only in liveness mode, and liveness without a heal falls back to the windows', () => {
+    const faults: Fault[] = [{ at: 2_000, kind: 'refuse', target: 'client->runner', scope: 'ws', status: 502, durationMs: 8_000 }];
+    expect(settledAt(scenario('cursor', ECHO_HELLO, faults, { mode: 'safety', healAtMs: 99_000 }))).toBe(10_000);
+    expect(settledAt(scenario('cursor', ECHO_HELLO, faults, { mode: 'liveness' }))).toBe(10_000);
+  });
+
+  it('a half-open window lasts until its close, so closeAfterMs adds to the window', () => {
+    const halfOpen: Fault = { at: 1_000, kind: 'half-open', target: 'client->runner', durationMs: 4_000, closeAfterMs: 3_000 };
+    expect(settledAt(scenario('cursor', ECHO_HELLO, [halfOpen]))).toBe(8_000);
+  });
+
+  it('only silent refusals with a count linger: answered ones, windows and other kinds cost nothing', () => {
+    const cost = (f: Fault) => lingeringCostMs(scenario('cursor', ECHO_HELLO, [f]));
+    expect(cost({ at: 0, kind: 'refuse', target: 'client->runner', scope: 'ws', status: 502, count: 2 })).toBe(0);
+    expect(cost({ at: 0, kind: 'refuse', target: 'client->runner', scope: 'ws', timeout: true, durationMs: 9_000 })).toBe(0);
+    expect(cost({ at: 0, kind: 'cut', target: 'client->runner', timeout: true, count: 3 })).toBe(0);
+    expect(cost({ at: 0, kind: 'mute-exit', target: 'runner' })).toBe(45_000 + 5_000);
+  });
+
+  it('the lingering cost moves the deadline out, and terminates judges against the moved deadline', () => {
+    const s = scenario('cursor', ECHO_HELLO, [{ at: 0, kind: 'mute-exit', target: 'runner', count: 1 }]);
+    const by = terminationDeadline(s, exitAt(10)) as number;
+    expect(by).toBe(10 + 360_000 + 50_000);
+    expect(CHECKERS.terminates?.(input(s, by)).valid).toBe(true);
+    const late = CHECKERS.terminates?.(input(s, by + 1));
+    expect(late?.valid).toBe(false);
+    expect(late?.summary).toMatch(/^the result came only at/);
+  });
+});
+
+describe('the property list', () => {
+  it('names exactly the checkers, each with a summary (the CLI and reports list properties from it)', () => {
+    expect(PROPERTIES.map((p) => p.name)).toEqual(Object.keys(CHECKERS));
+    for (const p of PROPERTIES) expect(p.summary.length).toBeGreaterThan(20);
+    expect(PROPERTIES.find((p) => p.name === 'terminates')?.summary).toMatch(/within 360 s/);
   });
 });
 
