@@ -12,6 +12,7 @@ import {
   noFalseSuccess,
   TERMINATES_BOUND_MS,
   terminates,
+  terminatesDeadline,
   truthfulCapExit,
   type SessionCheckInput,
 } from '../../../reference-impl/session-wait/target/checkers.ts';
@@ -166,18 +167,56 @@ describe('session-wait checkers: edges mutation testing showed unguarded', () =>
     expect(truthfulCapExit(input(truth(), [run(1_000, 0, 'some output\n', KV)])).valid).toBe(false);
   });
 
-  it('terminates: the deadline runs from the latest of the session end, the first wait and the heal', () => {
-    const late = input(truth(), [completion(40_000, 'success', 0)]);
-    late.scenario = { ...late.scenario, mode: 'liveness', healAtMs: 38_000 };
-    expect(terminates(late).valid).toBe(true);
-    const lateStart = input(truth(), [completion(50_000, 'success', 0)]);
-    lateStart.scenario = {
-      ...lateStart.scenario,
-      workload: { ...lateStart.scenario.workload, wait: { ...lateStart.scenario.workload.wait, startMs: 45_000 } },
+  it('terminates: the deadline runs from the latest of the session end, the first wait and the heal (liveness only)', () => {
+    const at = (over: Partial<SessionCheckInput['scenario']>, wait: Partial<SessionCheckInput['scenario']['workload']['wait']> = {}) => {
+      const i = input(truth(), []);
+      i.scenario = { ...i.scenario, ...over, workload: { ...i.scenario.workload, wait: { ...i.scenario.workload.wait, ...wait } } };
+      return terminatesDeadline(i);
     };
-    expect(terminates(lateStart).valid).toBe(true);
-    const summary = terminates(input(truth(), [kvWarm(30_000), kvWarm(by2 + 5_000)])).summary;
-    expect(summary).toBe(`no terminal answer by t=${(by2 / 1000).toFixed(3)}s (the session ended at t=2.400s; 2 KV-warm exits)`);
+    expect(LIFE_AFTER_DEATH_MS).toBe(61_000);
+    expect(TERMINATES_BOUND_MS).toBe(62_000);
+    expect(at({})).toBe(2_400 + 62_000);
+    expect(at({}, { rewaitDelayMs: 5_000 })).toBe(2_400 + 62_000 + 5_000);
+    expect(at({}, { startMs: 45_000 })).toBe(45_000 + 62_000);
+    expect(at({ mode: 'liveness', healAtMs: 10_000 })).toBe(10_000 + 62_000);
+    expect(at({ mode: 'safety', healAtMs: 10_000 })).toBe(2_400 + 62_000);
+    expect(at({ mode: 'liveness' })).toBe(2_400 + 62_000);
+    // an answer after the plain deadline but before the heal-moved one is on time
+    const healed = input(truth(), [completion(70_000, 'success', 0)]);
+    healed.scenario = { ...healed.scenario, mode: 'liveness', healAtMs: 10_000 };
+    expect(terminates(healed).valid).toBe(true);
+    expect(terminates(input(truth(), [completion(70_000, 'success', 0)])).valid).toBe(false);
+  });
+
+  it('terminates: a late answer and a missing one are told apart; KV-warm exits are counted, refusals are not', () => {
+    const late = terminates(input(truth(), [completion(by2 + 1, 'success', 0)]));
+    expect(late.summary).toMatch(/^first terminal answer only at t=64\.401s, after the deadline t=64\.400s$/);
+    expect(late.evidence).toEqual([{ t: by2, tEnd: by2 + 1, note: 'late' }]);
+    const none = terminates(input(truth(), [kvWarm(30_000), lockHeld(31_000)]));
+    expect(none.summary).toBe(`no terminal answer by t=64.400s (the session ended at t=2.400s; 1 KV-warm exits)`);
+    expect(none.evidence).toEqual([{ t: by2, note: 'deadline passed' }]);
+    // a run that ended exactly at the deadline had its chance
+    expect(terminates(input(truth({ runEndedAt: by2 }), [kvWarm(3_000)])).valid).toBe(false);
+  });
+
+  it('truthful-cap-exit: a 124 at the very instant of the result write is untruthful; several truthful 124s are counted', () => {
+    const deadEarly = { alive: [{ name: 'csa-daemon', from: 0, to: 1_500 }] };
+    expect(truthfulCapExit(input(truth(deadEarly), [timeoutDead(2_000)])).valid).toBe(false);
+    const r = truthfulCapExit(input(truth({}, null), [timeoutDead(2_400), timeoutDead(9_000)]));
+    expect(r).toMatchObject({ valid: true, summary: '2 cap exits, each truthful' });
+    // a completion is not a cap exit, whatever it printed
+    expect(truthfulCapExit(input(truth(), [completion(3_000, 'success', 0)])).summary).toBe('no wait reached its cap');
+  });
+
+  it('no-false-failure: a fatal error counts as a failure; several are summarised; no final result is not a success', () => {
+    const fatal = run(2_500, 1, '', 'Error: failed to parse result.toml\n');
+    const r = noFalseFailure(input(truth(), [fatal, deadExit(2_600)]));
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(
+      /^false failure: wait wait #1 reported exit 1 \(Error: failed to parse result\.toml\) at t=2\.500s.* \(and 1 more\)$/,
+    );
+    expect(r.evidence).toHaveLength(2);
+    expect(noFalseFailure(input(truth({}, null), [deadExit(2_500)])).valid).toBe(true);
   });
 });
 
