@@ -4,7 +4,7 @@
  */
 import type { SimFileSystem } from '../fs/simFs.ts';
 import { targetProblem } from '../net/address.ts';
-import type { Network } from '../net/network.ts';
+import type { Dir, Network } from '../net/network.ts';
 import { SIGNAL_NUMBERS, type Signal } from '../ports/proc.ts';
 import type { ProcessTable } from '../proc/processTable.ts';
 import { FieldCheck } from './check.ts';
@@ -33,12 +33,26 @@ const KERNEL_KINDS: KernelKind[] = [
   {
     kind: 'cut',
     summary: 'abnormal close (1006) on both ends of matching connections; frames in flight are dropped',
-    params: { target: 'connections: "*", "a->b", "a->b#n" or a host' },
-    validate: (f, p) => new FieldCheck(f, p).only(BASE).str('target', { problem: targetProblem }).problems,
+    params: {
+      target: 'connections: "*", "a->b", "a->b#n" or a host',
+      afterFrames: 'cut instead the first matching connection to carry this many more data frames (from `at` on), right after the last',
+      dir: 'with afterFrames, the direction counted: "s2c" (default, frames the server sends) or "c2s"',
+    },
+    validate: (f, p) => {
+      const c = new FieldCheck(f, p)
+        .only([...BASE, 'afterFrames', 'dir'])
+        .str('target', { problem: targetProblem })
+        .int('afterFrames', { min: 1, optional: true })
+        .str('dir', { optional: true, oneOf: ['s2c', 'c2s'] });
+      if (f.dir !== undefined && f.afterFrames === undefined) c.problems.push(`${p}.dir: only counts frames with afterFrames`);
+      return c.problems;
+    },
     bind:
       ({ net }) =>
       (f) =>
-        net.cut(f.target as string),
+        f.afterFrames === undefined
+          ? net.cut(f.target as string)
+          : net.cutAfterFrames(f.target as string, f.afterFrames as number, (f.dir as Dir | undefined) ?? 's2c'),
   },
   {
     kind: 'half-open',

@@ -1,8 +1,9 @@
 /**
  * The network's fault windows that outlive the moment they are applied: lag windows and
- * refusals. Shared by the simulated network and real mode's loopback network, so both read the
- * same rule the same way.
+ * refusals, and what a refused attempt meets. Shared by the simulated network, real mode's
+ * loopback network and the real fault proxy, so all read the same rule the same way.
  */
+import { NetError, type HttpResponse } from '../ports/net.ts';
 import { matchesTarget, type Endpoints } from './address.ts';
 
 export interface RefuseRule {
@@ -51,4 +52,26 @@ export class FaultRules {
     this.lags = [];
     this.refusals = [];
   }
+}
+
+/** No server listens there, or a refusal without a status: the connection is refused. */
+export function refusedError(host: string, port: number): NetError {
+  return new NetError('ECONNREFUSED', `connect ECONNREFUSED ${host}:${port}`);
+}
+
+/** An upgrade answered with an HTTP status instead of 101. */
+export function unexpectedResponse(url: string, status: number): NetError {
+  return new NetError('UNEXPECTED_RESPONSE', `Unexpected server response: ${status} (${url})`, status);
+}
+
+/** What a refused connect meets; undefined: no answer at all (the caller's own timeout decides). */
+export function connectRefusal(rule: RefuseRule, url: string, host: string, port: number): NetError | undefined {
+  if (rule.timeout) return undefined;
+  return rule.status !== undefined ? unexpectedResponse(url, rule.status) : refusedError(host, port);
+}
+
+/** What a refused HTTP request meets: a status, a refused connection, or (undefined) no answer. */
+export function requestRefusal(rule: RefuseRule, host: string, port: number): HttpResponse | NetError | undefined {
+  if (rule.timeout) return undefined;
+  return rule.status !== undefined ? { status: rule.status, body: { error: `injected ${rule.status}` } } : refusedError(host, port);
 }

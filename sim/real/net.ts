@@ -77,6 +77,11 @@ class RealSocket implements WsSocket {
   }
 }
 
+/** Drops a real connection abruptly (no close frame): the peer sees 1006, as after a cut. */
+export function terminate(socket: WsSocket): void {
+  if (socket instanceof RealSocket) socket.ws.terminate();
+}
+
 function toBytes(raw: RawData): Buffer {
   if (Buffer.isBuffer(raw)) return raw;
   if (Array.isArray(raw)) return Buffer.concat(raw);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Inbox, NetError, OPEN, type WsSocket } from '../../sim/ports/index.ts';
+import { Inbox, NetError, OPEN, TIMED_OUT, type WsSocket } from '../../sim/ports/index.ts';
 import { createWorld, type World } from '../../sim/world.ts';
 
 interface Received {
@@ -345,3 +345,141 @@ describe('net: HTTP', () => {
 });
 
 export type { World };
+
+interface FrameCutHistory {
+  sent: string[];
+  received: Received[];
+  /** Frames delivered in the counted direction before the fault fired. */
+  baseline: number;
+  afterFrames: number;
+  closes: Array<{ side: string; t: number; code: number }>;
+  /** When the network cut the connection, if it did. */
+  cutAt: number | undefined;
+}
+
+/** `cut` with `afterFrames`: exactly baseline + afterFrames frames, then 1006 on both ends at once; or, not reached, no cut. */
+export function frameCutProblem(h: FrameCutHistory): string | undefined {
+  const got = h.received.map((r) => r.data);
+  if (!isFifoPrefix(h.sent, got)) return `not a FIFO prefix: ${got.join(',')}`;
+  const due = h.baseline + h.afterFrames;
+  if (h.sent.length < due) {
+    if (got.length !== h.sent.length) return `not reached, yet ${got.length} of ${h.sent.length} frames arrived`;
+    if (h.cutAt !== undefined || h.closes.length > 0) return 'not reached, yet the connection was cut';
+    return undefined;
+  }
+  if (got.length !== due) return `expected exactly ${due} frames before the cut, got ${got.length}`;
+  const last = h.received[due - 1]?.t;
+  if (h.cutAt === undefined || h.cutAt !== last) return `expected the cut right after frame ${due} (t=${last}), got ${h.cutAt}`;
+  const closes = h.closes.map((c) => `${c.side} ${c.code} ${c.t}`).sort();
+  if (closes.join('|') !== [`client 1006 ${last}`, `server 1006 ${last}`].join('|')) return `expected 1006 on both ends at ${last}, got ${closes.join(', ')}`;
+  return undefined;
+}
+
+describe('net: cut afterFrames', () => {
+  it('cuts the connection right after it carried afterFrames more frames in dir, and not before', async () => {
+    const seen = { cut: 0, notReached: 0, armedMidway: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer(),
+        sendTimes,
+        latency,
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: 250 }),
+        fc.constantFrom('s2c' as const, 'c2s' as const),
+        async (seed, times, lat, afterFrames, armAt, dir) => {
+          const w = dir === 's2c' ? pingPongWorld(seed, [], times, lat) : pingPongWorld(seed, times, [], lat);
+          w.world.schedule([{ at: armAt, kind: 'cut', target: 'client->server', afterFrames, dir }]);
+          await w.world.run();
+          const events = w.world.trace.events;
+          const armed = events.findIndex((e) => e.kind === 'fault');
+          const baseline = events.slice(0, armed).filter((e) => e.kind === 'net.deliver' && e.data?.dir === dir).length;
+          const cut = events.find((e) => e.kind === 'net.cut');
+          const h: FrameCutHistory = {
+            sent: times.map((_, i) => `${dir === 's2c' ? 's' : 'c'}${i}`),
+            received: dir === 's2c' ? w.atClient : w.atServer,
+            baseline,
+            afterFrames,
+            closes: w.closes,
+            cutAt: cut?.t,
+          };
+          expect(frameCutProblem(h)).toBeUndefined();
+          if (cut) expect(cut.data).toMatchObject({ id: 'client->server#1', afterFrames, dir });
+          if (cut) seen.cut++;
+          else seen.notReached++;
+          if (baseline > 0) seen.armedMidway++;
+        },
+      ),
+      { numRuns: 200, seed: 11 },
+    );
+    // every branch of the property ran often enough to mean something
+    expect(seen.cut).toBeGreaterThan(30);
+    expect(seen.notReached).toBeGreaterThan(30);
+    expect(seen.armedMidway).toBeGreaterThan(10);
+  });
+
+  it('the frame-cut check rejects a cut one frame early or late, a late 1006, and a cut never due', () => {
+    const rx = (n: number) => Array.from({ length: n }, (_, i) => ({ t: 10 + i, data: `s${i}` }));
+    const sent = ['s0', 's1', 's2', 's3', 's4'];
+    const both = (t: number) => [
+      { side: 'client', t, code: 1006 },
+      { side: 'server', t, code: 1006 },
+    ];
+    const ok: FrameCutHistory = { sent, received: rx(3), baseline: 1, afterFrames: 2, closes: both(12), cutAt: 12 };
+    expect(frameCutProblem(ok)).toBeUndefined();
+    expect(frameCutProblem({ ...ok, received: rx(4), closes: both(13), cutAt: 13 })).toMatch(/exactly 3 frames/);
+    expect(frameCutProblem({ ...ok, received: rx(2), closes: both(11), cutAt: 11 })).toMatch(/exactly 3 frames/);
+    expect(frameCutProblem({ ...ok, cutAt: 40, closes: both(40) })).toMatch(/right after frame 3/);
+    expect(frameCutProblem({ ...ok, closes: [{ side: 'client', t: 12, code: 1006 }] })).toMatch(/both ends/);
+    expect(frameCutProblem({ ...ok, afterFrames: 9, received: rx(5) })).toMatch(/not reached, yet the connection was cut/);
+    expect(frameCutProblem({ ...ok, afterFrames: 9, received: rx(4), closes: [], cutAt: undefined })).toMatch(/4 of 5/);
+    expect(frameCutProblem({ ...ok, received: [rx(3)[1]!, rx(3)[0]!, rx(3)[2]!] })).toMatch(/FIFO/);
+  });
+
+  it('is one-shot: the reconnection is not cut, and healing disarms a cut not yet due', async () => {
+    const reconnecting = (healAt?: number) => {
+      const world = createWorld({ seed: 3, net: { latencyMsMin: 1, latencyMsMax: 1 } });
+      const got: string[] = [];
+      world.spawn('server', async () => {
+        await world.host('server').net.listen(80, {
+          connection: (s) => [10, 20, 30, 40].forEach((at, i) => world.host('server').clock.setTimeout(() => s.send(`f${i}`), at)),
+        });
+      });
+      world.spawn('client', async () => {
+        for (let attempt = 1; attempt <= 2; attempt++) {
+          const inbox = new Inbox(await world.host('client').net.connect('ws://server:80/'));
+          for (;;) {
+            const m = await inbox.nextWithin(world.host('client').clock, 100);
+            if (m === TIMED_OUT) break;
+            got.push(m.type === 'message' ? `${attempt}:${String(m.data)}` : `${attempt}:close ${m.code}`);
+            if (m.type === 'close') break;
+          }
+        }
+      });
+      world.schedule([{ at: 0, kind: 'cut', target: 'client->server', afterFrames: 2 }]);
+      if (healAt !== undefined) world.healAt(healAt);
+      return { world, got };
+    };
+    const a = reconnecting();
+    await a.world.run();
+    expect(a.got).toEqual(['1:f0', '1:f1', '1:close 1006', '2:f0', '2:f1', '2:f2', '2:f3']);
+    const b = reconnecting(15);
+    await b.world.run();
+    expect(b.got.slice(0, 4)).toEqual(['1:f0', '1:f1', '1:f2', '1:f3']);
+    expect(b.world.trace.events.some((e) => e.kind === 'net.cut')).toBe(false);
+  });
+
+  it('rejects afterFrames below 1, an unknown dir, and dir without afterFrames', () => {
+    const w = pingPongWorld(1, [], [], { latencyMsMin: 2, latencyMsMax: 2 });
+    expect(
+      w.world.faults.validate([
+        { at: 0, kind: 'cut', target: '*', afterFrames: 0 },
+        { at: 0, kind: 'cut', target: '*', afterFrames: 2, dir: 'up' },
+        { at: 0, kind: 'cut', target: '*', dir: 'c2s' },
+      ]),
+    ).toEqual([
+      'faults[0].afterFrames: expected an integer >= 1, got 0',
+      'faults[1].dir: expected one of "s2c", "c2s", got "up"',
+      'faults[2].dir: only counts frames with afterFrames',
+    ]);
+  });
+});
