@@ -4,7 +4,7 @@
  */
 import type { SimFileSystem } from '../fs/simFs.ts';
 import { targetProblem } from '../net/address.ts';
-import type { Dir, Network } from '../net/network.ts';
+import type { Dir, Network, NetworkFaults } from '../net/network.ts';
 import { SIGNAL_NUMBERS, type Signal } from '../ports/proc.ts';
 import type { ProcessTable } from '../proc/processTable.ts';
 import { FieldCheck } from './check.ts';
@@ -206,3 +206,12 @@ export function kernelFaultKinds(net: Network, fs: SimFileSystem, proc: ProcessT
 }
 
 export type { Fault };
+
+const NETWORK_KINDS = ['cut', 'half-open', 'lag', 'refuse', 'close'];
+
+/** The network kinds alone, bound to any network that takes them: the real fault proxy speaks the same vocabulary. */
+export function networkFaultKinds(net: NetworkFaults): FaultKind[] {
+  // these binds read only `net`
+  const subsystems = { net } as Subsystems;
+  return KERNEL_KINDS.filter((k) => NETWORK_KINDS.includes(k.kind)).map(({ bind, ...spec }) => ({ ...spec, apply: bind(subsystems) }));
+}

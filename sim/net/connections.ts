@@ -89,7 +89,8 @@ export class ConnectionTable<C extends Carrier> {
     this.cuts = [];
   }
 
-  private count(id: string): Record<Dir, number> {
+  /** Data frames `id` has carried each way so far. */
+  count(id: string): Record<Dir, number> {
     let c = this.carried.get(id);
     if (!c) this.carried.set(id, (c = { c2s: 0, s2c: 0 }));
     return c;

@@ -44,8 +44,8 @@ export const DEFAULT_NET_OPTIONS: NetOptions = {
 
 export type { Dir, RefuseRule };
 
-export interface Network {
-  port(host: string): Net;
+/** The kernel's network fault kinds act through this (the simulated network, real mode's, the real fault proxy). */
+export interface NetworkFaults {
   cut(target: string): void;
   /** Arms a one-shot cut of the first matching connection to carry `frames` more data frames in `dir`. */
   cutAfterFrames(target: string, frames: number, dir: Dir): void;
@@ -55,4 +55,8 @@ export interface Network {
   proxyClose(target: string, code: number, reason: string): void;
   heal(): void;
   openConnections(): string[];
+}
+
+export interface Network extends NetworkFaults {
+  port(host: string): Net;
 }

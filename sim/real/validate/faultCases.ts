@@ -1,10 +1,10 @@
 /**
  * The faults a validation applies through the proxy, with the workloads each makes sense for.
- * Names follow the simulator's fault vocabulary; each case says whether the protocol promises
- * to survive it (cut and resume within the session TTL: yes; beyond the client's 25 s window:
+ * The faults are the kernel's own (kind, target, parameters), applied by the proxy; each case
+ * says whether the protocol promises to survive it (cut and resume within the session TTL: yes; beyond the client's 25 s window:
  * no, an explicit failure is then the right answer).
  */
-import type { ProxyFault } from '../faultProxy.ts';
+import type { Fault } from '../../faults/fault.ts';
 
 export interface FaultCase {
   name: string;
@@ -15,7 +15,7 @@ export interface FaultCase {
   /** How long the fault can hold the run up (ms), for the deadline. */
   costMs: number;
   /** The proxy faults, relative to the start of the run; `jitterMs` varies them by seed. */
-  faults(jitterMs: number): ProxyFault[];
+  faults(jitterMs: number): Fault[];
 }
 
 export const FAULT_CASES: FaultCase[] = [
@@ -26,7 +26,7 @@ export const FAULT_CASES: FaultCase[] = [
     workloads: ['trickle', 'interleaved', 'large'],
     recoverable: true,
     costMs: 2_000,
-    faults: (j) => [{ kind: 'cut', at: 400 + j }],
+    faults: (j) => [{ at: 400 + j, kind: 'cut', target: '*' }],
   },
   {
     name: 'cut-during-burst',
@@ -34,7 +34,7 @@ export const FAULT_CASES: FaultCase[] = [
     workloads: ['large'],
     recoverable: true,
     costMs: 2_000,
-    faults: (j) => [{ kind: 'cut', afterFrames: 4 + (j % 3), dir: 's2c' }],
+    faults: (j) => [{ at: 0, kind: 'cut', target: '*', afterFrames: 4 + (j % 3), dir: 's2c' }],
   },
   {
     name: 'lag',
@@ -42,7 +42,7 @@ export const FAULT_CASES: FaultCase[] = [
     workloads: ['trickle', 'interleaved'],
     recoverable: true,
     costMs: 3_000,
-    faults: (j) => [{ kind: 'lag', at: 200 + j, durationMs: 2_000, extraMs: 400 }],
+    faults: (j) => [{ at: 200 + j, kind: 'lag', target: '*', durationMs: 2_000, extraMs: 400 }],
   },
   {
     name: 'refused-reconnects',
@@ -51,8 +51,8 @@ export const FAULT_CASES: FaultCase[] = [
     recoverable: true,
     costMs: 3_000,
     faults: (j) => [
-      { kind: 'refuse', at: 350 + j, count: 5, status: 502 },
-      { kind: 'cut', at: 400 + j },
+      { at: 350 + j, kind: 'refuse', target: '*', scope: 'ws', count: 5, status: 502 },
+      { at: 400 + j, kind: 'cut', target: '*' },
     ],
   },
   {
@@ -62,8 +62,8 @@ export const FAULT_CASES: FaultCase[] = [
     recoverable: false,
     costMs: 30_000,
     faults: (j) => [
-      { kind: 'refuse', at: 350 + j, count: 1_000_000, status: 503 },
-      { kind: 'cut', at: 400 + j },
+      { at: 350 + j, kind: 'refuse', target: '*', scope: 'ws', count: 1_000_000, status: 503 },
+      { at: 400 + j, kind: 'cut', target: '*' },
     ],
   },
 ];

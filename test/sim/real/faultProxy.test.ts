@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Inbox, TIMED_OUT, type NetError, type Server } from '../../../sim/ports/index.ts';
 import { RealClock } from '../../../sim/real/clock.ts';
-import { FaultProxy, type ProxyFault } from '../../../sim/real/faultProxy.ts';
+import type { Fault } from '../../../sim/faults/fault.ts';
+import { FaultProxy } from '../../../sim/real/faultProxy.ts';
 import { RealNet } from '../../../sim/real/net.ts';
 import { RealTimeline } from '../../../sim/real/ports.ts';
 
@@ -13,7 +14,7 @@ afterEach(async () => {
 });
 
 /** An upstream that answers every frame with three numbered frames. */
-async function setup(faults: ProxyFault[]) {
+async function setup(faults: Fault[]) {
   const net = new RealNet();
   const upstream: Server = await net.listen(0, {
     connection: (s) => s.on('message', (d) => [1, 2, 3].forEach((i) => s.send(`${String(d)}-${i}`))),
@@ -42,7 +43,7 @@ describe('fault proxy (real sockets on loopback)', () => {
   });
 
   it('cuts after the n-th frame: the client gets exactly n frames, then 1006', async () => {
-    const { net, proxy, timeline } = await setup([{ kind: 'cut', afterFrames: 2, dir: 's2c' }]);
+    const { net, proxy, timeline } = await setup([{ at: 0, kind: 'cut', target: '*', afterFrames: 2, dir: 's2c' }]);
     const items: string[] = [];
     const sock = await net.connect(proxy.url);
     const inbox = new Inbox(sock);
@@ -58,7 +59,7 @@ describe('fault proxy (real sockets on loopback)', () => {
   }, 15_000);
 
   it('refuses the next connect with a status, then lets one through', async () => {
-    const { net, proxy } = await setup([{ kind: 'refuse', count: 1, status: 502 }]);
+    const { net, proxy } = await setup([{ at: 0, kind: 'refuse', target: 'client->executor', count: 1, status: 502 }]);
     await expect(net.connect(proxy.url)).rejects.toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 502 } satisfies Partial<NetError>);
     const ok = await net.connect(proxy.url);
     expect(ok.readyState).toBe(1);
@@ -68,7 +69,7 @@ describe('fault proxy (real sockets on loopback)', () => {
     const { net, proxy, timeline } = await setup([]);
     const sock = await net.connect(proxy.url);
     await clock.sleep(50);
-    proxy.inject([{ kind: 'half-open', closeAfterMs: 400 }]);
+    proxy.inject([{ at: 0, kind: 'half-open', target: '*', closeAfterMs: 400 }]);
     await clock.sleep(50);
     const inbox = new Inbox(sock);
     sock.send('q');
@@ -76,4 +77,31 @@ describe('fault proxy (real sockets on loopback)', () => {
     expect(m !== TIMED_OUT && m.type === 'close' ? m.code : m).toBe(1006);
     expect(timeline.events.some((e) => e.kind === 'proxy.vanish')).toBe(true);
   }, 10_000);
+
+  it('names connections as the simulator does: a cut on client->executor#2 leaves #1 alone', async () => {
+    const { net, proxy, timeline } = await setup([]);
+    const first = new Inbox(await net.connect(proxy.url));
+    const second = new Inbox(await net.connect(proxy.url));
+    await clock.sleep(50);
+    proxy.inject([{ at: 0, kind: 'cut', target: 'client->executor#2' }]);
+    const m = await second.nextWithin(clock, 2_000);
+    expect(m !== TIMED_OUT && m.type === 'close' ? m.code : m).toBe(1006);
+    expect(await first.nextWithin(clock, 200)).toBe(TIMED_OUT);
+    expect(proxy.openConnections()).toEqual(['client->executor#1']);
+    expect(timeline.events.filter((e) => e.kind === 'proxy.connect').map((e) => e.data?.id)).toEqual([
+      'client->executor#1',
+      'client->executor#2',
+    ]);
+  });
+
+  it('rejects a fault the simulator would reject, with the same JSON path and words', async () => {
+    const { proxy } = await setup([]);
+    expect(() => proxy.inject([{ at: 0, kind: 'cut', target: '*', afterFrame: 2 }, { at: 0, kind: 'teleport' }])).toThrow(
+      [
+        'invalid proxy faults:',
+        '  - faults[0].afterFrame: unknown field (expected one of at, kind, target, afterFrames, dir)',
+        '  - faults[1].kind: unknown fault kind "teleport" (known: cut, half-open, lag, refuse, close)',
+      ].join('\n'),
+    );
+  });
 });
