@@ -46,6 +46,13 @@ export function matchesTarget(target: string, ep: Endpoints): boolean {
   return ordinal === undefined || ordinal === ep.ordinal;
 }
 
+/** The endpoints of a WebSocket connection from its id (`a->b#n`), for code that sees only the socket. */
+export function endpointsOf(id: string): Endpoints {
+  const m = /^(.*)->(.*)#(\d+)$/.exec(id);
+  if (!m) return { from: id, to: '' };
+  return { from: m[1] as string, to: m[2] as string, ordinal: Number(m[3]) };
+}
+
 /** Problems with a target string, for fault validation. */
 export function targetProblem(target: unknown): string | undefined {
   if (typeof target !== 'string' || target.length === 0)
