@@ -3,7 +3,7 @@
  * result), measured on one target with the whole command (worker start-up included).
  */
 import { explore, type ExploreReport } from '../../sim/explore/explore.ts';
-import { exploreParallel } from '../../sim/real/pool.ts';
+import { exploreParallel } from '../../sim/host/pool.ts';
 import { MAIN, now, target } from '../shared.ts';
 
 export interface WorkersRow {

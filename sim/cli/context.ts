@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
 import { ExecsimError } from '../errors.ts';
 import { TargetRegistry, type AnyTarget } from '../registry.ts';
-import { pathExists } from '../real/hostIo.ts';
+import { pathExists } from '../host/hostIo.ts';
 
 export interface Io {
   out(text: string): void;

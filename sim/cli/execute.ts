@@ -1,6 +1,6 @@
 /** Runs one loaded scenario and turns it into a report entry. */
 import { basename } from 'node:path';
-import { wallMs } from '../real/hostIo.ts';
+import { wallMs } from '../host/hostIo.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { AnyTarget } from '../registry.ts';
 import { meetsExpectation, runScenario } from '../runner.ts';

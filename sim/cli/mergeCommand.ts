@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { ExecsimError } from '../errors.ts';
-import { pathExists, readText, writeTextAtomic } from '../real/hostIo.ts';
+import { pathExists, readText, writeTextAtomic } from '../host/hostIo.ts';
 import { casesOf, renderJunit } from '../report/junit.ts';
 import { summaryOf, type Summary, type SummaryRow } from '../report/summaryJson.ts';
 import { parseJson } from '../scenario/load.ts';

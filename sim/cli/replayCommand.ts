@@ -3,7 +3,7 @@
  * hash; identical every time. --trace prints every event; --html writes the timeline.
  */
 import { ExecsimError } from '../errors.ts';
-import { pathExists, readText } from '../real/hostIo.ts';
+import { pathExists, readText } from '../host/hostIo.ts';
 import { writeTimeline } from '../report/htmlReporter.ts';
 import { describeEvent, laneOf } from '../report/lanes.ts';
 import { loadScenarioText } from '../scenario/load.ts';

@@ -4,8 +4,8 @@
  * file and JSON path); reports are written as each scenario finishes.
  */
 import { ExecsimError } from '../errors.ts';
-import { Progress } from '../real/progress.ts';
-import { isDirectory, listScenarioFiles, pathExists, readText, wallMs } from '../real/hostIo.ts';
+import { Progress } from '../host/progress.ts';
+import { isDirectory, listScenarioFiles, pathExists, readText, wallMs } from '../host/hostIo.ts';
 import { loadScenarioText, type LoadedScenario } from '../scenario/load.ts';
 import { runSmokeWorld } from '../smoke/busyWorld.ts';
 import { textTimeline } from '../report/textTimeline.ts';

@@ -4,7 +4,7 @@
  * holds, 1 otherwise, 2 when the executor cannot be started or spoken to (with its stderr tail).
  */
 import { ExecsimError } from '../errors.ts';
-import { wallMs } from '../real/hostIo.ts';
+import { wallMs } from '../host/hostIo.ts';
 import type { RunningExecutor } from '../real/validate/executor.ts';
 import { writeValidationReport } from '../real/validate/report.ts';
 import { validate } from '../real/validate/validate.ts';

@@ -7,7 +7,7 @@
  *
  * The runs are cut into fixed batches, each with its own fast-check seed derived from the
  * exploration seed. The reported violation is the one of the lowest failing batch, whoever ran
- * it: so the result for a seed is the same in one process or across N workers (sim/real/pool.ts),
+ * it: so the result for a seed is the same in one process or across N workers (sim/host/pool.ts),
  * and shards of a CI matrix take whole batches.
  */
 import fc from 'fast-check';

@@ -30,7 +30,11 @@ export class SimNetwork implements Network {
   private readonly ws: WsTransport;
   private readonly http: SimHttp;
 
-  constructor(kernel: Kernel, rng: Rng, readonly options: NetOptions) {
+  constructor(
+    kernel: Kernel,
+    rng: Rng,
+    readonly options: NetOptions,
+  ) {
     const rules = new FaultRules();
     this.env = {
       kernel,

@@ -9,7 +9,13 @@ import type { SimNetEnv } from './simNetwork.ts';
 import { SimSocket } from './socket.ts';
 import { Connection, type WsTransport } from './wsTransport.ts';
 
-export function connectWs(env: SimNetEnv, ws: WsTransport, from: string, url: string, options: ConnectOptions | undefined): Promise<WsSocket> {
+export function connectWs(
+  env: SimNetEnv,
+  ws: WsTransport,
+  from: string,
+  url: string,
+  options: ConnectOptions | undefined,
+): Promise<WsSocket> {
   return new Promise<WsSocket>((resolve, reject) => {
     const u = parseUrl(url, 'ws');
     const { id, ep } = ws.table.number(from, u.host);

@@ -80,7 +80,8 @@ export class FaultProxy implements NetworkFaults {
       if (refusal) {
         this.timeline.record('proxy', 'proxy.refused', { id, status: refusal.status ?? null, timeout: refusal.timeout ?? false });
         if (refusal.timeout) return; // never answered: the client's own timeout decides
-        if (refusal.status !== undefined) socket.end(`HTTP/1.1 ${refusal.status} Injected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        if (refusal.status !== undefined)
+          socket.end(`HTTP/1.1 ${refusal.status} Injected\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         else socket.destroy();
         return;
       }

@@ -1,6 +1,6 @@
 /** Writes a timeline.html for every scenario that did not meet its expectation, as it happens. */
 import { join } from 'node:path';
-import { writeTextAtomic } from '../real/hostIo.ts';
+import { writeTextAtomic } from '../host/hostIo.ts';
 import { renderTimelineHtml } from './html.ts';
 import type { Reporter, ScenarioReport } from './types.ts';
 

@@ -4,7 +4,7 @@
  * A case fails when the property did not do what the scenario expected of it.
  */
 import { join } from 'node:path';
-import { writeTextAtomic } from '../real/hostIo.ts';
+import { writeTextAtomic } from '../host/hostIo.ts';
 import { rowOf, type SummaryRow } from './summaryJson.ts';
 import type { Reporter, ScenarioReport } from './types.ts';
 

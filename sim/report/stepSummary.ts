@@ -1,5 +1,5 @@
 /** When GITHUB_STEP_SUMMARY is set (GitHub Actions), appends a markdown summary of the run. */
-import { appendText } from '../real/hostIo.ts';
+import { appendText } from '../host/hostIo.ts';
 import type { Reporter, RunSummary, ScenarioReport } from './types.ts';
 
 const md = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

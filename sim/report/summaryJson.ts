@@ -3,7 +3,7 @@
  * leaves it. Everything but the `timing` objects is a function of the scenarios: same input,
  * same file.
  */
-import { writeTextAtomic } from '../real/hostIo.ts';
+import { writeTextAtomic } from '../host/hostIo.ts';
 import { join } from 'node:path';
 import type { Validity } from '../check/result.ts';
 import type { Scenario } from '../target.ts';

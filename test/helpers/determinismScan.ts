@@ -1,8 +1,10 @@
 /**
  * The determinism guard: code under simulation (sim/ and reference-impl/) must take time,
- * randomness, files and sockets from ports. This scan fails on any direct use. Real adapters
- * live in sim/real/, which it skips; sim/globals.ts may capture setImmediate for the quiescence
- * barrier and nothing else.
+ * randomness, files and sockets from ports. This scan fails on any direct use. It skips the two
+ * folders where real I/O is the point: sim/real/ (real adapters: loopback ws, wall clock, child
+ * processes, real ports; the fault proxy, serve, validate) and sim/host/ (host tooling: progress,
+ * git, host file I/O, the worker pool). sim/globals.ts may capture setImmediate for the
+ * quiescence barrier and nothing else.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -58,8 +60,11 @@ export function scanSource(file: string, src: string): ScanHit[] {
   return hits;
 }
 
+/** The folders whose code may do real I/O. */
+export const REAL_IO_FOLDERS = ['sim/real/', 'sim/host/'] as const;
+
 export function isSkipped(rel: string): boolean {
-  return rel.startsWith('sim/real/') || /\.test\.ts$/.test(rel);
+  return REAL_IO_FOLDERS.some((d) => rel.startsWith(d)) || /\.test\.ts$/.test(rel);
 }
 
 export function scanTree(root: string, dirs: string[]): { files: number; hits: ScanHit[] } {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { firstDivergence } from '../../sim/determinism.ts';
 import { buildSmokeWorld, runSmokeWorld } from '../../sim/smoke/busyWorld.ts';
 import { createWorld } from '../../sim/world.ts';
-import { scanSource, scanTree, stripComments } from '../helpers/determinismScan.ts';
+import { isSkipped, scanSource, scanTree, stripComments } from '../helpers/determinismScan.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SEEDS = 200;
@@ -58,6 +58,13 @@ describe('determinism guard: scan of sim/ and reference-impl/', () => {
     const { files, hits } = scanTree(ROOT, ['sim', 'reference-impl']);
     expect(files).toBeGreaterThan(15);
     expect(hits).toEqual([]);
+  });
+
+  it('skips only the real adapters (sim/real/) and host tooling (sim/host/)', () => {
+    expect(isSkipped('sim/real/net.ts')).toBe(true);
+    expect(isSkipped('sim/host/hostIo.ts')).toBe(true);
+    for (const rel of ['sim/net/simNetwork.ts', 'sim/realWorld.ts', 'sim/hostile.ts', 'reference-impl/real/x.ts'])
+      expect(isSkipped(rel), rel).toBe(false);
   });
 
   it('flags each forbidden use (the scan can fail)', () => {

@@ -371,7 +371,8 @@ export function frameCutProblem(h: FrameCutHistory): string | undefined {
   const last = h.received[due - 1]?.t;
   if (h.cutAt === undefined || h.cutAt !== last) return `expected the cut right after frame ${due} (t=${last}), got ${h.cutAt}`;
   const closes = h.closes.map((c) => `${c.side} ${c.code} ${c.t}`).sort();
-  if (closes.join('|') !== [`client 1006 ${last}`, `server 1006 ${last}`].join('|')) return `expected 1006 on both ends at ${last}, got ${closes.join(', ')}`;
+  if (closes.join('|') !== [`client 1006 ${last}`, `server 1006 ${last}`].join('|'))
+    return `expected 1006 on both ends at ${last}, got ${closes.join(', ')}`;
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import { renderJunit, type JunitCase } from '../../report/junit.ts';
 import { renderTimelineHtml } from '../../report/html.ts';
 import { timelineFileName } from '../../report/htmlReporter.ts';
 import type { Scenario } from '../../target.ts';
-import { writeTextAtomic } from '../hostIo.ts';
+import { writeTextAtomic } from '../../host/hostIo.ts';
 import type { CaseResult } from './runCase.ts';
 import type { Cell, ValidationReport } from './validate.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../sim/cli/main.ts';
 import { planBatches, BATCH_RUNS } from '../../../sim/explore/explore.ts';
-import { seedFromCommit } from '../../../sim/real/git.ts';
+import { seedFromCommit } from '../../../sim/host/git.ts';
 
 const TARGET = 'test/fixtures/pumpTarget.ts';
 const capture = (): Io & { stdout: string; stderr: string } => {

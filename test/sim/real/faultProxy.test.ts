@@ -96,7 +96,12 @@ describe('fault proxy (real sockets on loopback)', () => {
 
   it('rejects a fault the simulator would reject, with the same JSON path and words', async () => {
     const { proxy } = await setup([]);
-    expect(() => proxy.inject([{ at: 0, kind: 'cut', target: '*', afterFrame: 2 }, { at: 0, kind: 'teleport' }])).toThrow(
+    expect(() =>
+      proxy.inject([
+        { at: 0, kind: 'cut', target: '*', afterFrame: 2 },
+        { at: 0, kind: 'teleport' },
+      ]),
+    ).toThrow(
       [
         'invalid proxy faults:',
         '  - faults[0].afterFrame: unknown field (expected one of at, kind, target, afterFrames, dir)',

@@ -8,7 +8,7 @@ import { casesOf, renderJunit } from '../../../sim/report/junit.ts';
 import { rowOf } from '../../../sim/report/summaryJson.ts';
 import { SummaryJsonReporter } from '../../../sim/report/summaryJson.ts';
 import { textTimeline } from '../../../sim/report/textTimeline.ts';
-import { Progress } from '../../../sim/real/progress.ts';
+import { Progress } from '../../../sim/host/progress.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import { pumpTarget, type PumpWorkload } from '../../fixtures/pumpTarget.ts';
 

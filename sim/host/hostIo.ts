@@ -1,7 +1,7 @@
 /**
  * The harness's own I/O on the real machine: scenario files, reports, wall time, the terminal.
- * Real I/O lives only under sim/real/ (the determinism scan skips it); simulated runs never
- * touch it, and reference implementations never import it.
+ * Host tooling lives under sim/host/ and real adapters under sim/real/ (the determinism scan
+ * skips both); simulated runs never touch it, and reference implementations never import it.
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
