@@ -117,6 +117,7 @@ export class RealWorldNet implements Network, SocketNet {
 
   private drop(c: WorldConn, why: Record<string, unknown> = {}): void {
     this.kernel.record('net', 'net.cut', { id: c.id, ...why });
+    c.blackhole = true;
     for (const e of c.ends) terminate(e.inner);
   }
 

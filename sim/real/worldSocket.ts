@@ -11,6 +11,7 @@ export interface WorldConn {
   id: string;
   ep: Endpoints;
   ends: WorldSocket[];
+  /** Half-open or cut: nothing more is delivered. */
   blackhole: boolean;
 }
 
@@ -41,6 +42,7 @@ export class WorldSocket implements WsSocket {
     inner.on('message', (d, b) => {
       if (conn.blackhole) return;
       net.task(host, 'deliver', () => {
+        if (conn.blackhole) return; // cut or half-open meanwhile
         for (const fn of [...this.listeners]) fn(d, b);
         net.carried(conn, side === 'client' ? 's2c' : 'c2s');
       });

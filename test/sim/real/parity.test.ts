@@ -91,6 +91,34 @@ describe('ports parity: simulated and real adapters behave alike', () => {
     expect(log).toEqual(EXPECTED);
   }, 20_000);
 
+  it('real-mode world: cut afterFrames hands the client exactly n frames, then 1006', async () => {
+    const { world, dispose } = createRealWorld({ seed: 1 }, 100);
+    const got: string[] = [];
+    try {
+      world.schedule([{ at: 0, kind: 'cut', target: 'client->server', afterFrames: 2 }]);
+      world.spawn('server', async () => {
+        await world.host('server').net.listen(80, {
+          connection: (s) => s.on('message', () => ['a', 'b', 'c', 'd', 'e'].forEach((f) => s.send(f))),
+        });
+      });
+      world.spawn('client', async () => {
+        const sock = await world.host('client').net.connect('ws://server:80/');
+        const inbox = new Inbox(sock);
+        sock.send('go');
+        for (;;) {
+          const m = await inbox.next();
+          got.push(m.type === 'message' ? String(m.data) : `close ${m.code}`);
+          if (m.type === 'close') break;
+        }
+      });
+      await world.run(600_000);
+      expect(world.errors).toEqual([]);
+    } finally {
+      dispose();
+    }
+    expect(got).toEqual(['a', 'b', 'close 1006']);
+  }, 20_000);
+
   it('real mode refuses anything but loopback', async () => {
     expect(() => assertLoopback('ws://10.0.0.5:4000')).toThrow(
       'real-network mode talks to loopback only (127.0.0.1, localhost, ::1), not 10.0.0.5',
