@@ -80,7 +80,15 @@ export function checkTargetShape(t: unknown, where: string): AnyTarget {
   const checkers = o.checkers as Record<string, unknown> | undefined;
   if (checkers === null || typeof checkers !== 'object') problems.push('checkers: expected one checker function per property');
   else if (Array.isArray(o.properties)) {
+    const liveness = o.liveness as { property?: unknown; settledAt?: unknown; boundMs?: unknown } | undefined;
+    if (liveness !== undefined) {
+      if (typeof liveness.settledAt !== 'function' || typeof liveness.boundMs !== 'number' || typeof liveness.property !== 'string')
+        problems.push('liveness: expected {property, pending, boundMs, settledAt}');
+      else if (checkers[liveness.property] !== undefined)
+        problems.push(`checkers.${liveness.property}: the harness judges the liveness property from \`liveness\`; remove its checker`);
+    }
     for (const p of o.properties as Array<{ name?: unknown }>) {
+      if (liveness !== undefined && p.name === liveness.property) continue;
       if (typeof checkers[String(p.name)] !== 'function')
         problems.push(`checkers.${String(p.name)}: expected a checker function for property ${show(p.name)}`);
     }

@@ -1,37 +1,55 @@
 /**
- * Runs one scenario on its target: builds the world from the scenario's seed, heals it at the
- * end of the fault window in liveness mode, lets the target run, and checks the outcome.
+ * Runs one scenario on its target, in any world: builds the world from the scenario's seed
+ * (simulated by default, or a real one with dilated time: sim/real), switches it to liveness at
+ * `healAtMs` (every fault heals then), lets the target run, and judges the outcome (sim/judge.ts:
+ * the target's properties plus `no-crash`).
  */
-import { compose, type Composed } from './check/result.ts';
+import type { Composed } from './check/result.ts';
 import { ExecsimError } from './errors.ts';
+import { judge } from './judge.ts';
+import type { WorldOptionsInput } from './options.ts';
 import type { AnyTarget } from './registry.ts';
 import type { RunOutcome, Scenario } from './target.ts';
 import { createWorld, type World } from './world.ts';
+
+/** A world for one run, and how to release what it holds (real sockets) once the run is judged. */
+export interface RunWorld {
+  world: World;
+  dispose?(): void;
+}
+
+/** Builds a world from the target's options and the scenario's seed. */
+export type WorldFactory = (options: WorldOptionsInput) => RunWorld;
+
+/** The deterministic simulated world. */
+export const simulatedWorld: WorldFactory = (options) => ({ world: createWorld(options) });
 
 export interface ScenarioRun {
   world: World;
   outcome: RunOutcome;
   checks: Composed;
-  /** Property names whose verdict is false. */
+  /** Property names whose verdict is false (`no-crash` last). */
   violated: string[];
   /** sha256 of the canonical trace (computed on first read). */
   readonly traceHash: string;
 }
 
-export async function runScenario(target: AnyTarget, scenario: Scenario): Promise<ScenarioRun> {
+export async function runScenario(target: AnyTarget, scenario: Scenario, worlds: WorldFactory = simulatedWorld): Promise<ScenarioRun> {
   if (!(scenario.variant in target.variants)) {
     throw new ExecsimError(
       'EXECSIM_TARGET_UNKNOWN',
       `target ${target.name} has no variant "${scenario.variant}" (variants: ${Object.keys(target.variants).join(', ')})`,
     );
   }
-  const world = createWorld({ ...target.worldOptions?.(scenario), seed: scenario.seed });
-  if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
-  const outcome = await target.run(world, scenario);
-  const checks = compose(target.checkers as Record<string, (i: unknown) => ReturnType<(typeof target.checkers)[string]>>, {
-    ...outcome,
-    scenario,
-  });
+  const { world, dispose } = worlds({ ...target.worldOptions?.(scenario), seed: scenario.seed });
+  let outcome: RunOutcome;
+  try {
+    if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
+    outcome = await target.run(world, scenario);
+  } finally {
+    dispose?.();
+  }
+  const checks = judge(target, { ...outcome, scenario }, { mode: scenario.mode, errors: world.errors });
   const violated = Object.entries(checks.results)
     .filter(([, r]) => r.valid === false)
     .map(([name]) => name);

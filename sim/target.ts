@@ -48,8 +48,34 @@ export interface PropertyInfo {
   name: string;
   /** In words, for reports: what must hold. */
   summary: string;
-  /** Checked only in liveness mode. */
+  /** Judged only in liveness mode: a safety run reports it as not applicable (never as held). Implies `liveness`. */
   livenessOnly?: boolean;
+  /** A liveness property (a bound on time): reports and exit lines class its violation as liveness, not safety. */
+  liveness?: boolean;
+  /**
+   * Records beyond the world's history the checker needs (e.g. `wire`: every frame the client
+   * sent and received). A run that does not keep one reports the property as not applicable.
+   */
+  needs?: readonly string[];
+}
+
+/** Whether a violation of a property is a safety or a liveness one. */
+export type PropertyClass = 'safety' | 'liveness';
+
+/**
+ * What a target still waits for, so the harness can own the liveness bound: the harness judges
+ * `property` (listed in `properties`, not in `checkers`) as "a `pending` by `settledAt + boundMs`".
+ * A real run may supply its own `settledAt` (it knows its own faults), keeping the target's bound.
+ */
+export interface LivenessSpec<I = CheckInput> {
+  /** The property it judges (usually `terminates`). */
+  property: string;
+  /** What the caller owes, in words ("terminal result"). */
+  pending: string;
+  /** How long after the run settles the answer is due (virtual ms). */
+  boundMs: number;
+  /** When nothing but the protocol stands in the way of the answer (the process ended, the faults settled or healed); undefined: no answer is due. */
+  settledAt(input: I): number | undefined;
 }
 
 /** What `run` returns: the world's history plus what was observed and what was true. */
@@ -70,8 +96,10 @@ export interface Target<W = unknown, O extends Observed = Observed, T extends Tr
   variants: Readonly<Record<string, VariantInfo>>;
   defaultVariant: string;
   properties: readonly PropertyInfo[];
-  /** One checker per property name in `properties`. */
+  /** One checker per property name in `properties`, but `liveness.property`, which the harness judges. */
   checkers: Readonly<Record<string, Checker<CheckInput<W, O, T>>>>;
+  /** What the caller still waits for: the harness judges the liveness property from it. */
+  liveness?: LivenessSpec<CheckInput<W, O, T>>;
   workload: {
     arbitrary: fc.Arbitrary<W>;
     /** Problems with a workload from a file, each starting with its JSON path. */

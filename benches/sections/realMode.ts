@@ -5,7 +5,7 @@
  * simulator runs each scenario twice to show its own flake count (expected 0: one seed, one
  * trace).
  */
-import { runScenarioReal } from '../../sim/real/realWorld.ts';
+import { createRealWorld } from '../../sim/real/realWorld.ts';
 import { runScenario } from '../../sim/runner.ts';
 import { MAIN, now, sample, target } from '../shared.ts';
 
@@ -39,8 +39,9 @@ export async function realMode(n: number): Promise<RealModeRow[]> {
       simMs += now() - t0;
       const b = await runScenario(t, s);
       if (a.traceHash !== b.traceHash || a.violated.join() !== b.violated.join()) simFlakes++;
-      const real = await runScenarioReal(t, s, SCALE);
-      realMs += real.wallMs;
+      const t1 = now();
+      const real = await runScenario(t, s, (options) => createRealWorld(options, SCALE));
+      realMs += now() - t1;
       if (real.violated.join() !== a.violated.join()) {
         realFlakes++;
         const why = Object.entries(real.checks.results).find(([, r]) => r.valid === false)?.[1].summary ?? '';

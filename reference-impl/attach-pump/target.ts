@@ -9,7 +9,7 @@ import type { World } from '../../sim/index.ts';
 import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
 import { runExec } from './client/exec.ts';
 import { Runner } from './runner/server.ts';
-import { CHECKERS, PROPERTIES, TERMINATION_BOUND_MS, lingeringCostMs, settledAt } from './target/checkers.ts';
+import { CHECKERS, LIVENESS, PROPERTIES, TERMINATION_BOUND_MS, lingeringCostMs, settledAt } from './target/checkers.ts';
 import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary } from './target/faults.ts';
 import { ObservedLog, truthOf } from './target/outcome.ts';
 import { AttachProxy } from './target/proxy.ts';
@@ -84,6 +84,7 @@ export const target: Target<AttachWorkload, Observed, Truth> = {
   },
   properties: PROPERTIES,
   checkers: CHECKERS,
+  liveness: LIVENESS,
   workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
   run,

@@ -4,15 +4,7 @@
  * `exec-server` host, the consumer and client library on `client`; the variant picks the
  * consumer. Faults: the kinds in target/faultKinds.ts plus kernel `lag`.
  */
-import {
-  noDuplicateOutput,
-  noFalseFailure,
-  noLostOutput,
-  orderedOutput,
-  singleResult,
-  terminates,
-  truthfulExit,
-} from '../../sim/check/index.ts';
+import { noDuplicateOutput, noFalseFailure, noLostOutput, orderedOutput, singleResult } from '../../sim/check/index.ts';
 import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
 import type { World } from '../../sim/world.ts';
 import { DEFAULT_CLIENT_OPTIONS, ExecClient } from './client/execClient.ts';
@@ -25,11 +17,19 @@ import { defaultKnobs } from './server/knobs.ts';
 import { scriptedLauncher } from './server/launcher.ts';
 import { ServerLedger } from './server/ledger.ts';
 import { listenExecServer } from './server/wsServer.ts';
-import { authoritativeCompletion, deadlineMs, failedIsTerminal, truthfulExitExec } from './target/checkers.ts';
+import {
+  authoritativeCompletion,
+  deadlineMs,
+  failedIsTerminal,
+  settledAtMs,
+  TERMINATES_BOUND_MS,
+  truthfulExitExec,
+} from './target/checkers.ts';
 import { RecordingReport, observedOf, truthOf } from './target/collect.ts';
 import { EXEC_FAULT_SPECS, KERNEL_KINDS, execFaultKinds, faultArbitrary } from './target/faultKinds.ts';
 import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.ts';
 import { scriptedProcess } from './target/processSource.ts';
+import { nextSeqRule, seqDiscipline } from './target/wireCheckers.ts';
 import { describeWorkload, validateWorkload, workloadArbitrary, type ExecWorkload } from './target/workload.ts';
 
 export const SERVER_HOST = 'exec-server';
@@ -79,22 +79,37 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
       name: 'authoritative-completion',
       summary: "I4: success only after Closed, every lower seq applied, the server's exit code and denial state",
     },
-    { name: 'terminates', summary: 'I5: a result by the later of close and the last fault, plus the 25 s recovery window and 10 s' },
+    {
+      name: 'terminates',
+      summary: 'I5: a result by the later of close and the last fault, plus the 25 s recovery window and 10 s',
+      liveness: true,
+    },
     { name: 'no-false-failure', summary: 'I6: a failure only for an unrecoverable run (or a process that really failed)' },
     { name: 'failed-is-terminal', summary: 'I7: no failure after completion, nothing after a failure' },
     { name: 'single-result', summary: 'at most one terminal result' },
     { name: 'truthful-exit', summary: 'a reported exit status (without an error) is the real one: code, signal, denial' },
+    // the executor's own numbering, judged on the frames a real run records (sim runs keep no frames)
+    { name: 'seq-discipline', summary: 'a seq names one event; Exited before Closed; Closed is the largest seq', needs: ['wire'] },
+    { name: 'next-seq', summary: 'process/read nextSeq follows the rules (with and without maxBytes)', needs: ['wire'] },
   ],
   checkers: {
     'no-lost-output': noLostOutput,
     'no-duplicate-output': noDuplicateOutput,
     'ordered-output': orderedOutput,
     'authoritative-completion': authoritativeCompletion,
-    terminates: terminates<ExecCheckInput>((i) => deadlineMs(i.scenario)),
     'no-false-failure': noFalseFailure,
     'failed-is-terminal': failedIsTerminal,
     'single-result': singleResult,
     'truthful-exit': truthfulExitExec,
+    'seq-discipline': (i) => seqDiscipline(PROCESS_ID)({ frames: i.observed.frames ?? [] }),
+    'next-seq': (i) => nextSeqRule(PROCESS_ID)({ frames: i.observed.frames ?? [] }),
+  },
+  // I5: a terminal result once the process closed and the faults settled, within the recovery window and the call
+  liveness: {
+    property: 'terminates',
+    pending: 'terminal result',
+    boundMs: TERMINATES_BOUND_MS,
+    settledAt: (i: ExecCheckInput) => settledAtMs(i.scenario),
   },
   workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: EXEC_FAULT_SPECS, arbitrary: faultArbitrary },

@@ -56,6 +56,7 @@ export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
     {
       name: 'terminates',
       summary: `some caller gets a terminal answer within ${s(TERMINATES_BOUND_MS)} (plus its re-wait think time) of the later of the session's end, its first wait and the heal: a reused pid never keeps it waiting`,
+      liveness: true,
     },
     { name: 'no-lost-output', summary: 'a completion streams every stdout.log byte the daemon wrote before it' },
   ],

@@ -23,6 +23,12 @@ export interface CheckResult {
   evidence: Evidence[];
   /** Counts and the like. */
   details?: Record<string, unknown>;
+  /**
+   * Set when the property was not judged on this run, with the reason (a liveness-only
+   * property in a safety run, a property needing a record the run does not keep). Its verdict
+   * stays true so it never counts as a violation; reports show it as not applicable, not held.
+   */
+  notApplicable?: string;
 }
 
 export type Checker<I> = (input: I) => CheckResult;
@@ -66,6 +72,11 @@ export function pass(summary: string, details?: Record<string, unknown>): CheckR
 
 export function fail(summary: string, evidence: Evidence[], details?: Record<string, unknown>): CheckResult {
   return details ? { valid: false, summary, evidence, details } : { valid: false, summary, evidence };
+}
+
+/** A property this run does not judge, and why. */
+export function notApplicable(reason: string): CheckResult {
+  return { valid: true, summary: `not applicable: ${reason}`, evidence: [], notApplicable: reason };
 }
 
 export function unknown(summary: string): CheckResult {

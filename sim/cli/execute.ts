@@ -4,8 +4,8 @@ import { wallMs } from '../host/hostIo.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { AnyTarget } from '../registry.ts';
 import { meetsExpectation, runScenario } from '../runner.ts';
-import type { Scenario } from '../target.ts';
-import { violationsOf } from '../explore/explore.ts';
+import type { PropertyClass, Scenario } from '../target.ts';
+import { classOf, reportedProperties } from '../judge.ts';
 
 export async function executeScenario(
   target: AnyTarget,
@@ -15,20 +15,14 @@ export async function executeScenario(
   const t0 = wallMs();
   const run = await runScenario(target, scenario);
   const wall = wallMs() - t0;
-  const violated = violationsOf(run);
-  const results = { ...run.checks.results };
-  if (run.world.errors.length > 0) {
-    results['no-crash'] = {
-      valid: false,
-      summary: run.world.errors.map((e) => `${e.actor} threw at t=${(e.t / 1000).toFixed(3)}s: ${e.message}`).join('; '),
-      evidence: run.world.errors.map((e) => ({ t: e.t, note: e.message })),
-    };
+  const { violated } = run;
+  const verdict = meetsExpectation(scenario, run);
+  const properties: Record<string, string> = {};
+  const classes: Record<string, PropertyClass> = {};
+  for (const p of reportedProperties(target)) {
+    properties[p.name] = p.summary;
+    classes[p.name] = classOf(target, p.name);
   }
-  const verdict = meetsExpectation(scenario, { violated, checks: run.checks });
-  const properties: Record<string, string> = {
-    'no-crash': 'no actor of the world throws (a crash in the implementation or the target glue)',
-  };
-  for (const p of target.properties) properties[p.name] = p.summary;
   return {
     ...(meta.file !== undefined ? { file: meta.file } : {}),
     name: meta.name ?? (meta.file ? basename(meta.file, '.json') : `${scenario.target}-${scenario.variant}-seed${scenario.seed}`),
@@ -36,8 +30,9 @@ export async function executeScenario(
     ok: verdict.ok,
     why: verdict.why,
     violated,
-    results,
+    results: run.checks.results,
     properties,
+    classes,
     traceHash: run.traceHash,
     events: run.world.trace.events,
     virtualMs: run.world.now(),

@@ -11,6 +11,7 @@ import { headCommit, seedFromCommit } from '../host/git.ts';
 import { exploreParallel } from '../host/pool.ts';
 import { Progress } from '../host/progress.ts';
 import { wallMs, writeTextAtomic } from '../host/hostIo.ts';
+import { classOf } from '../judge.ts';
 import type { AnyTarget } from '../registry.ts';
 import { scenarioToJson, type SavedScenario } from '../scenario/save.ts';
 import type { Mode, Scenario } from '../target.ts';
@@ -149,7 +150,7 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
       ctx.io.out(
         `✗ violation found at run ${v.foundAtRun}, shrunk in ${v.shrinks} steps to ${v.scenario.faults.length} fault${v.scenario.faults.length === 1 ? '' : 's'}:\n`,
       );
-      for (const p of v.violated) ctx.io.out(`  ${p}: ${v.summaries[p] ?? ''}\n`);
+      for (const p of v.violated) ctx.io.out(`  ${p} (${classOf(target, p)}): ${v.summaries[p] ?? ''}\n`);
       ctx.io.out(`  workload: ${target.workload.describe(v.scenario.workload)}\n`);
       for (const f of v.scenario.faults) ctx.io.out(`  fault: ${JSON.stringify(f)}\n`);
       const evidence = Object.values(entry.results).flatMap((r) => (r.valid === false ? r.evidence : []));

@@ -6,6 +6,7 @@ import { ExecsimError } from '../errors.ts';
 import { pathExists, readText } from '../host/hostIo.ts';
 import { writeTimeline } from '../report/htmlReporter.ts';
 import { describeEvent, laneOf } from '../report/lanes.ts';
+import { rowOf } from '../report/summaryJson.ts';
 import { loadScenarioText } from '../scenario/load.ts';
 import { formatTime } from '../trace.ts';
 import { parse } from './args.ts';
@@ -48,7 +49,7 @@ export async function replayCommand(ctx: CliContext, args: string[]): Promise<nu
           ok: r.ok,
           why: r.why,
           violated: r.violated,
-          properties: Object.fromEntries(Object.entries(r.results).map(([k, v]) => [k, { valid: v.valid, summary: v.summary }])),
+          properties: rowOf(r).properties,
           traceHash: r.traceHash,
         },
         null,
@@ -60,8 +61,9 @@ export async function replayCommand(ctx: CliContext, args: string[]): Promise<nu
       `${scenario.title ?? file}\n${scenario.target}:${scenario.variant} seed ${scenario.seed}, ${scenario.mode} mode, ${scenario.faults.length} faults\n`,
     );
     for (const [name, res] of Object.entries(r.results)) {
-      const mark = res.valid === true ? '✓' : res.valid === false ? '✗' : '?';
-      ctx.io.out(`  ${mark} ${name}: ${res.summary}\n`);
+      const mark = res.notApplicable !== undefined ? '-' : res.valid === true ? '✓' : res.valid === false ? '✗' : '?';
+      const cls = res.valid === false ? ` (${r.classes[name] ?? 'safety'})` : '';
+      ctx.io.out(`  ${mark} ${name}${cls}: ${res.summary}\n`);
     }
     ctx.io.out(`${r.ok ? 'as expected' : 'NOT as expected'}: ${r.why}\n`);
     if (values.trace) {

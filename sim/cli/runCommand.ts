@@ -8,6 +8,7 @@ import { Progress } from '../host/progress.ts';
 import { isDirectory, listScenarioFiles, pathExists, readText, wallMs } from '../host/hostIo.ts';
 import { loadScenarioText, type LoadedScenario } from '../scenario/load.ts';
 import { runSmokeWorld } from '../smoke/busyWorld.ts';
+import { rowOf, type FailureClass } from '../report/summaryJson.ts';
 import { textTimeline } from '../report/textTimeline.ts';
 import { formatTime } from '../trace.ts';
 import { intOption, parse, shardOption } from './args.ts';
@@ -20,8 +21,9 @@ export const RUN_USAGE = `execsim run [PATH...] [--report DIR] [--target MODULE]
 
 Replays every scenario file under PATH (files or folders; default scenarios/) and checks that
 each meets its "expect". Writes summary.json, junit.xml and a timeline.html per failure to
---report (default reports/) as it goes. Exit 0 when all meet their expectation, 1 otherwise,
-2 for a bad file or bad usage. --shard i/n runs every n-th file (CI matrices; combine the
+--report (default reports/) as it goes. Exit 0 when all meet their expectation, 1 otherwise
+(the last line and summary.json's "failedAs" say whether each failure is a safety violation,
+a liveness one or an expected violation that did not happen), 2 for a bad file or bad usage. --shard i/n runs every n-th file (CI matrices; combine the
 shards' reports with execsim merge-reports).
 `;
 
@@ -80,18 +82,21 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
   const t0 = wallMs();
   let ok = 0;
   const failures: string[] = [];
+  const failedAs: Record<FailureClass, number> = { safety: 0, liveness: 0, expectation: 0 };
   for (const [i, l] of loaded.entries()) {
     const report = await executeScenario(l.target, l.scenario, { file: l.file, replayCommand: ctx.replayCommand(l.file, l.target.name) });
     reporters.onScenario(report);
     progress.update(i + 1, 'scenarios');
     if (report.ok) ok++;
     else {
+      const cls = rowOf(report).failedAs;
+      if (cls) failedAs[cls]++;
       const evidence = Object.values(report.results).flatMap((r) => (r.valid === false ? r.evidence : []));
       failures.push(
         `✗ ${l.file}: ${report.why}\n` +
           Object.entries(report.results)
             .filter(([, r]) => r.valid === false)
-            .map(([p, r]) => `    ${p}: ${r.summary}\n`)
+            .map(([p, r]) => `    ${p} (${report.classes[p] ?? 'safety'}): ${r.summary}\n`)
             .join('') +
           textTimeline(report.events, { max: 30, evidence })
             .split('\n')
@@ -105,8 +110,12 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
   progress.end();
   reporters.onEnd({ command, total: loaded.length, ok, failed: loaded.length - ok, wallMs: wallMs() - t0 });
   for (const f of failures) ctx.io.out(f);
+  const byClass = Object.entries(failedAs)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${c}`)
+    .join(', ');
   ctx.io.out(
-    `${ok}/${loaded.length} scenarios as expected${failures.length ? `, ${failures.length} not` : ''} (reports in ${reportDir}/)\n`,
+    `${ok}/${loaded.length} scenarios as expected${failures.length ? `, ${failures.length} not (${byClass})` : ''} (reports in ${reportDir}/)\n`,
   );
   return failures.length === 0 ? 0 : 1;
 }

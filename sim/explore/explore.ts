@@ -98,11 +98,6 @@ export interface BatchHooks {
   budgetMs?: number;
 }
 
-/** The violated properties of a run, including a crash inside the world (`no-crash`). */
-export function violationsOf(run: { violated: string[]; world: { errors: readonly unknown[] } }): string[] {
-  return run.world.errors.length > 0 ? [...run.violated, 'no-crash'] : run.violated;
-}
-
 export function planBatches(seed: number, runs: number, shard?: { index: number; count: number }): Batch[] {
   const out: Batch[] = [];
   for (let index = 0, firstRun = 0; firstRun < runs; index++, firstRun += BATCH_RUNS) {
@@ -144,7 +139,7 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
       hooks.onRun?.();
     }
     const run = await runScenario(target, scenario);
-    const violated = violationsOf(run);
+    const violated = run.violated;
     if (violated.length === 0) return true;
     searching = false;
     hooks.onFailure?.(scenario, violated);
@@ -159,16 +154,15 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
   if (!details.failed || details.counterexample === null) return result;
   let [scenario] = details.counterexample as [Scenario];
   const first = await runScenario(target, scenario);
-  scenario = await dropUnneededFaults(target, scenario, violationsOf(first)[0] as string, hooks.onFailure);
+  scenario = await dropUnneededFaults(target, scenario, first.violated[0] as string, hooks.onFailure);
   const final = await runScenario(target, scenario);
   const summaries: Record<string, string> = {};
   for (const p of final.violated) summaries[p] = final.checks.results[p]?.summary ?? '';
-  for (const e of final.world.errors) summaries['no-crash'] = `${e.actor} threw at t=${(e.t / 1000).toFixed(3)}s: ${e.message}`;
   result.violation = {
     foundAtRun: batch.firstRun + executed,
     shrinks: details.numShrinks,
     scenario,
-    violated: violationsOf(final),
+    violated: final.violated,
     summaries,
     traceHash: final.traceHash,
     batch: batch.index,
@@ -237,7 +231,7 @@ async function dropUnneededFaults(
   for (let i = current.faults.length - 1; i >= 0; i--) {
     const candidate: Scenario = { ...current, faults: current.faults.filter((_, j) => j !== i) };
     const run = await runScenario(target, candidate);
-    const violated = violationsOf(run);
+    const violated = run.violated;
     if (violated.includes(property)) {
       current = candidate;
       onFailure?.(candidate, violated);

@@ -6,11 +6,7 @@
  * implementations. The network is worldNet.ts. Files and processes stay simulated, on real
  * timers. Real runs are not deterministic: that is what the comparison measures.
  */
-import { performance } from 'node:perf_hooks';
-import { compose, type Checker, type Composed } from '../check/result.ts';
 import type { WorldOptionsInput } from '../options.ts';
-import type { AnyTarget } from '../registry.ts';
-import type { Scenario } from '../target.ts';
 import { World } from '../world.ts';
 import { RealTimeScheduler } from './realTimeScheduler.ts';
 import { RealWorldNet } from './worldNet.ts';
@@ -30,26 +26,4 @@ export function createRealWorld(input: WorldOptionsInput, scale: number): RealWo
     network: (kernel, _rng, options) => (net = new RealWorldNet(kernel, sched as RealTimeScheduler, options)),
   });
   return { world, dispose: () => net?.closeAll() };
-}
-
-/** runScenario in real mode: the same target code and checkers, on real time and sockets. */
-export async function runScenarioReal(
-  target: AnyTarget,
-  scenario: Scenario,
-  scale: number,
-): Promise<{ violated: string[]; checks: Composed; wallMs: number; virtualMs: number }> {
-  const started = performance.now();
-  const { world, dispose } = createRealWorld({ ...target.worldOptions?.(scenario), seed: scenario.seed }, scale);
-  try {
-    if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
-    const outcome = await target.run(world, scenario);
-    const checks = compose(target.checkers as Record<string, Checker<unknown>>, { ...outcome, scenario });
-    const violated = Object.entries(checks.results)
-      .filter(([, r]) => r.valid === false)
-      .map(([name]) => name);
-    if (world.errors.length > 0) violated.push('no-crash');
-    return { violated, checks, wallMs: performance.now() - started, virtualMs: world.now() };
-  } finally {
-    dispose();
-  }
 }

@@ -6,7 +6,7 @@
 import { writeTextAtomic } from '../host/hostIo.ts';
 import { join } from 'node:path';
 import type { Validity } from '../check/result.ts';
-import type { Scenario } from '../target.ts';
+import type { PropertyClass, Scenario } from '../target.ts';
 import type { Reporter, RunSummary, ScenarioReport } from './types.ts';
 
 /** One scenario in summary.json (also what merge-reports and JUnit are built from). */
@@ -23,7 +23,11 @@ export interface SummaryRow {
   ok: boolean;
   why: string;
   violated: string[];
-  properties: Record<string, { valid: Validity; summary: string }>;
+  /** The violated properties by class: a safety violation (something bad happened) or a liveness one (no answer in time). */
+  violatedByClass: Record<PropertyClass, string[]>;
+  /** Why a failing scenario failed: a safety or liveness violation it did not expect, or an expected violation that did not happen. */
+  failedAs: FailureClass | null;
+  properties: Record<string, PropertyRow>;
   traceHash: string;
   virtualMs: number;
   timeline: string | null;
@@ -31,7 +35,31 @@ export interface SummaryRow {
   timing: { wallMs: number };
 }
 
+export type FailureClass = PropertyClass | 'expectation';
+
+export interface PropertyRow {
+  valid: Validity;
+  summary: string;
+  class: PropertyClass;
+  /** Set when the run did not judge the property: why. */
+  notApplicable?: string;
+}
+
+/**
+ * A failing scenario's class: an expected violation that did not happen, else the class of what
+ * it violated (an unexpected safety violation outranks a liveness one).
+ */
+export function failureClassOf(ok: boolean, expect: Scenario['expect'], byClass: Record<PropertyClass, string[]>): FailureClass | null {
+  if (ok) return null;
+  const violated = [...byClass.safety, ...byClass.liveness];
+  if (expect !== 'pass' && expect.violates.some((p) => !violated.includes(p))) return 'expectation';
+  if (byClass.safety.length > 0) return 'safety';
+  return byClass.liveness.length > 0 ? 'liveness' : 'expectation';
+}
+
 export function rowOf(r: ScenarioReport): SummaryRow {
+  const violatedByClass: Record<PropertyClass, string[]> = { safety: [], liveness: [] };
+  for (const p of r.violated) violatedByClass[r.classes[p] ?? 'safety'].push(p);
   return {
     name: r.name,
     file: r.file ?? null,
@@ -45,7 +73,19 @@ export function rowOf(r: ScenarioReport): SummaryRow {
     ok: r.ok,
     why: r.why,
     violated: r.violated,
-    properties: Object.fromEntries(Object.entries(r.results).map(([k, v]) => [k, { valid: v.valid, summary: v.summary }])),
+    violatedByClass,
+    failedAs: failureClassOf(r.ok, r.scenario.expect, violatedByClass),
+    properties: Object.fromEntries(
+      Object.entries(r.results).map(([k, v]): [string, PropertyRow] => [
+        k,
+        {
+          valid: v.valid,
+          summary: v.summary,
+          class: r.classes[k] ?? 'safety',
+          ...(v.notApplicable !== undefined ? { notApplicable: v.notApplicable } : {}),
+        },
+      ]),
+    ),
     traceHash: r.traceHash,
     virtualMs: r.virtualMs,
     timeline: r.timeline ?? null,
@@ -60,13 +100,26 @@ export interface Summary {
   total: number;
   ok: number;
   failed: number;
+  /** The failed scenarios by class (see SummaryRow.failedAs). */
+  failedAs: Record<FailureClass, number>;
   scenarios: SummaryRow[];
   timing: { wallMs: number };
 }
 
 export function summaryOf(command: string, rows: SummaryRow[], complete: boolean, wallMs: number): Summary {
   const ok = rows.filter((r) => r.ok).length;
-  return { command, complete, total: rows.length, ok, failed: rows.length - ok, scenarios: rows, timing: { wallMs: Math.round(wallMs) } };
+  const failedAs: Record<FailureClass, number> = { safety: 0, liveness: 0, expectation: 0 };
+  for (const r of rows) if (r.failedAs) failedAs[r.failedAs]++;
+  return {
+    command,
+    complete,
+    total: rows.length,
+    ok,
+    failed: rows.length - ok,
+    failedAs,
+    scenarios: rows,
+    timing: { wallMs: Math.round(wallMs) },
+  };
 }
 
 export class SummaryJsonReporter implements Reporter {

@@ -1,6 +1,6 @@
 /** What reporters are told as a run goes. */
 import type { CheckResult } from '../check/result.ts';
-import type { Scenario } from '../target.ts';
+import type { PropertyClass, Scenario } from '../target.ts';
 import type { TraceEvent } from '../trace.ts';
 
 export interface ScenarioReport {
@@ -15,6 +15,8 @@ export interface ScenarioReport {
   violated: string[];
   results: Record<string, CheckResult>;
   properties: Record<string, string>;
+  /** Each property's class: a violation is a safety or a liveness one. */
+  classes: Record<string, PropertyClass>;
   traceHash: string;
   events: readonly TraceEvent[];
   virtualMs: number;

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
 import { TargetRegistry } from '../../sim/registry.ts';
 import { runScenario } from '../../sim/runner.ts';
-import { violationsOf } from '../../sim/explore/explore.ts';
 import { loadScenarioText } from '../../sim/scenario/load.ts';
 
 export interface CorpusEntry {
@@ -41,7 +40,7 @@ export async function corpusFingerprint(): Promise<Record<string, CorpusEntry>> 
     const rel = relative(root, file);
     const { scenario, target } = await loadScenarioText(readFileSync(file, 'utf8'), rel, registry);
     const run = await runScenario(target, scenario);
-    out[rel] = { violated: [...violationsOf(run)].sort(), traceHash: run.traceHash };
+    out[rel] = { violated: [...run.violated].sort(), traceHash: run.traceHash };
   }
   return out;
 }

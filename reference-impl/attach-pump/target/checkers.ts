@@ -19,13 +19,12 @@ import {
   noLostOutput,
   orderedOutput,
   singleResult,
-  terminates,
   truthfulExit,
   type Checker,
   type Observed,
   type Truth,
 } from '../../../sim/check/index.ts';
-import type { CheckInput, PropertyInfo, Scenario } from '../../../sim/target.ts';
+import type { CheckInput, LivenessSpec, PropertyInfo, Scenario } from '../../../sim/target.ts';
 import { CLIENT, RUNNER } from '../constants.ts';
 import { firedFaults } from './recoverability.ts';
 import type { AttachWorkload } from './workload.ts';
@@ -64,10 +63,16 @@ export function lingeringCostMs(s: Scenario<AttachWorkload>): number {
   return ms + 2 * lagMs;
 }
 
+/** When nothing but the protocol stands in the way: the exit and the faults settled, plus what lingers; undefined while the command runs. */
+export function settledWithExit(s: Scenario<AttachWorkload>, truth: Pick<Truth, 'outcome'>): number | undefined {
+  if (truth.outcome.kind !== 'exit') return undefined;
+  return Math.max(truth.outcome.t, settledAt(s)) + lingeringCostMs(s);
+}
+
 /** The absolute virtual ms by which the result is due, or undefined while the command still runs. */
 export function terminationDeadline(s: Scenario<AttachWorkload>, truth: Pick<Truth, 'outcome'>): number | undefined {
-  if (truth.outcome.kind !== 'exit') return undefined;
-  return Math.max(truth.outcome.t, settledAt(s)) + TERMINATION_BOUND_MS + lingeringCostMs(s);
+  const from = settledWithExit(s, truth);
+  return from === undefined ? undefined : from + TERMINATION_BOUND_MS;
 }
 
 type Input = CheckInput<AttachWorkload, Observed, Truth>;
@@ -95,6 +100,7 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   {
     name: 'terminates',
     summary: `a result within ${TERMINATION_BOUND_MS / 1000} s (watchdog, drain, probe, handshake, the 270 s budget, final probe, slack) of the exit and the faults settling`,
+    liveness: true,
   },
 ];
 
@@ -106,5 +112,12 @@ export const CHECKERS: Readonly<Record<string, Checker<Input>>> = {
   'no-false-failure': noFalseFailure,
   'truthful-exit': truthfulExit,
   'single-result': singleResult,
-  terminates: terminates<Input>((i) => terminationDeadline(i.scenario, i.truth), 'result'),
+};
+
+/** `terminates`, judged by the harness: a result by the exit and the faults settling (plus what lingers), plus the bound. */
+export const LIVENESS: LivenessSpec<Input> = {
+  property: 'terminates',
+  pending: 'result',
+  boundMs: TERMINATION_BOUND_MS,
+  settledAt: (i) => settledWithExit(i.scenario, i.truth),
 };

@@ -12,17 +12,25 @@ import { exitAtMs, type ExecWorkload } from './workload.ts';
 /** How long a call may take once nothing stands in its way (spec I5: recovery window plus the call). */
 export const CALL_DEADLINE_MS = 10_000;
 
+/** I5's bound once nothing stands in the way: the 25 s recovery window plus the call deadline. */
+export const TERMINATES_BOUND_MS = RECOVERY_WINDOW_MS + CALL_DEADLINE_MS;
+
 /**
- * I5's deadline: the later of the process's close, the end of every fault window (or the heal,
- * in liveness mode) plus the 25 s recovery window and the call deadline.
+ * When a run settles for I5: the later of the process's close and the end of every fault window
+ * (or the heal, in liveness mode).
  */
-export function deadlineMs(scenario: Pick<Scenario<ExecWorkload>, 'workload' | 'faults' | 'mode' | 'healAtMs'>): number {
+export function settledAtMs(scenario: Pick<Scenario<ExecWorkload>, 'workload' | 'faults' | 'mode' | 'healAtMs'>): number {
   const w = scenario.workload;
   const processEnd = exitAtMs(w) + w.childHoldsPipesMs;
   let faultsEnd = 0;
   for (const f of scenario.faults) faultsEnd = Math.max(faultsEnd, faultEndMs(f));
   if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) faultsEnd = Math.min(faultsEnd, scenario.healAtMs);
-  return Math.max(processEnd, faultsEnd) + RECOVERY_WINDOW_MS + CALL_DEADLINE_MS;
+  return Math.max(processEnd, faultsEnd);
+}
+
+/** I5's deadline: the settle time plus the bound. */
+export function deadlineMs(scenario: Pick<Scenario<ExecWorkload>, 'workload' | 'faults' | 'mode' | 'healAtMs'>): number {
+  return settledAtMs(scenario) + TERMINATES_BOUND_MS;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Observed, Truth } from '../../../sim/check/index.ts';
 import type { CheckInput } from '../../../sim/target.ts';
 import type { LedgerSeq } from '../server/ledger.ts';
+import type { Frame } from './wireCheckers.ts';
 import type { ExecWorkload } from './workload.ts';
 
 export interface ExecObserved extends Observed {
@@ -13,6 +14,8 @@ export interface ExecObserved extends Observed {
   deliveries: Array<{ t: number; seq: number }>;
   /** Gaps the consumer announced: output after `afterSeq` through `throughSeq` is missing. */
   gaps: Array<{ t: number; afterSeq: number; throughSeq: number }>;
+  /** Every frame the client sent and received, whole: kept by real runs only (the `wire` record). */
+  frames?: readonly Frame[];
 }
 
 export interface ExecTruth extends Truth {

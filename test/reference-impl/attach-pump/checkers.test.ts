@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Observed, Truth } from '../../../sim/check/index.ts';
 import type { Fault } from '../../../sim/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
+import { livenessChecker } from '../../../sim/judge.ts';
 import {
   CHECKERS,
+  LIVENESS,
   PROPERTIES,
   TERMINATION_BOUND_MS,
   lingeringCostMs,
@@ -14,6 +16,9 @@ import {
 import { budgetEstimateMs, unrecoverableBecause } from '../../../reference-impl/attach-pump/target/recoverability.ts';
 import type { AttachWorkload } from '../../../reference-impl/attach-pump/target.ts';
 import { ECHO_HELLO, scenario } from './helpers.ts';
+
+// `terminates` as the harness judges it, from the target's liveness declaration
+const terminatesCheck = livenessChecker(LIVENESS);
 
 const exitAt = (t: number): Pick<Truth, 'outcome'> => ({ outcome: { kind: 'exit', code: 0, signal: null, denied: false, t } });
 
@@ -66,11 +71,11 @@ describe('the termination bound', () => {
   it('terminates passes a result within the bound and fails one after it, or none at all', () => {
     const s = scenario('cursor', ECHO_HELLO);
     const by = terminationDeadline(s, exitAt(10)) as number;
-    expect(CHECKERS.terminates?.(input(s, by)).valid).toBe(true);
-    expect(CHECKERS.terminates?.(input(s, by + 1)).valid).toBe(false);
-    expect(CHECKERS.terminates?.(input(s, undefined)).valid).toBe(false);
+    expect(terminatesCheck(input(s, by)).valid).toBe(true);
+    expect(terminatesCheck(input(s, by + 1)).valid).toBe(false);
+    expect(terminatesCheck(input(s, undefined)).valid).toBe(false);
     // a run that really ended before the deadline with no result cannot tell
-    expect(CHECKERS.terminates?.(input(s, undefined, 10, 1_000)).valid).toBe('unknown');
+    expect(terminatesCheck(input(s, undefined, 10, 1_000)).valid).toBe('unknown');
   });
 });
 
@@ -98,8 +103,8 @@ describe('the termination bound: edges mutation testing showed unguarded', () =>
     const s = scenario('cursor', ECHO_HELLO, [{ at: 0, kind: 'mute-exit', target: 'runner', count: 1 }]);
     const by = terminationDeadline(s, exitAt(10)) as number;
     expect(by).toBe(10 + 360_000 + 50_000);
-    expect(CHECKERS.terminates?.(input(s, by)).valid).toBe(true);
-    const late = CHECKERS.terminates?.(input(s, by + 1));
+    expect(terminatesCheck(input(s, by)).valid).toBe(true);
+    const late = terminatesCheck(input(s, by + 1));
     expect(late?.valid).toBe(false);
     expect(late?.summary).toMatch(/^the result came only at/);
   });
@@ -107,7 +112,7 @@ describe('the termination bound: edges mutation testing showed unguarded', () =>
 
 describe('the property list', () => {
   it('names exactly the checkers, each with a summary (the CLI and reports list properties from it)', () => {
-    expect(PROPERTIES.map((p) => p.name)).toEqual(Object.keys(CHECKERS));
+    expect(PROPERTIES.map((p) => p.name)).toEqual([...Object.keys(CHECKERS), LIVENESS.property]);
     for (const p of PROPERTIES) expect(p.summary.length).toBeGreaterThan(20);
     expect(PROPERTIES.find((p) => p.name === 'terminates')?.summary).toMatch(/within 360 s/);
   });

@@ -12,7 +12,8 @@ describe('spec scenario 5, the other side: an unbounded drain would hang, and te
     const { ApiClient } = await import('../../../reference-impl/attach-pump/client/api.ts');
     const { Runner } = await import('../../../reference-impl/attach-pump/runner/server.ts');
     const { ObservedLog, truthOf } = await import('../../../reference-impl/attach-pump/target/outcome.ts');
-    const { CHECKERS } = await import('../../../reference-impl/attach-pump/target/checkers.ts');
+    const { LIVENESS } = await import('../../../reference-impl/attach-pump/target/checkers.ts');
+    const { livenessChecker } = await import('../../../sim/judge.ts');
     const { processScript } = await import('../../../reference-impl/attach-pump/target/workload.ts');
     type Next = import('../../../reference-impl/attach-pump/client/pump.ts').Next;
 
@@ -41,7 +42,7 @@ describe('spec scenario 5, the other side: an unbounded drain would hang, and te
     const r = await world.run(1_000_000);
     expect(r.status).toBe('until'); // still spinning: a 45 s watchdog, a probe, a re-attach, forever
     const truth = truthOf(world, s, r.timeMs);
-    const verdict = CHECKERS.terminates?.({ scenario: s, truth, observed: log.observed(), history: [] });
+    const verdict = livenessChecker(LIVENESS)({ scenario: s, truth, observed: log.observed(), history: [] });
     expect(verdict?.valid).toBe(false);
     expect(world.trace.events.filter((e) => e.kind === 'pump.attached').length).toBeGreaterThan(20);
   });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { executeScenario } from '../../../sim/cli/execute.ts';
 import { Reporters } from '../../../sim/cli/reporters.ts';
 import { casesOf, renderJunit } from '../../../sim/report/junit.ts';
-import { rowOf } from '../../../sim/report/summaryJson.ts';
+import { failureClassOf, rowOf, summaryOf } from '../../../sim/report/summaryJson.ts';
 import { SummaryJsonReporter } from '../../../sim/report/summaryJson.ts';
 import { textTimeline } from '../../../sim/report/textTimeline.ts';
 import { Progress } from '../../../sim/host/progress.ts';
@@ -119,3 +119,55 @@ describe('progress', () => {
     expect(log).toMatch(/^explore: 3\/10 runs \(\d+\/s, \d+ s\)\n/);
   });
 });
+
+describe('reports tell a safety violation from a liveness one, and a property not judged from one held', () => {
+  it('a safety run of the pump: its liveness-only terminates is skipped, never held; the lost output is a safety failure', async () => {
+    const r = await entry('early-exit', 'pass', 'unexpected');
+    const row = rowOf(r);
+    expect(row.properties.terminates).toMatchObject({ valid: true, class: 'liveness' });
+    expect(row.properties.terminates?.notApplicable).toMatch(/liveness mode only/);
+    expect(row.violatedByClass).toEqual({ safety: ['no-lost-output', 'no-false-success'], liveness: [] });
+    expect(row.failedAs).toBe('safety');
+    const xml = renderJunit('t', casesOf(row));
+    expect(xml).toMatch(/name="unexpected › terminates"[^>]*>\s*<skipped message="judged in liveness mode only/);
+    expect(xml).toMatch(/<failure message="no-lost-output violated \(safety\): [^"]*" type="safety">/);
+    expect(xml).toContain('skipped="1"');
+  });
+
+  it('failure classes: an unexpected safety violation outranks a liveness one; a missing expected violation is its own class', () => {
+    expect(failureClassOf(true, 'pass', { safety: ['a'], liveness: [] })).toBeNull();
+    expect(failureClassOf(false, 'pass', { safety: [], liveness: ['terminates'] })).toBe('liveness');
+    expect(failureClassOf(false, 'pass', { safety: ['no-lost-output'], liveness: ['terminates'] })).toBe('safety');
+    expect(failureClassOf(false, { violates: ['no-lost-output'] }, { safety: [], liveness: ['terminates'] })).toBe('expectation');
+    // explore's saved violation: everything expected happened, so it is the class of what was violated
+    expect(failureClassOf(false, { violates: ['terminates'] }, { safety: [], liveness: ['terminates'] })).toBe('liveness');
+    const rows = [
+      { ...rowLike, failedAs: 'liveness' as const },
+      { ...rowLike, failedAs: 'safety' as const },
+      { ...rowLike, failedAs: null, ok: true },
+    ];
+    expect(summaryOf('c', rows, true, 0).failedAs).toEqual({ safety: 1, liveness: 1, expectation: 0 });
+  });
+});
+
+const rowLike = {
+  name: 'x',
+  file: null,
+  title: null,
+  source: null,
+  target: 't',
+  variant: 'v',
+  seed: 1,
+  mode: 'liveness',
+  expect: 'pass' as const,
+  ok: false,
+  why: '',
+  violated: [],
+  violatedByClass: { safety: [], liveness: [] },
+  properties: {},
+  traceHash: '',
+  virtualMs: 0,
+  timeline: null,
+  replay: '',
+  timing: { wallMs: 0 },
+};

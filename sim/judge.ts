@@ -1,0 +1,106 @@
+/**
+ * Which properties a run judges, and how, in one place for simulated and real runs: the
+ * target's checkers in property order, its liveness property from what it says it waits for
+ * (`Target.liveness`), and `no-crash` from the world's actor errors. A property the run cannot
+ * judge (liveness-only in a safety run, a record the run does not keep) is reported not
+ * applicable with the reason, never dropped and never counted as held.
+ */
+import { terminates, type LivenessInput } from './check/liveness.ts';
+import {
+  checkSafe,
+  fail,
+  mergeValid,
+  notApplicable,
+  pass,
+  unknown,
+  type Checker,
+  type CheckResult,
+  type Composed,
+} from './check/result.ts';
+import type { ActorError } from './kernel.ts';
+import type { AnyTarget } from './registry.ts';
+import type { CheckInput, LivenessSpec, Mode, PropertyClass, PropertyInfo } from './target.ts';
+
+export const NO_CRASH: PropertyInfo = {
+  name: 'no-crash',
+  summary: 'no actor of the world throws (a crash in the implementation or the target glue)',
+};
+
+export interface JudgeOptions {
+  mode: Mode;
+  /** Records the run keeps beyond its history (`wire`...); a property needing another is not applicable. */
+  records?: readonly string[];
+  /** The world's actor errors, judged as `no-crash`; omitted for a run without a world (a real executor). */
+  errors?: readonly ActorError[];
+  /** A real run's own settle time for the liveness property (it knows its faults); default the target's. */
+  settledAt?(input: CheckInput): number | undefined;
+}
+
+/** The harness's liveness checker: a `pending` by the run's settle time plus the target's bound. */
+export function livenessChecker<I extends LivenessInput>(
+  spec: LivenessSpec<I>,
+  settledAt: (input: I) => number | undefined = spec.settledAt,
+): Checker<I> {
+  return terminates<I>((i) => {
+    const at = settledAt(i);
+    return at === undefined ? undefined : at + spec.boundMs;
+  }, spec.pending);
+}
+
+/** Every property a target's runs report, in report order: its own, then `no-crash`. */
+export function reportedProperties(target: AnyTarget): PropertyInfo[] {
+  return [...target.properties, NO_CRASH];
+}
+
+/** A property's class: liveness for the target's liveness property and those it marks so; safety otherwise. */
+export function classOf(target: AnyTarget, name: string): PropertyClass {
+  if (name === target.liveness?.property) return 'liveness';
+  const p = target.properties.find((x) => x.name === name);
+  return p?.liveness === true || p?.livenessOnly === true ? 'liveness' : 'safety';
+}
+
+/** Why a run does not judge a property, or undefined when it does. */
+function whyNotJudged(p: PropertyInfo | undefined, opts: JudgeOptions): string | undefined {
+  if (p?.livenessOnly && opts.mode !== 'liveness') return 'judged in liveness mode only (faults heal at healAtMs), this is a safety run';
+  const missing = (p?.needs ?? []).filter((n) => !(opts.records ?? []).includes(n));
+  if (missing.length > 0) return `needs the ${missing.join(' and ')} record, which this run does not keep`;
+  return undefined;
+}
+
+export function noCrash(errors: readonly ActorError[]): CheckResult {
+  if (errors.length === 0) return pass('no actor threw');
+  return fail(
+    errors.map((e) => `${e.actor} threw at t=${(e.t / 1000).toFixed(3)}s: ${e.message}`).join('; '),
+    errors.map((e) => ({ t: e.t, note: e.message })),
+  );
+}
+
+/** Judges one run: every property of the target (plus `no-crash` for a world), by name. */
+export function judge(target: AnyTarget, input: CheckInput, opts: JudgeOptions): Composed {
+  const results: Record<string, CheckResult> = {};
+  const listed = target.properties.map((p) => p.name);
+  const names = [...listed, ...Object.keys(target.checkers).filter((n) => !listed.includes(n))];
+  const checkers = target.checkers as Record<string, Checker<CheckInput> | undefined>;
+  for (const name of names) {
+    const why = whyNotJudged(
+      target.properties.find((p) => p.name === name),
+      opts,
+    );
+    if (why !== undefined) {
+      results[name] = notApplicable(why);
+      continue;
+    }
+    const spec = target.liveness as LivenessSpec | undefined;
+    const checker = spec && name === spec.property ? livenessChecker(spec, opts.settledAt ?? spec.settledAt) : checkers[name];
+    results[name] = checker ? checkSafe(checker, input) : unknown(`the target has no checker for ${name}`);
+  }
+  if (opts.errors) results[NO_CRASH.name] = noCrash(opts.errors);
+  return { valid: mergeValid(Object.values(results).map((r) => r.valid)), results };
+}
+
+/** The violated properties, split by class. */
+export function violationsByClass(target: AnyTarget, violated: readonly string[]): Record<PropertyClass, string[]> {
+  const out: Record<PropertyClass, string[]> = { safety: [], liveness: [] };
+  for (const p of violated) out[classOf(target, p)].push(p);
+  return out;
+}
