@@ -23,8 +23,10 @@ under faults (cut and resume, cut in a burst, lag, refused reconnects, cut beyon
 a correct client, and judges each run. Writes conformance.json, junit.xml and conformance.html
 (with a timeline per violation) to --report (default reports/validate/). Stops the executor and
 every child it started at the end, on an error and on Ctrl-C. Loopback only.
-Exit 0: every required property holds; 1: a property violated; 2: the executor could not be
-started or spoken to.
+Each property of the exec-stream target (plus the wire rules seq-discipline and next-seq) gets
+holds, violated or not applicable (with the reason) per fault kind.
+Exit 0: every required property holds; 1: a property violated (the last line names each as a
+safety or a liveness violation); 2: the executor could not be started or spoken to.
 `;
 
 export async function validateCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -83,7 +85,18 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
     const files = writeValidationReport(dir, report, wallMs() - t0);
     if (values.json) {
       ctx.io.out(
-        JSON.stringify({ conforms: report.conforms, executor: report.executor, matrix: report.matrix, report: files.html }, null, 2) + '\n',
+        JSON.stringify(
+          {
+            conforms: report.conforms,
+            executor: report.executor,
+            matrix: report.matrix,
+            notApplicable: report.notApplicable,
+            violatedByClass: report.violatedByClass,
+            report: files.html,
+          },
+          null,
+          2,
+        ) + '\n',
       );
     } else {
       const kinds = Object.keys(report.faultKinds);
@@ -92,11 +105,17 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
       ctx.io.out(`${''.padEnd(width)}  ${kinds.map((k) => k.padEnd(20)).join('')}\n`);
       for (const [p, row] of Object.entries(report.matrix))
         ctx.io.out(`${p.padEnd(width)}  ${kinds.map((k) => (row[k] ?? '').padEnd(20)).join('')}\n`);
+      for (const [p, row] of Object.entries(report.notApplicable))
+        for (const [k, why] of Object.entries(row)) ctx.io.out(`- ${p} × ${k}: not applicable: ${why}\n`);
       for (const c of report.cases) {
         for (const [p, r] of Object.entries(c.results))
-          if (r.valid === false) ctx.io.out(`✗ ${p} (${c.workload} × ${c.fault}): ${r.summary}\n`);
+          if (r.valid === false) ctx.io.out(`✗ ${p} (${c.workload} × ${c.fault}, ${report.classes[p] ?? 'safety'}): ${r.summary}\n`);
       }
-      ctx.io.out(`${report.conforms ? 'every required property holds' : 'violations found'}; report: ${files.html}\n`);
+      const byClass = Object.entries(report.violatedByClass)
+        .filter(([, ps]) => ps.length > 0)
+        .map(([cls, ps]) => `${cls}: ${ps.join(', ')}`)
+        .join('; ');
+      ctx.io.out(`${report.conforms ? 'every required property holds' : `violations found (${byClass})`}; report: ${files.html}\n`);
     }
     return report.conforms ? 0 : 1;
   } finally {

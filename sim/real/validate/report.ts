@@ -62,7 +62,15 @@ export function writeValidationReport(dir: string, r: ValidationReport, wallMs: 
       fault: c.fault,
       recoverable: c.recoverable,
       results: Object.fromEntries(
-        Object.entries(c.results).map(([k, v]) => [k, { valid: v.valid, summary: v.summary, evidence: v.evidence.slice(0, 5) }]),
+        Object.entries(c.results).map(([k, v]) => [
+          k,
+          {
+            valid: v.valid,
+            summary: v.summary,
+            ...(v.notApplicable !== undefined ? { notApplicable: v.notApplicable } : {}),
+            evidence: v.evidence.slice(0, 5),
+          },
+        ]),
       ),
       faults: c.faults,
     })),
@@ -74,11 +82,15 @@ export function writeValidationReport(dir: string, r: ValidationReport, wallMs: 
   for (const [p, row] of Object.entries(r.matrix)) {
     for (const [k, cell] of Object.entries(row)) {
       const failing = r.cases.find((c) => c.fault === k && c.results[p]?.valid === false);
+      const why = r.notApplicable[p]?.[k];
       cases.push({
         classname: `execsim.validate.${r.executor.preset ?? 'executor'}`,
         name: `${p} × ${k}`,
-        ...(cell === 'violated' ? { failure: `${failing?.workload ?? ''}: ${failing?.results[p]?.summary ?? 'violated'}` } : {}),
-        detail: cell,
+        ...(cell === 'violated'
+          ? { failure: `${failing?.workload ?? ''}: ${failing?.results[p]?.summary ?? 'violated'}`, failureType: r.classes[p] ?? 'safety' }
+          : {}),
+        ...(cell === 'not applicable' ? { skipped: why ?? 'not applicable' } : {}),
+        detail: why ? `${cell}: ${why}` : cell,
         timeS: 0,
       });
     }
@@ -89,7 +101,8 @@ export function writeValidationReport(dir: string, r: ValidationReport, wallMs: 
   const cell = (p: string, k: string, v: Cell): string => {
     const link = firstViolation.get(`${p}|${k}`);
     const text = v === 'violated' && link ? `<a href="${esc(link)}">violated</a>` : esc(v);
-    return `<td class="cell ${v.replace(' ', '-')}" data-property="${esc(p)}" data-fault="${esc(k)}">${text}</td>`;
+    const why = v === 'not applicable' ? r.notApplicable[p]?.[k] : undefined;
+    return `<td class="cell ${v.replace(' ', '-')}" data-property="${esc(p)}" data-fault="${esc(k)}"${why ? ` title="${esc(why)}"` : ''}>${text}</td>`;
   };
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>execsim validate: ${esc(r.executor.preset ?? r.executor.command)}</title>
@@ -105,22 +118,25 @@ code{font-size:12px}
 <div id="verdict"><b>${
     r.conforms
       ? 'every required property holds'
-      : `violated: ${Object.entries(r.matrix)
-          .filter(([, row]) => Object.values(row).includes('violated'))
-          .map(([p]) => esc(p))
-          .join(', ')}`
+      : Object.entries(r.violatedByClass)
+          .filter(([, ps]) => ps.length > 0)
+          .map(([cls, ps]) => `${cls} violated: ${ps.map(esc).join(', ')}`)
+          .join('; ')
   }</b></div>
 <table id="matrix"><thead><tr><th>property</th>${kinds.map((k) => `<th class="fault" title="${esc(r.faultKinds[k] ?? '')}">${esc(k)}</th>`).join('')}</tr></thead><tbody>
 ${Object.entries(r.matrix)
   .map(
     ([p, row]) =>
-      `<tr><th class="property" title="${esc(r.properties[p] ?? '')}">${esc(p)}</th>${kinds.map((k) => cell(p, k, row[k] ?? 'not applicable')).join('')}</tr>`,
+      `<tr><th class="property" data-class="${esc(r.classes[p] ?? 'safety')}" title="${esc(r.properties[p] ?? '')}">${esc(p)}</th>${kinds.map((k) => cell(p, k, row[k] ?? 'not applicable')).join('')}</tr>`,
   )
   .join('\n')}
 </tbody></table>
 <h2>Fault kinds</h2><ul>${kinds.map((k) => `<li><b>${esc(k)}</b>: ${esc(r.faultKinds[k] ?? '')}</li>`).join('')}</ul>
 <h2>Properties</h2><ul>${Object.entries(r.properties)
-    .map(([p, d]) => `<li><b>${esc(p)}</b>: ${esc(d)}</li>`)
+    .map(([p, d]) => `<li><b>${esc(p)}</b> (${esc(r.classes[p] ?? 'safety')}): ${esc(d)}</li>`)
+    .join('')}</ul>
+<h2>Not applicable</h2><ul>${Object.entries(r.notApplicable)
+    .flatMap(([p, row]) => Object.entries(row).map(([k, why]) => `<li><b>${esc(p)}</b> × ${esc(k)}: ${esc(why)}</li>`))
     .join('')}</ul>
 <p>Real runs are best-effort: timing is the machine's, so a rerun may differ; each timeline is the run as it happened.</p>
 </body></html>

@@ -1,7 +1,10 @@
 /**
  * One validation run: a fresh client session (v1-strict, the correct consumer) through the fault
  * proxy to the executor, one workload command, the case's faults; then probe reads for the
- * nextSeq rules, and every check on the real timeline. Every wait is bounded.
+ * nextSeq rules. The run is judged like a simulated one (sim/judge.ts), with the exec-stream
+ * target's own properties and checkers: the server's record is what the executor said on the
+ * wire, the liveness bound is the target's from the case's own settle time, and a property the
+ * run cannot judge is reported not applicable with the reason. Every wait is bounded.
  */
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -10,22 +13,14 @@ import { pushedConsumer } from '../../../reference-impl/exec-server/consumer/pus
 import { ConsumerKnobs } from '../../../reference-impl/exec-server/consumer/report.ts';
 import { VARIANTS } from '../../../reference-impl/exec-server/consumer/variants.ts';
 import { METHOD, toBase64, type StartParams } from '../../../reference-impl/exec-server/protocol/wire.ts';
+import { target as execStream, PROCESS_ID } from '../../../reference-impl/exec-server/target.ts';
 import { RecordingReport } from '../../../reference-impl/exec-server/target/collect.ts';
-import { nextSeqRule, seqDiscipline } from '../../../reference-impl/exec-server/target/wireCheckers.ts';
-import {
-  compose,
-  noDuplicateOutput,
-  noFalseFailure,
-  noLostOutput,
-  orderedOutput,
-  singleResult,
-  terminates,
-  truthfulExit,
-  type CheckResult,
-  type DeliveredChunk,
-  type Observed,
-  type Truth,
-} from '../../check/index.ts';
+import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-server/target/history.ts';
+import { wireLedger } from '../../../reference-impl/exec-server/target/wireLedger.ts';
+import type { CheckResult, DeliveredChunk } from '../../check/index.ts';
+import { classOf, judge } from '../../judge.ts';
+import type { Fault } from '../../faults/fault.ts';
+import type { PropertyClass, Scenario } from '../../target.ts';
 import type { TraceEvent } from '../../trace.ts';
 import { RealClock } from '../clock.ts';
 import { FaultProxy } from '../faultProxy.ts';
@@ -34,18 +29,16 @@ import type { FaultCase } from './faultCases.ts';
 import { RecordingNet, Wire, type WireFrame } from './wire.ts';
 import { truthOutcome, type Workload } from './workloads.ts';
 
-/** The properties a validation judges, in report order. */
-export const VALIDATION_PROPERTIES: Record<string, string> = {
-  'no-lost-output': 'every byte the command wrote reaches the client, or the client is told',
-  'no-duplicate-output': 'no byte is delivered twice (writeId retries included)',
-  'ordered-output': 'each stream arrives in the order it was written, nothing invented',
-  'truthful-exit': 'the exit status is the real one (a signal is not exit 0)',
-  'no-false-failure': 'no failure when the faults stayed within what the protocol survives',
-  'single-result': 'one terminal result per call',
-  terminates: 'a result within the fault, the 25 s recovery window and 10 s',
-  'seq-discipline': 'a seq names one event; Exited before Closed; Closed is the largest seq',
-  'next-seq': 'process/read nextSeq follows the rules (with and without maxBytes)',
-};
+/** What a validation run records beyond its timeline: every frame, for the wire properties. */
+const RECORDS = ['wire'];
+
+/** The properties a validation judges, in report order: the exec-stream target's own. */
+export const VALIDATION_PROPERTIES: Record<string, string> = Object.fromEntries(execStream.properties.map((p) => [p.name, p.summary]));
+
+/** Each property's class (safety or liveness), for reports. */
+export const VALIDATION_CLASSES: Record<string, PropertyClass> = Object.fromEntries(
+  execStream.properties.map((p) => [p.name, classOf(execStream, p.name)]),
+);
 
 export interface CaseResult {
   workload: string;
@@ -58,8 +51,6 @@ export interface CaseResult {
   connected: boolean;
   wallMs: number;
 }
-
-const PROCESS_ID = 'p1';
 
 export async function runCase(
   executorUrl: string,
@@ -79,7 +70,9 @@ export async function runCase(
   const faults = fc.faults(seed % 97);
   proxy.inject(faults);
   const report = new RecordingReport(clock, ports.log);
-  const deadline = w.durationMs + fc.costMs + 25_000 + 10_000;
+  // the run settles once the command ended and the fault's cost is spent; the target's bound applies from there
+  const settledAt = w.durationMs + fc.costMs;
+  const deadline = settledAt + (execStream.liveness?.boundMs ?? 0);
   let client: ExecClient | undefined;
   let connected = false;
   try {
@@ -129,31 +122,42 @@ export async function runCase(
     net.closeAll();
     await proxy.stop();
   }
-  const observed: Observed = { streams: {}, notices: report.notices, results: report.results };
-  for (const d of report.raw) (observed.streams[d.stream] ??= []).push({ t: d.t, data: d.chunk } satisfies DeliveredChunk);
+  const frames = wire.frames;
+  const streams: ExecObserved['streams'] = {};
+  for (const d of report.raw) (streams[d.stream] ??= []).push({ t: d.t, data: d.chunk } satisfies DeliveredChunk);
+  const observed: ExecObserved = {
+    streams,
+    notices: report.notices,
+    results: report.results,
+    deliveries: report.raw.map((d) => ({ t: d.t, seq: d.seq })),
+    gaps: report.gaps,
+    frames,
+  };
   const end = clock.now();
-  const truth: Truth = {
+  const truth: ExecTruth = {
     streams: w.streams,
     outcome: truthOutcome(w, 0),
     recoverable: fc.recoverable,
     unrecoverableBecause: fc.recoverable ? [] : [fc.summary],
     runEndedAt: end,
+    processId: PROCESS_ID,
+    seqs: wireLedger(frames, PROCESS_ID),
   };
-  const frames: readonly WireFrame[] = wire.frames;
-  const input = { truth, observed, frames };
-  const checks = compose(
-    {
-      'no-lost-output': noLostOutput,
-      'no-duplicate-output': noDuplicateOutput,
-      'ordered-output': orderedOutput,
-      'truthful-exit': truthfulExit,
-      'no-false-failure': noFalseFailure,
-      'single-result': singleResult,
-      terminates: terminates(() => deadline),
-      'seq-discipline': seqDiscipline(PROCESS_ID),
-      'next-seq': nextSeqRule(PROCESS_ID),
-    },
-    input,
+  const scenario: Scenario = {
+    format: 1,
+    title: `${w.name} under ${fc.name}`,
+    target: execStream.name,
+    variant: 'v1-strict',
+    seed,
+    mode: 'safety',
+    workload: { name: w.name, argv: w.argv },
+    faults: faults.map((f): Fault => ({ ...f, at: typeof f.at === 'number' ? f.at : 0, kind: String(f.kind) })),
+    expect: 'pass',
+  };
+  const checks = judge(
+    execStream,
+    { scenario, history: timeline.events, observed, truth },
+    { mode: 'safety', records: RECORDS, settledAt: () => settledAt },
   );
   return {
     workload: w.name,

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { ExecsimError } from '../../errors.ts';
 import { startExecutor, type RunningExecutor } from './executor.ts';
 import { FAULT_CASES, type FaultCase } from './faultCases.ts';
-import { runCase, VALIDATION_PROPERTIES, type CaseResult } from './runCase.ts';
+import { runCase, VALIDATION_CLASSES, VALIDATION_PROPERTIES, type CaseResult } from './runCase.ts';
+import type { PropertyClass } from '../../target.ts';
 import { WORKLOADS, type Workload } from './workloads.ts';
 
 export type Cell = 'holds' | 'violated' | 'not applicable' | 'unknown';
@@ -33,8 +34,14 @@ export interface ValidationReport {
   seed: number;
   runs: number;
   properties: Record<string, string>;
+  /** Each property's class: a violation is a safety or a liveness one. */
+  classes: Record<string, PropertyClass>;
   faultKinds: Record<string, string>;
   matrix: Record<string, Record<string, Cell>>;
+  /** Why each not-applicable cell is so (property -> fault kind -> reason). */
+  notApplicable: Record<string, Record<string, string>>;
+  /** The violated properties by class. */
+  violatedByClass: Record<PropertyClass, string[]>;
   conforms: boolean;
   cases: CaseResult[];
 }
@@ -91,9 +98,13 @@ export function plan(opts: Pick<ValidateOptions, 'faults' | 'workloads'>): Array
   return out;
 }
 
+/** Not judged on this run: by the harness (`notApplicable`) or by a checker that found nothing to judge. */
+const inapplicable = (r: CaseResult['results'][string]): boolean =>
+  r.notApplicable !== undefined || (r.valid === true && r.summary.startsWith('not applicable'));
+
 export function cellOf(results: ReadonlyArray<CaseResult['results'][string] | undefined>): Cell {
   const rs = results.filter((r): r is NonNullable<typeof r> => r !== undefined);
-  if (rs.length === 0 || rs.every((r) => r.valid === true && r.summary.startsWith('not applicable'))) return 'not applicable';
+  if (rs.length === 0 || rs.every(inapplicable)) return 'not applicable';
   if (rs.some((r) => r.valid === false)) return 'violated';
   if (rs.some((r) => r.valid === 'unknown')) return 'unknown';
   return 'holds';
@@ -107,6 +118,29 @@ export function matrixOf(cases: readonly CaseResult[]): Record<string, Record<st
     for (const k of kinds) (matrix[p] as Record<string, Cell>)[k] = cellOf(cases.filter((c) => c.fault === k).map((c) => c.results[p]));
   }
   return matrix;
+}
+
+/** The reason of every not-applicable cell: each distinct reason its runs gave, with the workloads that gave it. */
+export function reasonsOf(
+  cases: readonly CaseResult[],
+  matrix: Record<string, Record<string, Cell>>,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [p, row] of Object.entries(matrix)) {
+    for (const [k, cell] of Object.entries(row)) {
+      if (cell !== 'not applicable') continue;
+      const why = new Map<string, string[]>();
+      for (const c of cases.filter((x) => x.fault === k)) {
+        const r = c.results[p];
+        const reason = r === undefined ? 'not judged' : (r.notApplicable ?? r.summary.replace(/^not applicable:?\s*/, ''));
+        why.set(reason, [...(why.get(reason) ?? []), c.workload]);
+      }
+      (out[p] ??= {})[k] = [...why]
+        .map(([reason, ws]) => (why.size > 1 ? `${reason} (${[...new Set(ws)].join(', ')})` : reason))
+        .join('; ');
+    }
+  }
+  return out;
 }
 
 export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningExecutor) => void): Promise<ValidationReport> {
@@ -143,6 +177,9 @@ export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningEx
     preset.cleanup();
   }
   const matrix = matrixOf(cases);
+  const violatedByClass: Record<PropertyClass, string[]> = { safety: [], liveness: [] };
+  for (const [p, row] of Object.entries(matrix))
+    if (Object.values(row).includes('violated')) violatedByClass[VALIDATION_CLASSES[p] ?? 'safety'].push(p);
   const faultKinds: Record<string, string> = {};
   for (const fc of FAULT_CASES) if (cases.some((c) => c.fault === fc.name)) faultKinds[fc.name] = fc.summary;
   return {
@@ -151,8 +188,11 @@ export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningEx
     seed: opts.seed,
     runs: opts.runs,
     properties: VALIDATION_PROPERTIES,
+    classes: VALIDATION_CLASSES,
     faultKinds,
     matrix,
+    notApplicable: reasonsOf(cases, matrix),
+    violatedByClass,
     conforms: Object.values(matrix).every((row) => Object.values(row).every((c) => c !== 'violated')),
     cases,
   };

@@ -90,15 +90,23 @@ const pidAndPort = (stderr: string) => {
   return m ? { pid: Number(m[1]), port: Number(m[2]) } : undefined;
 };
 
-async function flagged(executor: string): Promise<{ code: number; violated: string[]; io: ReturnType<typeof capture>; dir: string }> {
+interface Conformance {
+  matrix: Record<string, Record<string, string>>;
+  notApplicable: Record<string, Record<string, string>>;
+  classes: Record<string, string>;
+}
+
+async function flagged(
+  executor: string,
+): Promise<{ code: number; violated: string[]; io: ReturnType<typeof capture>; dir: string; report: Conformance }> {
   const io = capture();
   const dir = tmp();
   const code = await main(['validate', '--executor', executor, ...MATRIX, '--report', dir], io);
-  const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { matrix: Record<string, Record<string, string>> };
+  const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Conformance;
   const violated = Object.entries(report.matrix)
     .filter(([, row]) => Object.values(row).includes('violated'))
     .map(([p]) => p);
-  return { code, violated, io, dir };
+  return { code, violated, io, dir, report };
 }
 
 describe('execsim validate', () => {
@@ -123,6 +131,19 @@ describe('execsim validate', () => {
     const html = readFileSync(join(r.dir, 'conformance.html'), 'utf8');
     expect(html).toContain('every required property holds');
     expect(readFileSync(join(r.dir, 'junit.xml'), 'utf8')).toContain('name="no-lost-output × cut-resume"');
+    // judged with the exec-stream target's own properties, every one of them, each cell a verdict
+    const { target } = await import('../../../reference-impl/exec-server/target.ts');
+    expect(Object.keys(r.report.matrix)).toEqual(target.properties.map((p) => p.name));
+    expect(Object.keys(r.report.matrix)).toEqual(expect.arrayContaining(['authoritative-completion', 'failed-is-terminal']));
+    for (const [p, row] of Object.entries(r.report.matrix)) {
+      for (const [k, cell] of Object.entries(row)) {
+        expect(['holds', 'violated', 'not applicable'], `${p} × ${k}`).toContain(cell);
+        if (cell === 'not applicable') expect(r.report.notApplicable[p]?.[k], `${p} × ${k} says why`).toMatch(/\w/);
+      }
+    }
+    expect(r.report.matrix['authoritative-completion']?.none).toBe('holds');
+    expect(r.report.matrix['failed-is-terminal']?.none).toBe('holds');
+    expect(r.report.classes.terminates).toBe('liveness');
   }, 120_000);
 
   const BROKEN: Array<[string, string]> = [
