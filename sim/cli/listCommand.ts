@@ -1,5 +1,6 @@
 /** `execsim list`: targets, their variants and properties, and the fault kinds each understands. */
 import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
+import { classOf } from '../judge.ts';
 import { faultSpecsOf } from '../scenario/load.ts';
 import { parse } from './args.ts';
 import type { CliContext } from './context.ts';
@@ -24,7 +25,7 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
         summary: t.summary,
         defaultVariant: t.defaultVariant,
         variants: t.variants,
-        properties: t.properties,
+        properties: t.properties.map((p) => ({ ...p, class: classOf(t, p.name) })),
         faultKinds: faultSpecsOf(t).map((s) => ({
           kind: s.kind,
           summary: s.summary,
@@ -58,7 +59,15 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
       );
     }
     ctx.io.out('  properties:\n');
-    for (const p of t.properties as Array<{ name: string; summary: string }>) ctx.io.out(`    ${p.name}: ${p.summary}\n`);
+    for (const p of t.properties as Array<{ name: string; summary: string; class: string; livenessOnly?: boolean; needs?: string[] }>) {
+      const notes = [
+        p.class === 'liveness' ? 'liveness' : '',
+        p.livenessOnly ? 'liveness mode only' : '',
+        ...(p.needs ?? []).map((n) => `needs the ${n} record`),
+      ];
+      const tag = notes.filter(Boolean).join(', ');
+      ctx.io.out(`    ${p.name}${tag ? ` [${tag}]` : ''}: ${p.summary}\n`);
+    }
     ctx.io.out('  fault kinds:\n');
     for (const f of t.faultKinds as Array<{ kind: string; summary: string; params: Record<string, string> }>) {
       ctx.io.out(`    ${f.kind}: ${f.summary}${Object.keys(f.params).length ? ` (${Object.keys(f.params).join(', ')})` : ''}\n`);

@@ -37,6 +37,7 @@ Usage:
 
 A third-party target is loaded from a module path: --target ./my-target.js
 Exit codes: 0 as expected, 1 a property violated, 2 bad usage or input, 3 execsim itself crashed.
+A violation is named safety or liveness (terminates) in the output and reports (summary.json failedAs).
 `;
 
 const stdio: Io = {

@@ -18,6 +18,8 @@ export interface TimelineInput {
   results: Record<string, CheckResult>;
   /** Property descriptions, for the headline. */
   properties: Record<string, string>;
+  /** Each property's class (safety or liveness), for the headline. */
+  classes?: Record<string, string>;
   traceHash: string;
   replayCommand: string;
   /** e.g. "expected a pass, but violated: no-lost-output" */
@@ -50,7 +52,8 @@ export function renderTimelineHtml(input: TimelineInput): string {
   const headline = violated.length
     ? violated
         .map(
-          ([name, r]) => `<li><b>${esc(name)}</b> violated: ${esc(r.summary)}<br><small>${esc(input.properties[name] ?? '')}</small></li>`,
+          ([name, r]) =>
+            `<li><b>${esc(name)}</b> violated (${esc(input.classes?.[name] ?? 'safety')}): ${esc(r.summary)}<br><small>${esc(input.properties[name] ?? '')}</small></li>`,
         )
         .join('')
     : '<li>every property held</li>';

@@ -16,6 +16,7 @@ export function writeTimeline(path: string, r: ScenarioReport): void {
       events: r.events,
       results: r.results,
       properties: r.properties,
+      classes: r.classes,
       traceHash: r.traceHash,
       replayCommand: r.replayCommand,
       verdict: r.why,

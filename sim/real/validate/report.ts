@@ -48,6 +48,7 @@ export function writeValidationReport(dir: string, r: ValidationReport, wallMs: 
         events: c.events,
         results: c.results,
         properties: r.properties,
+        classes: r.classes,
         traceHash: '(real run: not replayable byte for byte)',
         replayCommand: `npx execsim validate --executor ${r.executor.preset ?? JSON.stringify(r.executor.command)} --workloads ${c.workload} --faults ${c.fault}`,
         verdict: `violated: ${bad.map(([p]) => p).join(', ')}`,

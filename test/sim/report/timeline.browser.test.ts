@@ -92,7 +92,7 @@ describe('timeline.html in headless Chromium', () => {
       expect(lanes).toEqual(lanesOf(report.events));
       expect(lanes).toEqual(['process', 'server', 'client', 'network']);
       const headline = await page.textContent('#violation');
-      expect(headline).toContain('no-lost-output violated: lost silently');
+      expect(headline).toContain('no-lost-output violated (safety): lost silently');
       const box = await page.locator('#violation').boundingBox();
       expect(box?.height).toBeGreaterThan(20);
       expect(await page.locator('tr.fault').count()).toBe(2);
@@ -125,7 +125,7 @@ describe('timeline.html in headless Chromium', () => {
       const bad = page.locator('td.violated[data-property="truthful-exit"][data-fault="none"] a');
       await bad.click();
       await page.waitForSelector('#violation', { timeout: 10_000 });
-      expect(await page.textContent('#violation')).toContain('truthful-exit violated: a process killed by SIGKILL reported as exit 0');
+      expect(await page.textContent('#violation')).toContain('truthful-exit violated (safety): a process killed by SIGKILL reported as exit 0');
       expect(await page.locator('#timeline th.lane').count()).toBeGreaterThan(0);
     } finally {
       await browser.close();
