@@ -125,7 +125,9 @@ describe('timeline.html in headless Chromium', () => {
       const bad = page.locator('td.violated[data-property="truthful-exit"][data-fault="none"] a');
       await bad.click();
       await page.waitForSelector('#violation', { timeout: 10_000 });
-      expect(await page.textContent('#violation')).toContain('truthful-exit violated (safety): a process killed by SIGKILL reported as exit 0');
+      expect(await page.textContent('#violation')).toContain(
+        'truthful-exit violated (safety): a process killed by SIGKILL reported as exit 0',
+      );
       expect(await page.locator('#timeline th.lane').count()).toBeGreaterThan(0);
     } finally {
       await browser.close();
