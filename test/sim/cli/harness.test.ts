@@ -48,7 +48,7 @@ describe('execsim explore -> saved scenario -> replay -> run', () => {
     const timelines = readdirSync(join(dir, 'reports', 'timelines'));
     expect(timelines).toEqual(['test-pump-early-exit-safety-seed42.timeline.html']);
     const html = readFileSync(join(dir, 'reports', 'timelines', timelines[0] as string), 'utf8');
-    expect(html).toContain('<b>no-lost-output</b> violated: lost silently');
+    expect(html).toContain('<b>no-lost-output</b> violated (safety): lost silently');
 
     // replay twice: identical output, same hash
     const r1 = capture();
@@ -117,6 +117,38 @@ describe('execsim explore -> saved scenario -> replay -> run', () => {
     expect(junit).toContain('failures="1"');
     expect(junit).toContain('name="wrong › no-lost-output"');
     expect(readdirSync(join(dir, 'r', 'timelines'))).toEqual(['wrong.timeline.html']);
+    expect(io.stdout).toMatch(/0\/1 scenarios as expected, 1 not \(1 expectation\)/);
+    expect(JSON.parse(readFileSync(join(dir, 'r', 'summary.json'), 'utf8'))).toMatchObject({ failedAs: { expectation: 1 } });
+  });
+
+  it('exit 1 for a safety violation, named as one in the output and summary.json', async () => {
+    const dir = tmp();
+    const scenario = {
+      format: 1,
+      target: 'test-pump',
+      variant: 'early-exit',
+      seed: -14,
+      mode: 'safety',
+      workload: {
+        chunks: [
+          { gapMs: 74, bytes: 8, stream: 'stdout' },
+          { gapMs: 10, bytes: 8, stream: 'stdout' },
+        ],
+        exitAfterMs: 0,
+        exitCode: 0,
+        pumpDelayMsMax: 30,
+      },
+      faults: [],
+      expect: 'pass',
+    };
+    writeFileSync(join(dir, 'lossy.json'), JSON.stringify(scenario));
+    const io = capture();
+    expect(await main(['run', dir, '--target', TARGET, '--report', join(dir, 'r')], io)).toBe(1);
+    expect(io.stdout).toMatch(/no-lost-output \(safety\): /);
+    expect(io.stdout).toMatch(/1 not \(1 safety\)/);
+    const summary = JSON.parse(readFileSync(join(dir, 'r', 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ failedAs: { safety: 1, liveness: 0 } });
+    expect(summary.scenarios[0].properties.terminates.notApplicable).toMatch(/liveness mode only/);
   });
 });
 
