@@ -8,8 +8,12 @@ import type fc from 'fast-check';
 import type { Checker } from './check/result.ts';
 import type { Observed, Truth } from './check/history.ts';
 import type { Fault, FaultSpec } from './faults/fault.ts';
+import type { VariantInfo } from './ports/variant.ts';
 import type { TraceEvent } from './trace.ts';
 import type { World, WorldOptionsInput } from './index.ts';
+
+// with the variant mechanism, in the ports, so protocol code can declare its variants
+export type { VariantInfo } from './ports/variant.ts';
 
 export type Mode = 'safety' | 'liveness';
 
@@ -31,17 +35,6 @@ export interface Scenario<W = unknown> {
   faults: Fault[];
   /** `pass`, or the properties this run must violate (a field bug reproduced). */
   expect: 'pass' | { violates: string[] };
-}
-
-export interface VariantInfo {
-  summary: string;
-  /** The upstream state it models (PR, commit, issue). */
-  source: string;
-  /**
-   * What exploration should find: `pass` for a faithful fix or a candidate fix, or the
-   * properties a field-bug variant violates.
-   */
-  expected: 'pass' | string[];
 }
 
 export interface PropertyInfo {

@@ -1,13 +1,14 @@
 /**
- * Where the variants differ, and nowhere else. Each variant is `fixed` with one or two of these
- * replaced, so `variants/<name>.ts` reads like the upstream change it models.
+ * The policy slots: where the variants differ, and nowhere else. The base (`variants/fixed.ts`)
+ * is upstream as it is at #1445; each variant overrides only the slots its upstream change
+ * touched (`defineVariant` in sim/ports/variant.ts), so `variants/<name>.ts` reads like that PR.
  */
+import type { Variant } from '../../sim/ports/index.ts';
 import type { WaitContext } from './context.ts';
 import type { DaemonPidRecord } from './liveness.ts';
 import type { CompletionPacket, SessionResult } from './sessionFiles.ts';
 
 export interface WaitPolicy {
-  readonly name: string;
   /**
    * B1, after the refresh: whether the refreshed result.toml decides the outcome, or is dropped
    * so that the packet decides (the pre-#1445 mtime filter, #1442).
@@ -20,3 +21,5 @@ export interface WaitPolicy {
   /** B2: a completed result is returned only once no session process remains (#2034 says why). */
   readonly completedResultNeedsDeadDaemon: boolean;
 }
+
+export type WaitVariant = Variant<WaitPolicy>;

@@ -3,6 +3,7 @@
  * simulated session daemon, in four variants that share everything but the field bug or fix
  * they model. See README.md for every rule and its source.
  */
+import { variantInfos } from '../../sim/ports/index.ts';
 import type { Target } from '../../sim/target.ts';
 import { CHECKERS, LIFE_AFTER_DEATH_MS, TERMINATES_BOUND_MS } from './target/checkers.ts';
 import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
@@ -11,6 +12,7 @@ import { runSessionWait } from './target/run.ts';
 import type { SessionTruth } from './target/truth.ts';
 import { validateWorkload } from './target/validateWorkload.ts';
 import { describeWorkload, workloadArbitrary, type SessionWaitWorkload } from './target/workload.ts';
+import { VARIANTS } from './variants/index.ts';
 
 const s = (ms: number) => `${ms / 1000} s`;
 
@@ -18,28 +20,7 @@ export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
   name: 'session-wait',
   summary: 'csa session wait: polls a daemon session dir until result, death or cap (cli-sub-agent, #1445 and its parents)',
   defaultVariant: 'fixed',
-  variants: {
-    fixed: {
-      summary: 'result.toml authoritative over the packet; alive at the cap gives KV-warm exit 0',
-      source: 'RyderFreeman4Logos/cli-sub-agent PR #1445 (merge 80bd6f0e: beb1fd29 #1442, 2e139ece #1439)',
-      expected: 'pass',
-    },
-    'pre-1445': {
-      summary: 'the mtime filter prefers the completion packet; the cap always exits 124',
-      source: 'cli-sub-agent 5ab5e3ad (v0.1.734), first parent of #1445; issues #1442 and #1439',
-      expected: ['no-false-failure', 'truthful-cap-exit'],
-    },
-    'pid-only': {
-      summary: 'daemon liveness by kill(pid, 0) alone, fooled by a reused pid',
-      source: 'daemon.pid before start ticks (spec §2, daemon_pid_for_signal); the hang of spec scenario 5',
-      expected: ['terminates', 'truthful-cap-exit'],
-    },
-    'trust-any-result': {
-      summary: 'completes on the first result.toml while the daemon still runs its post-exec gates',
-      source: 'cli-sub-agent issue #2034 (fixed in 2eae3ea8); spec scenarios 6 and 7',
-      expected: ['no-false-success', 'no-false-failure'],
-    },
-  },
+  variants: variantInfos(VARIANTS),
   properties: [
     {
       name: 'no-false-failure',

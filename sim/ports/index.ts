@@ -27,3 +27,4 @@ export interface Ports {
   readonly random: Random;
   readonly log: Log;
 }
+export * from './variant.ts';

@@ -12,7 +12,7 @@ import type { RssSample } from '../context.ts';
 import { SessionDaemon } from '../daemon.ts';
 import { FlockTable } from '../flock.ts';
 import { GLOBAL_CONFIG } from '../sessionFiles.ts';
-import { POLICIES } from '../variants/index.ts';
+import { VARIANTS } from '../variants/index.ts';
 import { DEFAULT_WAIT_CAP_SECS } from '../waitConfig.ts';
 import { TERMINATES_BOUND_MS } from './checkers.ts';
 import { FAULT_SPECS, PATHS } from './faults.ts';
@@ -39,7 +39,7 @@ export async function runSessionWait(
   scenario: Scenario<SessionWaitWorkload>,
 ): Promise<RunOutcome<WaitObserved, SessionTruth>> {
   const w = scenario.workload;
-  const policy = POLICIES[scenario.variant];
+  const policy = VARIANTS[scenario.variant]?.slots;
   if (!policy) throw new Error(`session-wait: no variant ${scenario.variant}`);
   const fsOpts = { fs: { mtimeGranularity: w.mtimeGranularity } };
   const daemonHost = world.host('daemon', fsOpts);

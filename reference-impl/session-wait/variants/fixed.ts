@@ -1,8 +1,10 @@
 /**
- * `fixed`: the #1445 state (merge 80bd6f0e = beb1fd29 for #1442 + 2e139ece for #1439).
+ * `fixed`, the base: upstream as it is at #1445 (merge 80bd6f0e = beb1fd29 for #1442 +
+ * 2e139ece for #1439), every slot filled; the other variants override a slot or two of it.
  * result.toml is authoritative over the daemon's packet, and a session still alive at the cap
  * gets a healthy KV-warm exit 0; 124 is left for a cap with nothing alive.
  */
+import { defineBase } from '../../../sim/ports/index.ts';
 import { EXIT_KV_WARM, EXIT_TIMEOUT, kvWarmMarker, retryWaitHint, timeoutDeadMarker } from '../completion.ts';
 import type { WaitContext } from '../context.ts';
 import { daemonPidIsAliveByStartTime, sessionHasTerminalProcess } from '../liveness.ts';
@@ -27,11 +29,18 @@ export async function capExitKvWarm(ctx: WaitContext, elapsedSecs: number): Prom
   return EXIT_TIMEOUT;
 }
 
-export const fixed: WaitPolicy = {
-  name: 'fixed',
-  // #1442: trust result.toml whenever the refresh succeeds; the packet is only a fallback.
-  keepRefreshedResult: async () => true,
-  capExit: capExitKvWarm,
-  daemonPidIsAlive: daemonPidIsAliveByStartTime,
-  completedResultNeedsDeadDaemon: true,
-};
+export const fixed = defineBase<WaitPolicy>(
+  'fixed',
+  {
+    // #1442: trust result.toml whenever the refresh succeeds; the packet is only a fallback.
+    keepRefreshedResult: async () => true,
+    capExit: capExitKvWarm,
+    daemonPidIsAlive: daemonPidIsAliveByStartTime,
+    completedResultNeedsDeadDaemon: true,
+  },
+  {
+    summary: 'result.toml authoritative over the packet; alive at the cap gives KV-warm exit 0',
+    source: 'RyderFreeman4Logos/cli-sub-agent PR #1445 (merge 80bd6f0e: beb1fd29 #1442, 2e139ece #1439)',
+    expected: 'pass',
+  },
+);

@@ -1,13 +1,8 @@
-/** The variants by name (`session-wait:NAME`). */
-import type { WaitPolicy } from '../policy.ts';
+/** The variants by name (`session-wait:NAME`): the base `fixed` and one file per upstream change. */
+import { variantTable } from '../../../sim/ports/index.ts';
 import { fixed } from './fixed.ts';
 import { pidOnly } from './pidOnly.ts';
 import { pre1445 } from './pre1445.ts';
 import { trustAnyResult } from './trustAnyResult.ts';
 
-export const POLICIES: Readonly<Record<string, WaitPolicy>> = {
-  fixed,
-  'pre-1445': pre1445,
-  'pid-only': pidOnly,
-  'trust-any-result': trustAnyResult,
-};
+export const VARIANTS = variantTable([fixed, pre1445, pidOnly, trustAnyResult]);

@@ -7,9 +7,9 @@
  *   `success` reported a failure.
  * - #1439: the cap always exited 124, alive or not; callers read 124 as a failure.
  */
+import { defineVariant } from '../../../sim/ports/index.ts';
 import { cdArg, EXIT_TIMEOUT, retryWaitHint } from '../completion.ts';
 import type { WaitContext } from '../context.ts';
-import type { WaitPolicy } from '../policy.ts';
 import { statIfExists, type CompletionPacket, type SessionResult } from '../sessionFiles.ts';
 import { fixed } from './fixed.ts';
 
@@ -37,9 +37,13 @@ export async function capExitTimeout(ctx: WaitContext, elapsedSecs: number): Pro
   return EXIT_TIMEOUT;
 }
 
-export const pre1445: WaitPolicy = {
-  ...fixed,
-  name: 'pre-1445',
-  keepRefreshedResult: keepResultNewerThanPacket,
-  capExit: capExitTimeout,
-};
+export const pre1445 = defineVariant(
+  'pre-1445',
+  fixed,
+  { keepRefreshedResult: keepResultNewerThanPacket, capExit: capExitTimeout },
+  {
+    summary: 'the mtime filter prefers the completion packet; the cap always exits 124',
+    source: 'cli-sub-agent 5ab5e3ad (v0.1.734), first parent of #1445; issues #1442 and #1439',
+    expected: ['no-false-failure', 'truthful-cap-exit'],
+  },
+);

@@ -3,11 +3,16 @@
  * wait while the daemon still runs its post-exec gates, which may rewrite it (#2034, fixed in
  * 2eae3ea8 by deferring completion while the daemon lives).
  */
-import type { WaitPolicy } from '../policy.ts';
+import { defineVariant } from '../../../sim/ports/index.ts';
 import { fixed } from './fixed.ts';
 
-export const trustAnyResult: WaitPolicy = {
-  ...fixed,
-  name: 'trust-any-result',
-  completedResultNeedsDeadDaemon: false,
-};
+export const trustAnyResult = defineVariant(
+  'trust-any-result',
+  fixed,
+  { completedResultNeedsDeadDaemon: false },
+  {
+    summary: 'completes on the first result.toml while the daemon still runs its post-exec gates',
+    source: 'cli-sub-agent issue #2034 (fixed in 2eae3ea8); spec scenarios 6 and 7',
+    expected: ['no-false-success', 'no-false-failure'],
+  },
+);

@@ -17,7 +17,7 @@ import { PATHS, SESSION_ID } from '../../../reference-impl/session-wait/target/f
 import { classify, type WaitObserved, type WaitSeen } from '../../../reference-impl/session-wait/target/observe.ts';
 import type { SessionTruth } from '../../../reference-impl/session-wait/target/truth.ts';
 import type { SessionWaitWorkload } from '../../../reference-impl/session-wait/target/workload.ts';
-import { POLICIES } from '../../../reference-impl/session-wait/variants/index.ts';
+import { VARIANTS } from '../../../reference-impl/session-wait/variants/index.ts';
 
 export { PATHS, SESSION_ID };
 export const S = SESSION_ID;
@@ -92,7 +92,7 @@ export interface WaitOptions {
 
 /** One wait process on the bench's `wait` host, as a caller runs it. */
 export async function waitOnce(b: Bench, variant = 'fixed', o: WaitOptions = {}): Promise<WaitSeen> {
-  const policy = POLICIES[variant];
+  const policy = VARIANTS[variant]?.slots;
   if (!policy) throw new Error(`no variant ${variant}`);
   const run: WaitRun = await runOneWait(
     b.wait,
@@ -114,7 +114,7 @@ export function probeContext(b: Bench, variant = 'fixed'): WaitContext {
   return {
     ports: b.wait,
     paths: b.paths,
-    policy: POLICIES[variant] as WaitContext['policy'],
+    policy: VARIANTS[variant]?.slots as WaitContext['policy'],
     flocks: b.flocks,
     self: { pid: 1, startTimeTicks: 0 },
     cd: undefined,
