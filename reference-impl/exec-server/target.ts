@@ -5,12 +5,12 @@
  * consumer. Faults: the kinds in target/faultKinds.ts plus kernel `lag`.
  */
 import { noDuplicateOutput, noFalseFailure, noLostOutput, orderedOutput, singleResult } from '../../sim/check/index.ts';
+import { variantInfos } from '../../sim/ports/index.ts';
 import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
 import type { World } from '../../sim/world.ts';
 import { DEFAULT_CLIENT_OPTIONS, ExecClient } from './client/execClient.ts';
 import { ConsumerKnobs } from './consumer/report.ts';
 import { runCommand } from './consumer/runCommand.ts';
-import { VARIANTS } from './consumer/variants.ts';
 import type { StartParams } from './protocol/wire.ts';
 import { ExecServer } from './server/execServer.ts';
 import { defaultKnobs } from './server/knobs.ts';
@@ -31,43 +31,18 @@ import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.t
 import { scriptedProcess } from './target/processSource.ts';
 import { nextSeqRule, seqDiscipline } from './target/wireCheckers.ts';
 import { describeWorkload, validateWorkload, workloadArbitrary, type ExecWorkload } from './target/workload.ts';
+import { VARIANTS } from './variants/index.ts';
 
 export const SERVER_HOST = 'exec-server';
 export const CLIENT_HOST = 'client';
 export const SERVER_PORT = 4000;
 export const PROCESS_ID = 'p1';
 
-/**
- * What every variant built on upstream inherits (found blind on v0-poll and v1-pushed alike):
- * F22, a lost exit watcher's -1 reported as a real exit, and F15, a read past evicted output
- * spliced silently.
- */
-const UPSTREAM_GAPS = ['truthful-exit', 'no-false-failure', 'no-lost-output', 'authoritative-completion'];
-
-/** Each field bug's own properties: what it breaks where its sibling v1-pushed holds. */
-const OWN: Record<string, string[]> = {
-  'v0-poll': [],
-  'v1-pushed': [],
-  'lag-skips': ['no-lost-output'],
-  'lag-closes': ['no-false-failure'],
-  'no-dedupe': ['no-duplicate-output'],
-  'arrival-order': ['authoritative-completion'],
-  'legacy-denial': ['truthful-exit', 'authoritative-completion'],
-};
-
-function expected(variant: string): 'pass' | string[] {
-  const own = OWN[variant];
-  if (!own) return 'pass';
-  return [...own, ...UPSTREAM_GAPS.filter((p) => !own.includes(p))];
-}
-
 export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
   name: 'exec-stream',
   summary: "codex exec-server: a process's output, exit and close over a JSON-RPC WebSocket, an event log, and unified exec's completion",
   defaultVariant: 'v1-strict',
-  variants: Object.fromEntries(
-    Object.entries(VARIANTS).map(([name, v]) => [name, { summary: v.summary, source: v.source, expected: expected(name) }]),
-  ),
+  variants: variantInfos(VARIANTS),
   properties: [
     {
       name: 'no-lost-output',
@@ -120,7 +95,7 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
   if (!variant) throw new Error(`exec-stream: unknown variant ${scenario.variant}`);
-  const cfg = variant.config;
+  const policy = variant.slots;
   const serverPorts = world.host(SERVER_HOST);
   const clientPorts = world.host(CLIENT_HOST);
   const ledger = new ServerLedger();
@@ -149,7 +124,7 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
         url: `ws://${SERVER_HOST}:${SERVER_PORT}`,
         session: {
           ...DEFAULT_CLIENT_OPTIONS.session,
-          ordering: cfg.ordering,
+          ordering: policy.ordering,
           pendingEventsMax: w.eventCapacity,
           eventCapacity: w.eventCapacity,
           eventBytes: w.eventBytes,
@@ -167,7 +142,7 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
       pipeStdin: false,
       arg0: null,
     };
-    await runCommand(clientPorts, client, params, cfg, consumer, report);
+    await runCommand(clientPorts, client, params, policy, consumer, report);
   });
   world.schedule(scenario.faults);
   const r = await world.run(deadline + 5_000);

@@ -9,19 +9,19 @@ import type { Clock, Log } from '../../../sim/ports/index.ts';
 import type { Session } from '../client/session.ts';
 import type { ExecProcessEvent } from '../eventLog/events.ts';
 import { fromBase64, type ReadResult } from '../protocol/wire.ts';
-import type { ConsumerConfig } from './variants.ts';
+import type { ConsumerPolicy } from '../policy.ts';
 import { ProcessState, type ConsumerKnobs, type ConsumerReport } from './report.ts';
 
 export async function pushedConsumer(
   clock: Clock,
   log: Log,
   session: Session,
-  cfg: ConsumerConfig,
+  policy: ConsumerPolicy,
   knobs: ConsumerKnobs,
   report: ConsumerReport,
 ): Promise<void> {
   const state = new ProcessState();
-  const finish = () => report.result(state.outcome(cfg.strict));
+  const finish = () => report.result(state.outcome(policy.strict));
   const rx = session.subscribeEvents();
   let lastSeq = 0;
   let exitApplied = false;
@@ -30,19 +30,19 @@ export async function pushedConsumer(
     const got = await rx.recv();
     let e: ExecProcessEvent | undefined;
     if (got.kind === 'lagged') {
-      log('consumer.lagged', { skipped: got.skipped, handling: cfg.onLagged });
-      if (cfg.onLagged === 'skip') continue;
-      if (cfg.onLagged === 'close') return finish();
+      log('consumer.lagged', { skipped: got.skipped, handling: policy.onLagged });
+      if (policy.onLagged === 'skip') continue;
+      if (policy.onLagged === 'close') return finish();
     } else if (got.kind === 'closed') {
       state.failure = 'exec-server process event stream closed';
       return finish();
     } else e = got.value;
 
-    const legacyExit = e?.type === 'exited' && e.sandboxDenied === null && cfg.unknownDenial === 'read';
-    const gap = e !== undefined && e.type !== 'failed' && cfg.gapRead && e.seq > lastSeq + 1;
+    const legacyExit = e?.type === 'exited' && e.sandboxDenied === null && policy.unknownDenial === 'read';
+    const gap = e !== undefined && e.type !== 'failed' && policy.gapRead && e.seq > lastSeq + 1;
     // strict: never complete without the exit status; a Closed ahead of any Exited (an executor
     // breaking "closed is the largest seq") is checked against a read first
-    const closedFirst = cfg.strict && e?.type === 'closed' && !exitApplied && !gap;
+    const closedFirst = policy.strict && e?.type === 'closed' && !exitApplied && !gap;
     if (e === undefined || gap || legacyExit || closedFirst) {
       const reason = e === undefined ? 'lagged' : gap ? 'gap' : legacyExit ? 'legacy-exit' : 'closed-before-exit';
       log('consumer.fallback-read', { reason, afterSeq: lastSeq });
@@ -53,7 +53,7 @@ export async function pushedConsumer(
         state.failure = err instanceof Error ? err.message : String(err);
         return finish();
       }
-      if (cfg.strict) {
+      if (policy.strict) {
         const hole = holeIn(r, lastSeq, exitApplied);
         if (hole) {
           const message = `unrecoverable sequence gap: output seqs after ${lastSeq} through ${hole.through} are no longer retained`;
@@ -79,7 +79,7 @@ export async function pushedConsumer(
       continue; // the read covered the triggering event
     }
 
-    if (e.type !== 'failed' && cfg.dedupe && e.seq <= lastSeq) continue;
+    if (e.type !== 'failed' && policy.dedupe && e.seq <= lastSeq) continue;
     switch (e.type) {
       case 'output':
         report.output(e.seq, e.stream, e.chunk);

@@ -4,17 +4,15 @@
  */
 import type { Ports } from '../../../sim/ports/index.ts';
 import type { ExecClient } from '../client/execClient.ts';
+import type { ConsumerPolicy } from '../policy.ts';
 import type { StartParams } from '../protocol/wire.ts';
-import { pollConsumer } from './poll.ts';
-import { pushedConsumer } from './pushed.ts';
 import type { ConsumerKnobs, ConsumerReport } from './report.ts';
-import type { ConsumerConfig } from './variants.ts';
 
 export async function runCommand(
   ports: Ports,
   client: ExecClient,
   params: StartParams,
-  cfg: ConsumerConfig,
+  policy: ConsumerPolicy,
   knobs: ConsumerKnobs,
   report: ConsumerReport,
 ): Promise<void> {
@@ -26,6 +24,5 @@ export async function runCommand(
   }
   ports.log('consumer.started', { processId: params.processId, sandboxType: session.sandboxType ?? null });
   await knobs.hold(ports.clock, ports.clock.now() + knobs.subscribeDelayMs, 'subscriber-delay');
-  if (cfg.mode === 'poll') await pollConsumer(ports.clock, session, cfg, knobs, report);
-  else await pushedConsumer(ports.clock, ports.log, session, cfg, knobs, report);
+  await policy.consume(ports.clock, ports.log, session, policy, knobs, report);
 }

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ExecClient, DEFAULT_CLIENT_OPTIONS } from '../../../reference-impl/exec-server/client/execClient.ts';
 import { pushedConsumer } from '../../../reference-impl/exec-server/consumer/pushed.ts';
 import { ConsumerKnobs } from '../../../reference-impl/exec-server/consumer/report.ts';
-import { VARIANTS } from '../../../reference-impl/exec-server/consumer/variants.ts';
+import { v1Strict } from '../../../reference-impl/exec-server/variants/v1Strict.ts';
 import { METHOD, toBase64, type StartParams } from '../../../reference-impl/exec-server/protocol/wire.ts';
 import { target as execStream, PROCESS_ID } from '../../../reference-impl/exec-server/target.ts';
 import { RecordingReport } from '../../../reference-impl/exec-server/target/collect.ts';
@@ -102,7 +102,7 @@ export async function runCase(
             .catch(() => undefined);
         }
       }
-      await pushedConsumer(clock, ports.log, session, VARIANTS['v1-strict']!.config, new ConsumerKnobs(), report);
+      await pushedConsumer(clock, ports.log, session, v1Strict.slots, new ConsumerKnobs(), report);
     })();
     const timer = new Promise<void>((r) => setTimeout(r, deadline).unref());
     await Promise.race([consumed, timer, abort]);

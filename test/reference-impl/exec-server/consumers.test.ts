@@ -8,10 +8,9 @@ import type { Session } from '../../../reference-impl/exec-server/client/session
 import { ExecProcessEventLog } from '../../../reference-impl/exec-server/eventLog/eventLog.ts';
 import type { ExecProcessEvent } from '../../../reference-impl/exec-server/eventLog/events.ts';
 import { Watch } from '../../../reference-impl/exec-server/eventLog/watch.ts';
-import { pollConsumer } from '../../../reference-impl/exec-server/consumer/poll.ts';
 import { pushedConsumer } from '../../../reference-impl/exec-server/consumer/pushed.ts';
 import { ConsumerKnobs, type ConsumerOutcome } from '../../../reference-impl/exec-server/consumer/report.ts';
-import { VARIANTS } from '../../../reference-impl/exec-server/consumer/variants.ts';
+import { VARIANTS } from '../../../reference-impl/exec-server/variants/index.ts';
 import type { ReadResult } from '../../../reference-impl/exec-server/protocol/wire.ts';
 
 const clock = { now: () => 0 } as unknown as Clock;
@@ -56,10 +55,8 @@ async function consume(variant: string, events: ExecProcessEvent[], reads: Array
     gap: (a: number, b: number) => gaps.push(`${a + 1}-${b}`),
     result: (o: ConsumerOutcome) => (result = o),
   };
-  const cfg = (VARIANTS[variant] as { config: (typeof VARIANTS)[string]['config'] }).config;
-  const knobs = new ConsumerKnobs();
-  if (cfg.mode === 'poll') await pollConsumer(clock, session, cfg, knobs, report);
-  else await pushedConsumer(clock, () => undefined, session, cfg, knobs, report);
+  const policy = (VARIANTS[variant] as (typeof VARIANTS)[string]).slots;
+  await policy.consume(clock, () => undefined, session, policy, new ConsumerKnobs(), report);
   return { delivered, gaps, result, readCalls };
 }
 
@@ -147,8 +144,8 @@ describe('lag handling per variant (a ring of 2, six events waiting)', () => {
     const delivered: number[] = [];
     let result: ConsumerOutcome | undefined;
     const session = { subscribeEvents: () => rx, read: async () => reads.shift() as ReadResult } as unknown as Session;
-    const cfg = (VARIANTS[variant] as { config: (typeof VARIANTS)[string]['config'] }).config;
-    await pushedConsumer(clock, () => undefined, session, cfg, new ConsumerKnobs(), {
+    const policy = (VARIANTS[variant] as (typeof VARIANTS)[string]).slots;
+    await pushedConsumer(clock, () => undefined, session, policy, new ConsumerKnobs(), {
       output: (s) => delivered.push(s),
       gap: () => undefined,
       result: (o) => (result = o),

@@ -5,7 +5,7 @@ import { target } from '../../../reference-impl/exec-server/target.ts';
 import { ExecServer } from '../../../reference-impl/exec-server/server/execServer.ts';
 import { ConsumerKnobs } from '../../../reference-impl/exec-server/consumer/report.ts';
 import { execFaultKinds } from '../../../reference-impl/exec-server/target/faultKinds.ts';
-import { VARIANTS } from '../../../reference-impl/exec-server/consumer/variants.ts';
+import { VARIANTS } from '../../../reference-impl/exec-server/variants/index.ts';
 
 function faultValidator() {
   const world = createWorld({ seed: 1 });
@@ -85,11 +85,11 @@ describe('exec-stream target: data in, clear errors out', () => {
   });
 
   it('variants differ from their sibling in one rule (the field bug), and every variant has a source', () => {
-    const v1 = VARIANTS['v1-pushed']?.config as unknown as Record<string, unknown>;
+    const v1 = VARIANTS['v1-pushed']?.slots as unknown as Record<string, unknown>;
     const diff = (name: string) =>
-      Object.keys(v1).filter((k) => (VARIANTS[name]?.config as unknown as Record<string, unknown>)[k] !== v1[k]);
+      Object.keys(v1).filter((k) => (VARIANTS[name]?.slots as unknown as Record<string, unknown>)[k] !== v1[k]);
     expect(diff('v1-strict')).toEqual(['strict']);
-    expect(diff('v0-poll')).toEqual(['mode']);
+    expect(diff('v0-poll')).toEqual(['consume']);
     expect(diff('lag-closes')).toEqual(['onLagged']);
     expect(diff('no-dedupe')).toEqual(['dedupe']);
     expect(diff('legacy-denial')).toEqual(['unknownDenial']);

@@ -1,0 +1,38 @@
+/**
+ * `v1-pushed`, the base: unified exec's consumer upstream as it is at openai/codex#30273, every
+ * slot filled; the other variants override a slot or two of it. Ordered pushed events with a read
+ * fallback on lag, on a seq gap and on a legacy exit; F15 (a read past evicted output spliced
+ * silently) and F22 (a lost exit watcher's -1 reported as a real exit) unguarded.
+ */
+import { defineBase } from '../../../sim/ports/index.ts';
+import { pushedConsumer } from '../consumer/pushed.ts';
+import type { ConsumerPolicy } from '../policy.ts';
+
+/**
+ * What every variant built on upstream inherits (found blind on v0-poll and v1-pushed alike):
+ * F22 and F15.
+ */
+const UPSTREAM_GAPS = ['truthful-exit', 'no-false-failure', 'no-lost-output', 'authoritative-completion'];
+
+/** What a variant built on upstream violates: its field bug's own properties, then the upstream gaps. */
+export function withUpstreamGaps(own: string[]): string[] {
+  return [...own, ...UPSTREAM_GAPS.filter((p) => !own.includes(p))];
+}
+
+export const v1Pushed = defineBase<ConsumerPolicy>(
+  'v1-pushed',
+  {
+    consume: pushedConsumer,
+    onLagged: 'read',
+    gapRead: true,
+    dedupe: true,
+    unknownDenial: 'read',
+    ordering: 'seq',
+    strict: false,
+  },
+  {
+    summary: 'ordered pushed events with a read fallback on lag, gap and legacy exit; upstream as it is (F15, F16, F22 unguarded)',
+    source: 'openai/codex#30273',
+    expected: withUpstreamGaps([]),
+  },
+);
