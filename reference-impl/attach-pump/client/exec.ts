@@ -1,14 +1,14 @@
 /**
- * `RestBox::exec` (litebox.rs): create the execution with a POST, then run the attach pump of the
- * chosen variant. A failed POST is an error to the caller (the command never ran).
+ * `RestBox::exec` (litebox.rs): create the execution with a POST, then run the attach pump with
+ * the chosen variant's policy. A failed POST is an error to the caller (the command never ran).
  */
 import type { Ports } from '../../../sim/ports/index.ts';
 import { BOX_ID } from '../constants.ts';
-import { PUMPS, type VariantName } from '../variants/index.ts';
+import type { PumpPolicy } from '../policy.ts';
 import { ApiClient } from './api.ts';
-import type { ExecSink } from './pump.ts';
+import { AttachPump, type ExecSink } from './pump.ts';
 
-export async function runExec(ports: Ports, variant: VariantName, command: string, sink: ExecSink): Promise<void> {
+export async function runExec(ports: Ports, policy: PumpPolicy, command: string, sink: ExecSink): Promise<void> {
   const api = new ApiClient(ports);
   const created = await api.exec(BOX_ID, command);
   if (!created.ok) {
@@ -17,5 +17,5 @@ export async function runExec(ports: Ports, variant: VariantName, command: strin
     return;
   }
   ports.log('exec.created', { execution: created.id });
-  await new PUMPS[variant](ports, api, BOX_ID, created.id, sink).run();
+  await new AttachPump(ports, api, BOX_ID, created.id, sink, policy).run();
 }

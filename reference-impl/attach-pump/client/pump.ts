@@ -1,6 +1,7 @@
 /**
  * `attach_ws` + `attach_ws_pump` (litebox.rs) as upstream had them before PR #627 (the parent of
- * 5da30b52): the `pre-627` variant. Other variants override the decisions marked "hook".
+ * 5da30b52). The decisions the variants differ on are the slots of `../policy.ts`, called where
+ * marked "slot"; upstream's own are the base, `../variants/pre627.ts` (the `pre-627` variant).
  *
  * - The first connect failing goes straight to `emit_or_fallback` (no output is ever streamed).
  * - A session reads with a 10 s first-frame timeout (sticky across reconnects), then a 45 s
@@ -17,7 +18,8 @@
  */
 import { TIMED_OUT, type Ports, type WsSocket } from '../../../sim/ports/index.ts';
 import { CLIENT } from '../constants.ts';
-import { PONG, attachPath, parseServerFrame, type ServerFrame, type StreamName, type Totals } from '../wire.ts';
+import type { PumpPolicy } from '../policy.ts';
+import { PONG, parseServerFrame, type StreamName, type Totals } from '../wire.ts';
 import type { ApiClient, Connected } from './api.ts';
 import { probeExecutionStatus, type Probe } from './probe.ts';
 import { FrameReader } from './reader.ts';
@@ -50,18 +52,28 @@ export type Terminal = Extract<Probe, { kind: 'terminal' }>;
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
+/** What a variant remembers across one `attach_ws` call; upstream's pump remembers none of it. */
+export interface PumpMemory {
+  /** #627's `terminal_drain_attempted`: the one drain re-attach has been made. */
+  drainAttempted: boolean;
+  /** Cursor attaches: the bytes of each stream delivered so far. */
+  cursor: Totals;
+}
+
 export class AttachPump {
-  protected budgetMs: number = CLIENT.reconnectBudgetMs;
-  protected firstFrameSeen = false;
-  protected lastErrorMessage: string | undefined;
+  readonly memory: PumpMemory = { drainAttempted: false, cursor: { stdout: 0, stderr: 0 } };
+  private budgetMs: number = CLIENT.reconnectBudgetMs;
+  private firstFrameSeen = false;
+  private lastErrorMessage: string | undefined;
   private attaches = 0;
 
   constructor(
-    protected readonly ports: Ports,
-    protected readonly api: ApiClient,
-    protected readonly box: string,
-    protected readonly execId: string,
-    protected readonly sink: ExecSink,
+    readonly ports: Ports,
+    private readonly api: ApiClient,
+    readonly box: string,
+    readonly execId: string,
+    readonly sink: ExecSink,
+    readonly policy: PumpPolicy,
   ) {}
 
   /** `attach_ws`: connect, pump, and emit exactly one result. */
@@ -69,7 +81,7 @@ export class AttachPump {
     const first = await this.connect();
     let next: Next = first.ok
       ? { to: 'session', socket: first.socket }
-      : await this.onConnectFailure(`WS connect failed: ${first.error.message}`);
+      : await this.policy.onConnectFailure(this, `WS connect failed: ${first.error.message}`);
     for (;;) {
       switch (next.to) {
         case 'result':
@@ -78,69 +90,35 @@ export class AttachPump {
           return;
         case 'session': {
           const end = await this.session(next.socket);
-          next = end.kind === 'exit' ? await this.onExitFrame(end) : await this.onDisconnect(end.cause);
+          next = end.kind === 'exit' ? await this.policy.onExitFrame(this, end) : await this.policy.onDisconnect(this, end.cause);
           break;
         }
         case 'reconnect':
           next = await this.reconnect(next.cause);
           break;
         case 'fallback':
-          next = { to: 'result', result: await this.emitOrFallback(next.cause) };
+          next = { to: 'result', result: await this.policy.emitOrFallback(this, next.cause) };
           break;
       }
     }
   }
 
-  /** hook: the attach URL (cursor attaches add their offsets). */
-  protected attachPath(): string {
-    return attachPath(this.box, this.execId);
-  }
-
-  protected async connect(): Promise<Connected> {
+  async connect(): Promise<Connected> {
     const n = ++this.attaches;
-    const c = await this.api.connectWs(this.attachPath());
+    const c = await this.api.connectWs(this.policy.attachPath(this));
     if (c.ok) this.ports.log('pump.attached', { attach: n, socket: c.socket.id });
     else this.ports.log('pump.attach-failed', { attach: n, kind: c.error.kind, status: c.error.status ?? null });
     return c;
   }
 
-  protected probe(): Promise<Probe> {
+  probe(): Promise<Probe> {
     return probeExecutionStatus(this.api, this.box, this.execId).then((p) => {
       this.ports.log('pump.probe', { outcome: p.kind, exitCode: p.kind === 'terminal' ? p.exitCode : null });
       return p;
     });
   }
 
-  /** hook: `attach_ws` when the first connect fails. */
-  protected async onConnectFailure(cause: string): Promise<Next> {
-    return { to: 'fallback', cause };
-  }
-
-  /** hook: the socket ended without an exit frame. */
-  protected async onDisconnect(cause: string): Promise<Next> {
-    this.ports.log('pump.disconnect', { cause });
-    const probe = await this.probe();
-    if (probe.kind === 'terminal') return this.onTerminal(probe, cause);
-    if (probe.kind === 'gone') return { to: 'fallback', cause };
-    return { to: 'reconnect', cause };
-  }
-
-  /** hook: pre-fix, the probed result is final and the runner's backlog is never drained. */
-  protected async onTerminal(probe: Terminal, _cause: string): Promise<Next> {
-    return { to: 'result', result: { exitCode: probe.exitCode } };
-  }
-
-  /** hook: an exit frame is the authoritative result. */
-  protected async onExitFrame(end: Extract<SessionEnd, { kind: 'exit' }>): Promise<Next> {
-    return { to: 'result', result: { exitCode: end.exitCode } };
-  }
-
-  /** hook: whether a failed reconnect is retried (upstream: any failure, 404 included). */
-  protected async retries(_c: Extract<Connected, { ok: false }>): Promise<boolean> {
-    return true;
-  }
-
-  protected async reconnect(cause: string): Promise<Next> {
+  private async reconnect(cause: string): Promise<Next> {
     let backoffMs: number = CLIENT.backoffInitialMs;
     for (;;) {
       if (this.budgetMs <= 0) {
@@ -152,20 +130,13 @@ export class AttachPump {
       this.budgetMs -= sleepMs;
       const c = await this.connect();
       if (c.ok) return { to: 'session', socket: c.socket };
-      if (!(await this.retries(c))) return { to: 'fallback', cause };
+      if (!(await this.policy.retries(this, c))) return { to: 'fallback', cause };
       backoffMs = Math.min(backoffMs * 2, CLIENT.backoffMaxMs);
     }
   }
 
-  /** hook: `emit_or_fallback` at 5da30b52. */
-  protected async emitOrFallback(cause: string): Promise<ExecResult> {
-    const probe = await this.probe();
-    if (probe.kind === 'terminal') return { exitCode: probe.exitCode };
-    return { exitCode: -1, errorMessage: cause };
-  }
-
   /** One socket: read until an exit frame or a disconnect. */
-  protected async session(socket: WsSocket): Promise<SessionEnd> {
+  private async session(socket: WsSocket): Promise<SessionEnd> {
     const reader = new FrameReader(this.ports.clock, socket);
     try {
       return await this.read(socket, reader);
@@ -195,7 +166,7 @@ export class AttachPump {
           socket.send(PONG);
           break;
         case 'output': {
-          const broken = this.onOutput(f);
+          const broken = this.policy.onOutput(this, f);
           if (broken !== undefined) {
             socket.close(1001, 'client dropped the socket');
             return { kind: 'disconnect', cause: broken };
@@ -208,22 +179,13 @@ export class AttachPump {
           this.lastErrorMessage = f.message;
           break;
         case 'gap':
-          this.onGap(f);
+          this.policy.onGap(this, f);
           break;
         case 'ignored':
           break;
       }
     }
   }
-
-  /** hook: one output frame; a returned string ends the session as a disconnect with that cause. */
-  protected onOutput(f: Extract<ServerFrame, { type: 'output' }>): string | undefined {
-    this.sink.output(f.stream, lossy(f.data));
-    return undefined;
-  }
-
-  /** hook: upstream does not know gap frames (an unrecognized text frame: a warning). */
-  protected onGap(_f: Extract<ServerFrame, { type: 'gap' }>): void {}
 }
 
 /** `String::from_utf8_lossy` per frame, back to the bytes the user's String holds (#1155). */

@@ -13,87 +13,88 @@
  * - a live frame that skips bytes (the runner's channel overflowed) ends the session, and the
  *   re-attach fetches the skipped bytes from the backlog.
  */
-import type { Connected } from '../client/api.ts';
-import { AttachPump, type ExecResult, type Next, type SessionEnd, type Terminal } from '../client/pump.ts';
-import { attachPath, STREAMS, type ServerFrame, type Totals } from '../wire.ts';
+import { defineVariant } from '../../../sim/ports/index.ts';
+import type { AttachPump, ExecResult, Next } from '../client/pump.ts';
+import type { PumpPolicy } from '../policy.ts';
+import { attachPath, STREAMS, type Totals } from '../wire.ts';
+import { pre627 } from './pre627.ts';
 
-export class CursorPump extends AttachPump {
-  private readonly cursor: Totals = { stdout: 0, stderr: 0 };
-  private drainAttempted = false;
+const slots: Partial<PumpPolicy> = {
+  attachPath: (p) => attachPath(p.box, p.execId, p.memory.cursor),
 
-  protected override attachPath(): string {
-    return attachPath(this.box, this.execId, this.cursor);
-  }
+  // the first attach failing is any other disconnect
+  onConnectFailure: async (p, cause) => p.policy.onDisconnect(p, cause),
 
-  protected override async onConnectFailure(cause: string): Promise<Next> {
-    return this.onDisconnect(cause);
-  }
+  onTerminal: async (p, probe, cause) => {
+    if (complete(p, probe.totals)) return { to: 'result', result: { exitCode: probe.exitCode } };
+    return drain(p, probe.exitCode, probe.totals, cause);
+  },
 
-  protected override async onTerminal(probe: Terminal, cause: string): Promise<Next> {
-    if (this.complete(probe.totals)) return { to: 'result', result: { exitCode: probe.exitCode } };
-    return this.drain(probe.exitCode, probe.totals, cause);
-  }
-
-  protected override async onExitFrame(end: Extract<SessionEnd, { kind: 'exit' }>): Promise<Next> {
-    if (this.complete(end.totals)) return { to: 'result', result: { exitCode: end.exitCode } };
-    return this.drain(end.exitCode, end.totals, 'exit frame before every byte arrived');
-  }
+  onExitFrame: async (p, end) => {
+    if (complete(p, end.totals)) return { to: 'result', result: { exitCode: end.exitCode } };
+    return drain(p, end.exitCode, end.totals, 'exit frame before every byte arrived');
+  },
 
   /** A 404 on the upgrade may come from a proxy: only a 404 on the status too means evicted. */
-  protected override async retries(c: Extract<Connected, { ok: false }>): Promise<boolean> {
-    return c.error.kind !== 'NotFound' || (await this.probe()).kind !== 'gone';
-  }
+  retries: async (p, c) => c.error.kind !== 'NotFound' || (await p.probe()).kind !== 'gone',
 
-  protected override async emitOrFallback(cause: string): Promise<ExecResult> {
-    const probe = await this.probe();
+  emitOrFallback: async (p, cause) => {
+    const probe = await p.probe();
     if (probe.kind !== 'terminal') return { exitCode: -1, errorMessage: cause };
-    if (this.complete(probe.totals)) return { exitCode: probe.exitCode };
-    return this.incomplete(probe.exitCode, probe.totals, cause);
-  }
+    if (complete(p, probe.totals)) return { exitCode: probe.exitCode };
+    return incomplete(p, probe.exitCode, probe.totals, cause);
+  },
 
-  protected override onOutput(f: Extract<ServerFrame, { type: 'output' }>): string | undefined {
+  onOutput: (p, f) => {
     if (f.offset === undefined) return 'unpositioned output on a cursor attach';
-    const at = this.cursor[f.stream];
+    const at = p.memory.cursor[f.stream];
     if (f.offset > at) return `live ${f.stream} skipped bytes ${at}-${f.offset - 1} (the runner dropped them)`;
     const skip = at - f.offset;
     if (skip >= f.data.length) return undefined;
     const data = skip > 0 ? f.data.subarray(skip) : f.data;
-    this.sink.output(f.stream, data, at);
-    this.cursor[f.stream] = at + data.length;
+    p.sink.output(f.stream, data, at);
+    p.memory.cursor[f.stream] = at + data.length;
     return undefined;
-  }
+  },
 
-  protected override onGap(f: Extract<ServerFrame, { type: 'gap' }>): void {
-    const at = this.cursor[f.stream];
+  onGap: (p, f) => {
+    const at = p.memory.cursor[f.stream];
     if (f.to <= at) return;
-    this.sink.notice('gap', f.stream, `bytes ${at}-${f.to - 1} of ${f.stream} expired from the runner's backlog`);
-    this.ports.log('pump.gap', { stream: f.stream, from: at, to: f.to });
-    this.cursor[f.stream] = f.to;
-  }
+    p.sink.notice('gap', f.stream, `bytes ${at}-${f.to - 1} of ${f.stream} expired from the runner's backlog`);
+    p.ports.log('pump.gap', { stream: f.stream, from: at, to: f.to });
+    p.memory.cursor[f.stream] = f.to;
+  },
+};
 
-  private async drain(exitCode: number, totals: Totals | undefined, cause: string): Promise<Next> {
-    if (!this.drainAttempted) {
-      this.drainAttempted = true;
-      this.ports.log('pump.drain-attach', { cursor: { ...this.cursor } });
-      const c = await this.connect();
-      if (c.ok) return { to: 'session', socket: c.socket };
-      if (!(await this.retries(c)))
-        return { to: 'result', result: this.incomplete(exitCode, totals, 'execution evicted before its output was drained') };
-    }
-    return { to: 'reconnect', cause };
+async function drain(p: AttachPump, exitCode: number, totals: Totals | undefined, cause: string): Promise<Next> {
+  if (!p.memory.drainAttempted) {
+    p.memory.drainAttempted = true;
+    p.ports.log('pump.drain-attach', { cursor: { ...p.memory.cursor } });
+    const c = await p.connect();
+    if (c.ok) return { to: 'session', socket: c.socket };
+    if (!(await p.policy.retries(p, c)))
+      return { to: 'result', result: incomplete(p, exitCode, totals, 'execution evicted before its output was drained') };
   }
-
-  private complete(totals: Totals | undefined): boolean {
-    return totals !== undefined && STREAMS.every((s) => this.cursor[s] >= totals[s]);
-  }
-
-  /** The probed code, with every missing range named: lost output is never silent. */
-  private incomplete(exitCode: number, totals: Totals | undefined, why: string): ExecResult {
-    for (const s of STREAMS) {
-      const total = totals?.[s];
-      if (total === undefined) this.sink.notice('gap', s, `${s} may be incomplete after byte ${this.cursor[s]}: ${why}`);
-      else if (total > this.cursor[s]) this.sink.notice('gap', s, `bytes ${this.cursor[s]}-${total - 1} of ${s} never arrived: ${why}`);
-    }
-    return { exitCode, errorMessage: `output incomplete: ${why}` };
-  }
+  return { to: 'reconnect', cause };
 }
+
+function complete(p: AttachPump, totals: Totals | undefined): boolean {
+  return totals !== undefined && STREAMS.every((s) => p.memory.cursor[s] >= totals[s]);
+}
+
+/** The probed code, with every missing range named: lost output is never silent. */
+function incomplete(p: AttachPump, exitCode: number, totals: Totals | undefined, why: string): ExecResult {
+  const cursor = p.memory.cursor;
+  for (const s of STREAMS) {
+    const total = totals?.[s];
+    if (total === undefined) p.sink.notice('gap', s, `${s} may be incomplete after byte ${cursor[s]}: ${why}`);
+    else if (total > cursor[s]) p.sink.notice('gap', s, `bytes ${cursor[s]}-${total - 1} of ${s} never arrived: ${why}`);
+  }
+  return { exitCode, errorMessage: `output incomplete: ${why}` };
+}
+
+export const cursor = defineVariant('cursor', pre627, slots, {
+  summary: 'byte cursors per stream on attach, resume from the cursor, explicit gaps for expired cursors (#1046)',
+  source: 'boxlite-ai/boxlite issue #1046 (open): our candidate fix, built on PR #627',
+  expected: 'pass',
+});

@@ -1,14 +1,8 @@
-/** The pump variants by name, each a subclass that overrides only where its fix differs. */
-import { AttachPump } from '../client/pump.ts';
-import { CursorPump } from './cursor.ts';
-import { Fixed627Pump } from './fixed627.ts';
-import { NoProbePump } from './noProbe.ts';
+/** The pump variants by name (`attach-pump:NAME`): the base `pre-627` and one file per change. */
+import { variantTable } from '../../../sim/ports/index.ts';
+import { cursor } from './cursor.ts';
+import { fixed627 } from './fixed627.ts';
+import { noProbe } from './noProbe.ts';
+import { pre627 } from './pre627.ts';
 
-export const PUMPS = {
-  'pre-627': AttachPump,
-  'fixed-627': Fixed627Pump,
-  'no-probe': NoProbePump,
-  cursor: CursorPump,
-} as const;
-
-export type VariantName = keyof typeof PUMPS;
+export const VARIANTS = variantTable([pre627, fixed627, noProbe, cursor]);

@@ -3,15 +3,23 @@
  * attach, as the end: it reports -1 with the cause at once, without asking the runner whether
  * the command is still running or already finished.
  */
-import { AttachPump, type Next } from '../client/pump.ts';
+import { defineVariant } from '../../../sim/ports/index.ts';
+import { pre627 } from './pre627.ts';
 
-export class NoProbePump extends AttachPump {
-  protected override async onConnectFailure(cause: string): Promise<Next> {
-    return { to: 'result', result: { exitCode: -1, errorMessage: cause } };
-  }
-
-  protected override async onDisconnect(cause: string): Promise<Next> {
-    this.ports.log('pump.disconnect', { cause });
-    return { to: 'result', result: { exitCode: -1, errorMessage: cause } };
-  }
-}
+export const noProbe = defineVariant(
+  'no-probe',
+  pre627,
+  {
+    onConnectFailure: async (_p, cause) => ({ to: 'result', result: { exitCode: -1, errorMessage: cause } }),
+    onDisconnect: async (p, cause) => {
+      p.ports.log('pump.disconnect', { cause });
+      return { to: 'result', result: { exitCode: -1, errorMessage: cause } };
+    },
+  },
+  {
+    summary: 'a naive client: any disconnect (or a failed first attach) is reported as -1 with the cause',
+    source: 'spec scenario 3 (a client that bails on the disconnect)',
+    // the runner's silent live-channel drops reach it too, behind a clean exit frame
+    expected: ['no-false-failure', 'no-lost-output', 'no-false-success'],
+  },
+);

@@ -9,20 +9,26 @@ describe('spec scenario 5, the other side: an unbounded drain would hang, and te
   it('a pump that re-attaches on every Terminal against a runner that never sends exit has no result by the deadline', async () => {
     const { createWorld } = await import('../../../sim/index.ts');
     const { AttachPump } = await import('../../../reference-impl/attach-pump/client/pump.ts');
+    const { defineVariant } = await import('../../../sim/ports/index.ts');
+    const { pre627 } = await import('../../../reference-impl/attach-pump/variants/pre627.ts');
     const { ApiClient } = await import('../../../reference-impl/attach-pump/client/api.ts');
     const { Runner } = await import('../../../reference-impl/attach-pump/runner/server.ts');
     const { ObservedLog, truthOf } = await import('../../../reference-impl/attach-pump/target/outcome.ts');
     const { LIVENESS } = await import('../../../reference-impl/attach-pump/target/checkers.ts');
     const { livenessChecker } = await import('../../../sim/judge.ts');
     const { processScript } = await import('../../../reference-impl/attach-pump/target/workload.ts');
-    type Next = import('../../../reference-impl/attach-pump/client/pump.ts').Next;
 
-    class UnboundedDrainPump extends AttachPump {
-      protected override async onTerminal(): Promise<Next> {
-        const c = await this.connect();
-        return c.ok ? { to: 'session', socket: c.socket } : { to: 'reconnect', cause: 'drain failed' };
-      }
-    }
+    const unboundedDrain = defineVariant(
+      'unbounded-drain',
+      pre627,
+      {
+        onTerminal: async (p) => {
+          const c = await p.connect();
+          return c.ok ? { to: 'session', socket: c.socket } : { to: 'reconnect', cause: 'drain failed' };
+        },
+      },
+      { summary: '#627 without its one-attempt flag', source: 'this test', expected: ['terminates'] },
+    );
     const s = scenario('fixed-627', ECHO_HELLO);
     const world = createWorld({ seed: 1 });
     const runner = new Runner(world.host('runner'), world.host('box').proc, {
@@ -37,7 +43,7 @@ describe('spec scenario 5, the other side: an unbounded drain would hang, and te
     world.spawn('client', async () => {
       const api = new ApiClient(client);
       const created = await api.exec('box1', 'echo hello');
-      if (created.ok) await new UnboundedDrainPump(client, api, 'box1', created.id, log).run();
+      if (created.ok) await new AttachPump(client, api, 'box1', created.id, log, unboundedDrain.slots).run();
     });
     const r = await world.run(1_000_000);
     expect(r.status).toBe('until'); // still spinning: a 45 s watchdog, a probe, a re-attach, forever
