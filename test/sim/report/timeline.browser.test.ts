@@ -120,7 +120,8 @@ describe('timeline.html in headless Chromium', () => {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(join(dir, 'conformance.html')).href, { timeout: 15_000 });
       expect(await page.$$eval('#matrix th.fault', (ths) => ths.map((th) => th.textContent))).toEqual(['none', 'lag']);
-      expect(await page.locator('#matrix th.property').count()).toBe(9);
+      // every exec-stream property, the wire rules seq-discipline and next-seq included
+      expect(await page.locator('#matrix th.property').count()).toBe(11);
       expect(await page.textContent('#verdict')).toContain('violated: truthful-exit');
       const bad = page.locator('td.violated[data-property="truthful-exit"][data-fault="none"] a');
       await bad.click();
