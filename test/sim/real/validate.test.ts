@@ -185,8 +185,10 @@ describe('execsim validate', () => {
 
   it('an executor that crashes mid-run: exit 2 with its output, and its children are gone', async () => {
     const io = capture();
-    // the reference server, killed 1.5 s in (while the trickle runs), with a child of its own
-    const crashing = `sh -c '"${NODE}" "${join(ROOT, 'sim/cli/bin.js')}" serve --listen ws://127.0.0.1:{port} & sleep 1.5; echo crashing now >&2; kill -9 $!; exit 9'`;
+    // the reference server, a child of its own, killed 1 s after it says it listens (while the
+    // trickle runs): timed from its ready line, not from the spawn, as start-up is slow under load
+    const serve = `"${NODE}" "${join(ROOT, 'sim/cli/bin.js')}" serve --listen ws://127.0.0.1:{port}`;
+    const crashing = `sh -c 'f=$(mktemp -u); mkfifo "$f"; ${serve} > "$f" & s=$!; exec 3<"$f"; rm "$f"; read line <&3; sleep 1; echo crashing now >&2; kill -9 $s; exit 9'`;
     const code = await main(['validate', '--executor', crashing, '--faults', 'none', '--workloads', 'trickle', '--report', tmp()], io);
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/the executor exited during the run[\s\S]*crashing now/);
