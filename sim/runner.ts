@@ -72,7 +72,13 @@ export function meetsExpectation(scenario: Scenario, run: Pick<ScenarioRun, 'vio
     if (run.violated.length === 0) return { ok: true, why: 'every property held' };
     return { ok: false, why: `expected a pass, but violated: ${run.violated.join(', ')}` };
   }
-  const missing = scenario.expect.violates.filter((p) => !run.violated.includes(p));
-  if (missing.length === 0) return { ok: true, why: `violated as expected: ${scenario.expect.violates.join(', ')}` };
-  return { ok: false, why: `expected ${missing.join(', ')} to be violated, but ${missing.length === 1 ? 'it' : 'they'} held` };
+  const { violates, allowOthers } = scenario.expect;
+  const missing = violates.filter((p) => !run.violated.includes(p));
+  // Exact by default: a regression that adds a violation to a scenario expecting one must show.
+  const extra = allowOthers ? [] : run.violated.filter((p) => !violates.includes(p));
+  if (missing.length === 0 && extra.length === 0) return { ok: true, why: `violated as expected: ${violates.join(', ')}` };
+  const why: string[] = [];
+  if (missing.length > 0) why.push(`expected ${missing.join(', ')} to be violated, but ${missing.length === 1 ? 'it' : 'they'} held`);
+  if (extra.length > 0) why.push(`also violated, not expected: ${extra.join(', ')}`);
+  return { ok: false, why: why.join('; ') };
 }

@@ -33,8 +33,11 @@ export interface Scenario<W = unknown> {
   healAtMs?: number;
   workload: W;
   faults: Fault[];
-  /** `pass`, or the properties this run must violate (a field bug reproduced). */
-  expect: 'pass' | { violates: string[] };
+  /**
+   * `pass`, or exactly the properties this run must violate (a field bug reproduced); with
+   * `allowOthers`, at least those.
+   */
+  expect: 'pass' | { violates: string[]; allowOthers?: boolean };
 }
 
 export interface PropertyInfo {
