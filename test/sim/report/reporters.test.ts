@@ -48,7 +48,7 @@ describe('reports are written as the run goes', () => {
     process.env.GITHUB_STEP_SUMMARY = step;
     const reps = new Reporters(dir);
     reps.onStart({ command: 'execsim run test', total: 2, reportDir: dir });
-    const a = await entry('early-exit', { violates: ['no-lost-output'] }, 'as-expected');
+    const a = await entry('early-exit', { violates: ['no-lost-output', 'no-false-success'] }, 'as-expected');
     reps.onScenario(a);
     const mid = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { complete: boolean; total: number };
     expect(mid).toMatchObject({ complete: false, total: 1 });
@@ -87,10 +87,18 @@ describe('reports are written as the run goes', () => {
   it('JUnit: one case per property, failing only where the property did not do what was expected; XML-escaped', async () => {
     const r = await entry('early-exit', { violates: ['no-duplicate-output'] }, 'dup<&>"');
     const cases = casesOf(rowOf(r));
-    expect(cases.filter((c) => c.failure).map((c) => c.name)).toEqual(['dup<&>" › no-duplicate-output']);
+    // exact expectation: the expected violation that held and the violations not expected fail
+    expect(cases.filter((c) => c.failure).map((c) => c.name)).toEqual([
+      'dup<&>" › no-lost-output',
+      'dup<&>" › no-duplicate-output',
+      'dup<&>" › no-false-success',
+    ]);
     const xml = renderJunit('suite', cases);
     expect(xml).toContain('name="dup&lt;&amp;&gt;&quot; › no-duplicate-output"');
-    expect(xml).toContain('failures="1"');
+    expect(xml).toContain('failures="3"');
+    // "at least these" (allowOthers): only the expected violation that held fails
+    const lax = await entry('early-exit', { violates: ['no-duplicate-output'], allowOthers: true }, 'lax');
+    expect(casesOf(rowOf(lax)).filter((c) => c.failure).map((c) => c.name)).toEqual(['lax › no-duplicate-output']);
   });
 
   it('the text timeline keeps faults, results and evidence when it has to cut', async () => {
