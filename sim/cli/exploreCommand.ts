@@ -3,10 +3,10 @@
  * scenario (written as soon as it is found, rewritten as it shrinks), print the compact
  * timeline and a one-line replay command, exit 1. No violation: exit 0.
  */
-import { join, relative, dirname } from 'node:path';
+import { basename, join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecsimError } from '../errors.ts';
-import { explore, type ExploreOptions, type ExploreReport } from '../explore/explore.ts';
+import { ExecsimError, isExecsimError } from '../errors.ts';
+import { explore, exploreSpace, planBatches, type ExploreOptions, type ExploreReport } from '../explore/explore.ts';
 import { headCommit, seedFromCommit } from '../host/git.ts';
 import { exploreParallel } from '../host/pool.ts';
 import { Progress } from '../host/progress.ts';
@@ -16,6 +16,8 @@ import type { AnyTarget } from '../registry.ts';
 import { scenarioToJson, type SavedScenario } from '../scenario/save.ts';
 import type { Mode, Scenario } from '../target.ts';
 import { textTimeline } from '../report/textTimeline.ts';
+import { reportDirOf, writeBadInputReport } from '../report/commandReport.ts';
+import type { ExplorationSummary } from '../report/types.ts';
 import { intOption, oneOf, parse, shardOption, splitTargetSpec } from './args.ts';
 import type { CliContext } from './context.ts';
 import { executeScenario } from './execute.ts';
@@ -27,7 +29,8 @@ export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
-the command prints a one-line replay command and exits 1. No violation: exit 0. Same --seed
+the command prints a one-line replay command and exits 1. No violation: exit 0. Either way
+summary.json and junit.xml go to --report (default reports/explore/NAME-VARIANT/). Same --seed
 and --runs give the same result (--json output identical but for "timing").
 NAME may be a module path (./my-target.js) exporting a target. Runs go in batches of 250 with
 seeds derived from S; --workers N runs batches on N threads and --shard i/n takes every n-th
@@ -69,8 +72,26 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
   if (values.target === undefined)
     throw new ExecsimError('EXECSIM_USAGE', 'explore: --target NAME[:VARIANT] is required (see execsim list)');
   const spec = splitTargetSpec(String(values.target));
+  // Until the target is known, its folder is named after what was typed.
+  let reportDir = reportDirOf(values.report, 'explore', `${basename(spec.target).replace(/\.m?[jt]s$/, '')}-${spec.variant ?? 'default'}`);
+  try {
+    return await exploreWith(ctx, values, spec, (dir) => (reportDir = dir));
+  } catch (e) {
+    if (isExecsimError(e)) writeBadInputReport(reportDir, `execsim explore ${args.join(' ')}`, e);
+    throw e;
+  }
+}
+
+async function exploreWith(
+  ctx: CliContext,
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  spec: { target: string; variant?: string },
+  setReportDir: (dir: string) => void,
+): Promise<number> {
   const target = await ctx.target(spec.target);
   const variant = spec.variant ?? target.defaultVariant;
+  const reportDir = reportDirOf(values.report, 'explore', `${target.name}-${variant}`);
+  setReportDir(reportDir);
   const runs = intOption(values.runs, 'runs', 100, 1);
   if (values.seed !== undefined && values['seed-from-commit'])
     throw new ExecsimError('EXECSIM_USAGE', 'explore: give --seed or --seed-from-commit, not both');
@@ -82,12 +103,17 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
   const mode = oneOf<Mode>(values.mode, 'mode', ['safety', 'liveness'], 'safety');
   const kinds = values.faults === undefined ? undefined : String(values.faults).split(',').filter(Boolean);
   const saveDir = (values.save as string | undefined) ?? join('scenarios', 'found');
-  const reportDir = (values.report as string | undefined) ?? 'reports';
   const file = join(saveDir, `${target.name}-${variant}-${mode}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}.json`);
   const json = values.json === true;
 
+  // Refuse a bad variant or fault kind before printing anything that looks like a start.
+  const space = exploreSpace({ target, variant, mode, ...(kinds ? { faultKinds: kinds } : {}) });
+  const batches = planBatches(seed, runs, shard).length;
+
   const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}${commit ? ` from commit ${commit.slice(0, 12)}` : ''}, ${runs} runs${shard ? `, shard ${shard.index}/${shard.count}` : ''}${workers > 1 ? `, ${workers} workers` : ''}${budgetS ? `, budget ${budgetS} s` : ''})`;
   if (!json) ctx.io.out(`${header}\n`);
+  const reporters = new Reporters(reportDir);
+  reporters.onStart({ command: header, total: 1, reportDir });
   const progress = new Progress(`explore ${target.name}:${variant}`, runs);
   const t0 = wallMs();
   const titleFor = (violated: string[]): string =>
@@ -121,6 +147,21 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
   const wall = wallMs() - t0;
   const timing = { wallMs: Math.round(wall), runsPerSec: Math.round((report.runsExecuted / Math.max(wall, 1)) * 1000) };
   const v = report.violation;
+  const exploration: ExplorationSummary = {
+    target: target.name,
+    variant,
+    mode,
+    seed,
+    ...(commit ? { commit } : {}),
+    ...(report.shard ? { shard: report.shard } : {}),
+    runs,
+    runsExecuted: report.runsExecuted,
+    batches,
+    faultKinds: [...space.kinds],
+    interrupted: report.interrupted,
+    violation: v ? { file, violated: v.violated, foundAtRun: v.foundAtRun } : null,
+    runsPerSec: timing.runsPerSec,
+  };
   if (v) {
     save(v.scenario, v.violated, {
       by: 'execsim explore',
@@ -139,12 +180,10 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
       { ...v.scenario, title: titleFor(v.violated), expect: expectationFor(target, variant, v.violated) },
       { file, replayCommand: replay },
     );
-    const reporters = new Reporters(reportDir);
-    reporters.onStart({ command: header, total: 1, reportDir });
     entry.ok = false;
     entry.why = `violated: ${v.violated.join(', ')}`;
     reporters.onScenario(entry);
-    reporters.onEnd({ command: header, total: 1, ok: 0, failed: 1, wallMs: wall });
+    reporters.onEnd({ command: header, total: 1, ok: 0, failed: 1, wallMs: wall, exploration });
     if (json) ctx.io.out(JSON.stringify({ ...report, file, replay, timing }, null, 2) + '\n');
     else {
       ctx.io.out(
@@ -160,10 +199,11 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
     }
     return 1;
   }
+  reporters.onEnd({ command: header, total: 0, ok: 0, failed: 0, wallMs: wall, exploration });
   if (json) ctx.io.out(JSON.stringify({ ...report, timing }, null, 2) + '\n');
   else
     ctx.io.out(
-      `✓ no violation in ${report.runsExecuted} runs${report.interrupted ? ' (budget reached)' : ''} (${timing.runsPerSec} runs/s)\n`,
+      `✓ no violation in ${report.runsExecuted} runs${report.interrupted ? ' (budget reached)' : ''} (${timing.runsPerSec} runs/s); report in ${reportDir}/\n`,
     );
   return 0;
 }

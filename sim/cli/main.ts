@@ -19,7 +19,7 @@ export const USAGE = `execsim: deterministic simulation and fault injection for 
 
 Usage:
   execsim run [PATH...] [--shard i/n]   replay the scenario corpus (default scenarios/) and check
-                                        each scenario's expectation; reports in reports/
+                                        each scenario's expectation; reports in reports/run/
   execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
                   [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2]
                   [--workers N] [--shard i/n] [--save DIR] [--json]

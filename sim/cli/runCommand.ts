@@ -3,7 +3,8 @@
  * expectation. Every file is validated before anything runs (a bad file exits 2 naming the
  * file and JSON path); reports are written as each scenario finishes.
  */
-import { ExecsimError } from '../errors.ts';
+import { ExecsimError, isExecsimError } from '../errors.ts';
+import { reportDirOf, writeBadInputReport } from '../report/commandReport.ts';
 import { Progress } from '../host/progress.ts';
 import { isDirectory, listScenarioFiles, pathExists, readText, wallMs } from '../host/hostIo.ts';
 import { loadScenarioText, type LoadedScenario } from '../scenario/load.ts';
@@ -21,7 +22,7 @@ export const RUN_USAGE = `execsim run [PATH...] [--report DIR] [--target MODULE]
 
 Replays every scenario file under PATH (files or folders; default scenarios/) and checks that
 each meets its "expect". Writes summary.json, junit.xml and a timeline.html per failure to
---report (default reports/) as it goes. Exit 0 when all meet their expectation, 1 otherwise
+--report (default reports/run/) as it goes; a bad file leaves a summary saying so. Exit 0 when all meet their expectation, 1 otherwise
 (the last line and summary.json's "failedAs" say whether each failure is a safety violation,
 a liveness one or an expected violation that did not happen), 2 for a bad file or bad usage. --shard i/n runs every n-th file (CI matrices; combine the
 shards' reports with execsim merge-reports).
@@ -41,6 +42,23 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
     ctx.io.out(RUN_USAGE);
     return 0;
   }
+  const reportDir = reportDirOf(values.report, 'run');
+  try {
+    return await runWith(ctx, values, positionals, shard, reportDir);
+  } catch (e) {
+    // a refused input replaces the old report, so it never looks current
+    if (isExecsimError(e)) writeBadInputReport(reportDir, `execsim run ${args.join(' ')}`.trimEnd(), e);
+    throw e;
+  }
+}
+
+async function runWith(
+  ctx: CliContext,
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  positionals: string[],
+  shard: { index: number; count: number } | undefined,
+  reportDir: string,
+): Promise<number> {
   await ctx.loadModules((values.target as string[] | undefined) ?? []);
   const paths = positionals.length > 0 ? positionals : ['scenarios'];
   const files: string[] = [];
@@ -74,7 +92,6 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
   }
   if (problems.length > 0) throw new ExecsimError('EXECSIM_SCENARIO_INVALID', problems.join('\n'));
 
-  const reportDir = (values.report as string | undefined) ?? 'reports';
   const reporters = new Reporters(reportDir, values.reporter ? String(values.reporter).split(',') : undefined);
   const command = `execsim run ${paths.join(' ')}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}`;
   reporters.onStart({ command, total: loaded.length, reportDir });

@@ -3,7 +3,8 @@
  * to the codex exec-server protocol under network faults. Exit 0 when every required property
  * holds, 1 otherwise, 2 when the executor cannot be started or spoken to (with its stderr tail).
  */
-import { ExecsimError } from '../errors.ts';
+import { ExecsimError, isExecsimError } from '../errors.ts';
+import { reportDirOf, writeBadInputReport } from '../report/commandReport.ts';
 import { wallMs } from '../host/hostIo.ts';
 import type { RunningExecutor } from '../real/validate/executor.ts';
 import { writeValidationReport } from '../real/validate/report.ts';
@@ -50,7 +51,7 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
     throw new ExecsimError('EXECSIM_USAGE', 'validate: --executor is required ("CMD {port}", codex or reference)');
   oneOf(values.protocol, 'protocol', ['codex-exec-server'], 'codex-exec-server');
   const list = (v: unknown) => (v === undefined ? undefined : String(v).split(',').filter(Boolean));
-  const dir = (values.report as string | undefined) ?? 'reports/validate';
+  const dir = reportDirOf(values.report, 'validate');
   const faults = list(values.faults);
   const workloads = list(values.workloads);
   let running: RunningExecutor | undefined;
@@ -118,6 +119,10 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
       ctx.io.out(`${report.conforms ? 'every required property holds' : `violations found (${byClass})`}; report: ${files.html}\n`);
     }
     return report.conforms ? 0 : 1;
+  } catch (e) {
+    // an executor that cannot be started or spoken to (exit 2) replaces the old report
+    if (isExecsimError(e)) writeBadInputReport(dir, `execsim validate --executor ${String(values.executor)}`, e);
+    throw e;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { writeTextAtomic } from '../host/hostIo.ts';
 import { rowOf, type SummaryRow } from './summaryJson.ts';
-import type { Reporter, ScenarioReport } from './types.ts';
+import type { Reporter, RunSummary, ScenarioReport } from './types.ts';
 
 const xml = (s: string): string =>
   s
@@ -101,6 +101,19 @@ export class JunitReporter implements Reporter {
   onScenario(r: ScenarioReport): void {
     this.cases.push(...casesOf(rowOf(r)));
     this.write();
+  }
+  onEnd(s: RunSummary): void {
+    const x = s.exploration;
+    // a clean exploration is a passing case, so CI shows what was searched
+    if (x && !x.violation) {
+      this.cases.push({
+        classname: `execsim.${x.target}.${x.variant}`,
+        name: `explore ${x.mode} seed ${x.seed} › no violation in ${x.runsExecuted} runs${x.interrupted ? ' (budget reached)' : ''}`,
+        detail: `${x.batches} batches, fault kinds: ${x.faultKinds.join(', ')}`,
+        timeS: s.wallMs / 1000,
+      });
+      this.write();
+    }
   }
   private write(): void {
     writeTextAtomic(join(this.dir, 'junit.xml'), renderJunit(this.suite, this.cases));

@@ -7,7 +7,7 @@ import { writeTextAtomic } from '../host/hostIo.ts';
 import { join } from 'node:path';
 import type { Validity } from '../check/result.ts';
 import type { PropertyClass, Scenario } from '../target.ts';
-import type { Reporter, RunSummary, ScenarioReport } from './types.ts';
+import type { ExplorationSummary, Reporter, RunSummary, ScenarioReport } from './types.ts';
 
 /** One scenario in summary.json (also what merge-reports and JUnit are built from). */
 export interface SummaryRow {
@@ -103,6 +103,7 @@ export interface Summary {
   /** The failed scenarios by class (see SummaryRow.failedAs). */
   failedAs: Record<FailureClass, number>;
   scenarios: SummaryRow[];
+  exploration?: ExplorationSummary;
   timing: { wallMs: number };
 }
 
@@ -126,6 +127,7 @@ export class SummaryJsonReporter implements Reporter {
   private readonly rows: SummaryRow[] = [];
   private command = '';
   private wallMs = 0;
+  private exploration: ExplorationSummary | undefined;
   constructor(private readonly dir: string) {}
 
   onStart(info: { command: string }): void {
@@ -141,10 +143,13 @@ export class SummaryJsonReporter implements Reporter {
 
   onEnd(s: RunSummary): void {
     this.wallMs = s.wallMs;
+    this.exploration = s.exploration;
     this.write(true);
   }
 
   private write(done: boolean): void {
-    writeTextAtomic(join(this.dir, 'summary.json'), JSON.stringify(summaryOf(this.command, this.rows, done, this.wallMs), null, 2) + '\n');
+    const summary: Summary = summaryOf(this.command, this.rows, done, this.wallMs);
+    if (this.exploration) summary.exploration = this.exploration;
+    writeTextAtomic(join(this.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   }
 }

@@ -32,6 +32,25 @@ export interface RunSummary {
   ok: number;
   failed: number;
   wallMs: number;
+  /** Set by `explore`: what was searched, so a clean exploration leaves a report too. */
+  exploration?: ExplorationSummary;
+}
+
+export interface ExplorationSummary {
+  target: string;
+  variant: string;
+  mode: string;
+  seed: number;
+  commit?: string;
+  shard?: string;
+  runs: number;
+  runsExecuted: number;
+  batches: number;
+  faultKinds: string[];
+  /** The --budget ran out before every run. */
+  interrupted: boolean;
+  violation: { file: string; violated: string[]; foundAtRun: number } | null;
+  runsPerSec: number;
 }
 
 export interface Reporter {
