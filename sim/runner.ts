@@ -10,7 +10,7 @@ import { judge } from './judge.ts';
 import type { WorldOptionsInput } from './options.ts';
 import type { AnyTarget } from './registry.ts';
 import type { RunOutcome, Scenario } from './target.ts';
-import { createWorld, type World } from './world.ts';
+import { createWorld, type World, type WorldProgress } from './world.ts';
 
 /** A world for one run, and how to release what it holds (real sockets) once the run is judged. */
 export interface RunWorld {
@@ -34,7 +34,19 @@ export interface ScenarioRun {
   readonly traceHash: string;
 }
 
-export async function runScenario(target: AnyTarget, scenario: Scenario, worlds: WorldFactory = simulatedWorld): Promise<ScenarioRun> {
+export interface RunHooks {
+  /** Host-side progress of a long run (see World.onProgress). */
+  onProgress?: (p: WorldProgress) => void;
+  /** How often, in tasks (default 4096). */
+  progressEveryTasks?: number;
+}
+
+export async function runScenario(
+  target: AnyTarget,
+  scenario: Scenario,
+  worlds: WorldFactory = simulatedWorld,
+  hooks: RunHooks = {},
+): Promise<ScenarioRun> {
   if (!(scenario.variant in target.variants)) {
     throw new ExecsimError(
       'EXECSIM_TARGET_UNKNOWN',
@@ -45,6 +57,7 @@ export async function runScenario(target: AnyTarget, scenario: Scenario, worlds:
   let outcome: RunOutcome;
   try {
     if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
+    if (hooks.onProgress) world.onProgress(hooks.onProgress, hooks.progressEveryTasks);
     outcome = await target.run(world, scenario);
   } finally {
     dispose?.();

@@ -39,6 +39,13 @@ export type RunStatus =
   /** Reached `limits.maxTimeMs`. */
   | 'time-limit';
 
+/** How far a world has got, for progress lines. */
+export interface WorldProgress {
+  timeMs: number;
+  /** Tasks run so far. */
+  events: number;
+}
+
 export interface RunResult {
   status: RunStatus;
   /** Virtual ms when the run ended. */
@@ -80,6 +87,9 @@ export class World {
   private readonly actors = new Map<string, { daemon: boolean }>();
   private actorCount = 0;
   private running = false;
+  private progress: { fn: (p: WorldProgress) => void; every: number } | undefined;
+  /** Tasks run over every `run` call (for progress). */
+  private tasksRun = 0;
   private stopReason: string | undefined;
 
   constructor(input: WorldOptionsInput, drivers: WorldDrivers = {}) {
@@ -173,6 +183,14 @@ export class World {
     this.kernel.at(Math.max(0, atMs - this.now()), 'faults', 'heal', () => this.heal());
   }
 
+  /**
+   * A host-side observer for long runs (progress lines), told every `everyTasks` tasks how far
+   * virtual time has got. It must not act on the world: the trace never depends on it.
+   */
+  onProgress(fn: (p: WorldProgress) => void, everyTasks = 4096): void {
+    this.progress = { fn, every: Math.max(1, Math.floor(everyTasks)) };
+  }
+
   /** Ends the current `run` after the task that calls it. */
   stop(reason = 'stopped'): void {
     this.stopReason = reason;
@@ -242,6 +260,7 @@ export class World {
         } catch (e) {
           this.kernel.reportError(task.lane, e);
         }
+        if (++this.tasksRun % (this.progress?.every ?? Infinity) === 0) this.progress?.fn({ timeMs: sched.now(), events: this.tasksRun });
         if (++events >= this.options.limits.maxEvents) {
           status = 'budget';
           break;

@@ -1,9 +1,10 @@
 /** Runs one loaded scenario and turns it into a report entry. */
 import { basename } from 'node:path';
 import { wallMs } from '../host/hostIo.ts';
+import { ScenarioProgress } from '../host/progress.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { AnyTarget } from '../registry.ts';
-import { meetsExpectation, runScenario } from '../runner.ts';
+import { meetsExpectation, runScenario, simulatedWorld } from '../runner.ts';
 import type { PropertyClass, Scenario } from '../target.ts';
 import { classOf, reportedProperties } from '../judge.ts';
 
@@ -13,7 +14,10 @@ export async function executeScenario(
   meta: { file?: string; name?: string; replayCommand: string },
 ): Promise<ScenarioReport> {
   const t0 = wallMs();
-  const run = await runScenario(target, scenario);
+  // a long single run says how far it has got (virtual time, events/s) every few seconds
+  const progress = new ScenarioProgress(meta.file ?? meta.name ?? `${scenario.target}:${scenario.variant}`);
+  const run = await runScenario(target, scenario, simulatedWorld, { onProgress: (p) => progress.tick(p) });
+  progress.end();
   const wall = wallMs() - t0;
   const { violated } = run;
   const verdict = meetsExpectation(scenario, run);
