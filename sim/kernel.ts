@@ -13,8 +13,22 @@ export interface ActorError {
   message: string;
 }
 
+/**
+ * One fault of a schedule, followed from its firing to its first effect: which process, file or
+ * connection it hit, and when. Faults a fault schedules while it applies share its token.
+ */
+export interface FaultToken {
+  /** Position in its schedule (the `faults[i]` of a scenario file). */
+  index: number;
+  kind: string;
+  firedAt?: number;
+  effect?: { t: number; on: string };
+}
+
 export class Kernel {
   readonly errors: ActorError[] = [];
+  /** The fault being applied now: what a subsystem hits at once, or arms for later, is its effect. */
+  applying: FaultToken | undefined;
   /** Set by `heal()`: faults scheduled later are skipped, active windows end. */
   healed = false;
 
@@ -26,6 +40,15 @@ export class Kernel {
 
   now(): number {
     return this.sched.now();
+  }
+
+  /** A fault took effect on something (the first time is recorded; an empty list is no effect). */
+  faultEffect(token: FaultToken | undefined, on: string | readonly string[]): void {
+    if (!token || token.effect) return;
+    if (typeof on !== 'string' && on.length === 0) return;
+    const what = typeof on === 'string' ? on : on.join(', ');
+    token.effect = { t: this.now(), on: what };
+    this.record('faults', 'fault.effect', { fault: token.index, kind: token.kind, on: what });
   }
 
   record(actor: string, kind: string, data?: Record<string, unknown>): void {

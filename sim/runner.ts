@@ -8,6 +8,7 @@ import type { Composed } from './check/result.ts';
 import { ExecsimError } from './errors.ts';
 import { judge } from './judge.ts';
 import type { WorldOptionsInput } from './options.ts';
+import { faultFates, noEffectProblems, type FaultFate } from './faults/effects.ts';
 import type { AnyTarget } from './registry.ts';
 import type { RunOutcome, Scenario } from './target.ts';
 import { createWorld, type World, type WorldProgress } from './world.ts';
@@ -30,6 +31,10 @@ export interface ScenarioRun {
   checks: Composed;
   /** Property names whose verdict is false (`no-crash` last). */
   violated: string[];
+  /** Each scheduled fault: when it fired and what it hit (recorded in the trace as fault.outcome). */
+  fates: FaultFate[];
+  /** One line per fault that took no effect (`faults[i]: ...`): the scenario is bad input. */
+  noEffect: string[];
   /** sha256 of the canonical trace (computed on first read). */
   readonly traceHash: string;
 }
@@ -55,10 +60,15 @@ export async function runScenario(
   }
   const { world, dispose } = worlds({ ...target.worldOptions?.(scenario), seed: scenario.seed });
   let outcome: RunOutcome;
+  let fates: FaultFate[];
+  let noEffect: string[];
   try {
     if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
     if (hooks.onProgress) world.onProgress(hooks.onProgress, hooks.progressEveryTasks);
     outcome = await target.run(world, scenario);
+    fates = faultFates(world, scenario.faults);
+    for (const f of fates) world.record('faults', 'fault.outcome', { ...f });
+    noEffect = noEffectProblems(world, scenario);
   } finally {
     dispose?.();
   }
@@ -73,6 +83,8 @@ export async function runScenario(
     outcome,
     checks,
     violated,
+    fates,
+    noEffect,
     get traceHash(): string {
       return (hash ??= world.traceHash());
     },

@@ -1,5 +1,6 @@
 /** Runs one loaded scenario and turns it into a report entry. */
 import { basename } from 'node:path';
+import { ExecsimError } from '../errors.ts';
 import { wallMs } from '../host/hostIo.ts';
 import { ScenarioProgress } from '../host/progress.ts';
 import type { ScenarioReport } from '../report/types.ts';
@@ -18,6 +19,11 @@ export async function executeScenario(
   const progress = new ScenarioProgress(meta.file ?? meta.name ?? `${scenario.target}:${scenario.variant}`);
   const run = await runScenario(target, scenario, simulatedWorld, { onProgress: (p) => progress.tick(p) });
   progress.end();
+  // a fault that hit nothing makes the scenario test less than it says: refuse it, never pass it
+  if (run.noEffect.length > 0) {
+    const where = meta.file ?? meta.name ?? 'scenario';
+    throw new ExecsimError('EXECSIM_FAULT_NO_EFFECT', `${where}: a fault took no effect:\n  - ${run.noEffect.join('\n  - ')}`, run.noEffect);
+  }
   const wall = wallMs() - t0;
   const { violated } = run;
   const verdict = meetsExpectation(scenario, run);

@@ -100,8 +100,19 @@ async function runWith(
   let ok = 0;
   const failures: string[] = [];
   const failedAs: Record<FailureClass, number> = { safety: 0, liveness: 0, expectation: 0 };
+  const refused: ExecsimError[] = [];
   for (const [i, l] of loaded.entries()) {
-    const report = await executeScenario(l.target, l.scenario, { file: l.file, replayCommand: ctx.replayCommand(l.file, l.target.name) });
+    let report;
+    try {
+      report = await executeScenario(l.target, l.scenario, { file: l.file, replayCommand: ctx.replayCommand(l.file, l.target.name) });
+    } catch (e) {
+      // known only after the run: the others still run and report, then the command exits 2
+      if (isExecsimError(e) && e.code === 'EXECSIM_FAULT_NO_EFFECT') {
+        refused.push(e);
+        continue;
+      }
+      throw e;
+    }
     reporters.onScenario(report);
     progress.update(i + 1, 'scenarios');
     if (report.ok) ok++;
@@ -125,12 +136,24 @@ async function runWith(
     }
   }
   progress.end();
-  reporters.onEnd({ command, total: loaded.length, ok, failed: loaded.length - ok, wallMs: wallMs() - t0 });
+  reporters.onEnd({
+    command,
+    total: loaded.length,
+    ok,
+    failed: loaded.length - ok,
+    wallMs: wallMs() - t0,
+    ...(refused.length > 0 ? { refused: refused.flatMap((e) => e.message) } : {}),
+  });
   for (const f of failures) ctx.io.out(f);
   const byClass = Object.entries(failedAs)
     .filter(([, n]) => n > 0)
     .map(([c, n]) => `${n} ${c}`)
     .join(', ');
+  if (refused.length > 0) {
+    for (const e of refused) ctx.io.err(`execsim: ${e.message}\n`);
+    ctx.io.out(`${refused.length} scenario${refused.length === 1 ? '' : 's'} refused: a fault took no effect (reports in ${reportDir}/)\n`);
+    return 2;
+  }
   ctx.io.out(
     `${ok}/${loaded.length} scenarios as expected${failures.length ? `, ${failures.length} not (${byClass})` : ''} (reports in ${reportDir}/)\n`,
   );

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { ExecsimError } from '../errors.ts';
 import type { AnyTarget } from '../registry.ts';
 import { streamSeed } from '../rng.ts';
-import { runScenario } from '../runner.ts';
+import { runScenario, type ScenarioRun } from '../runner.ts';
 import { faultSpecsOf } from '../scenario/load.ts';
 import type { Mode, Scenario } from '../target.ts';
 import { scenarioArbitrary } from './scenarioArbitrary.ts';
@@ -138,11 +138,10 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
       executed++;
       hooks.onRun?.();
     }
-    const run = await runScenario(target, scenario);
-    const violated = run.violated;
-    if (violated.length === 0) return true;
+    const found = await effectiveFailure(target, scenario, await runScenario(target, scenario));
+    if (!found) return true;
     searching = false;
-    hooks.onFailure?.(scenario, violated);
+    hooks.onFailure?.(found.scenario, found.run.violated);
     return false;
   });
   const details = await fc.check(property, {
@@ -152,10 +151,12 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
   });
   const result: BatchResult = { index: batch.index, runsExecuted: executed, interrupted: details.interrupted };
   if (!details.failed || details.counterexample === null) return result;
-  let [scenario] = details.counterexample as [Scenario];
-  const first = await runScenario(target, scenario);
-  scenario = await dropUnneededFaults(target, scenario, first.violated[0] as string, hooks.onFailure);
-  const final = await runScenario(target, scenario);
+  const [drawn] = details.counterexample as [Scenario];
+  const first = (await effectiveFailure(target, drawn, await runScenario(target, drawn))) as { scenario: Scenario; run: ScenarioRun };
+  let scenario = await dropUnneededFaults(target, first.scenario, first.run.violated[0] as string, hooks.onFailure);
+  let final = await runScenario(target, scenario);
+  const effective = await effectiveFailure(target, scenario, final);
+  if (effective) ({ scenario, run: final } = effective);
   const summaries: Record<string, string> = {};
   for (const p of final.violated) summaries[p] = final.checks.results[p]?.summary ?? '';
   result.violation = {
@@ -220,6 +221,23 @@ export async function explore(opts: ExploreOptions, now?: () => number): Promise
   return combine(opts, space, results);
 }
 
+/**
+ * A violating run whose every fault took effect: the run itself, or the same scenario without
+ * the faults that hit nothing if it still violates; undefined when it passes (or passes once
+ * they are gone). Exploration never saves a fault that took no effect.
+ */
+async function effectiveFailure(
+  target: AnyTarget,
+  scenario: Scenario,
+  run: ScenarioRun,
+): Promise<{ scenario: Scenario; run: ScenarioRun } | undefined> {
+  if (run.violated.length === 0) return undefined;
+  if (run.noEffect.length === 0) return { scenario, run };
+  const kept: Scenario = { ...scenario, faults: scenario.faults.filter((_, i) => run.fates[i]?.effect) };
+  const again = await runScenario(target, kept);
+  return again.violated.length > 0 && again.noEffect.length === 0 ? { scenario: kept, run: again } : undefined;
+}
+
 /** Removes, one at a time, every fault the (first) violated property survives without. */
 async function dropUnneededFaults(
   target: AnyTarget,
@@ -232,7 +250,7 @@ async function dropUnneededFaults(
     const candidate: Scenario = { ...current, faults: current.faults.filter((_, j) => j !== i) };
     const run = await runScenario(target, candidate);
     const violated = run.violated;
-    if (violated.includes(property)) {
+    if (violated.includes(property) && run.noEffect.length === 0) {
       current = candidate;
       onFailure?.(candidate, violated);
     }

@@ -19,6 +19,11 @@ export interface FaultSpec {
   params: Readonly<Record<string, string>>;
   /** Problems with the fault's parameters, each starting with its JSON path. */
   validate(fault: Fault, path: string): string[];
+  /**
+   * The kind tells when it hits something (Kernel.faultEffect, with Kernel.applying); without
+   * it, a fault takes effect when it fires.
+   */
+  reportsEffect?: boolean;
 }
 
 /** A fault kind bound to one world. */

@@ -3,13 +3,15 @@
  * the trace; once the world is healed (liveness mode), later faults are skipped.
  */
 import { ExecsimError } from '../errors.ts';
-import type { Kernel } from '../kernel.ts';
+import type { FaultToken, Kernel } from '../kernel.ts';
 import type { Fault, FaultKind } from './fault.ts';
 import { validateFaults } from './validate.ts';
 
 export class FaultInjector {
   private readonly kinds = new Map<string, FaultKind>();
   private readonly healers: Array<() => void> = [];
+  /** Each scheduled fault's token, by identity (a scenario's faults are its own objects). */
+  private readonly tokens = new Map<Fault, FaultToken>();
 
   constructor(private readonly kernel: Kernel) {}
 
@@ -38,18 +40,36 @@ export class FaultInjector {
       throw new ExecsimError('EXECSIM_FAULT_INVALID', `invalid fault schedule:\n  - ${problems.join('\n  - ')}`, problems);
     }
     const k = this.kernel;
-    for (const f of faults) {
+    // A fault a fault schedules while it applies (a transport cut's kernel cut) is part of it.
+    const parent = k.applying;
+    for (const [i, f] of faults.entries()) {
       const kind = this.kinds.get(f.kind) as FaultKind;
+      const token: FaultToken = parent ?? { index: i, kind: f.kind };
+      this.tokens.set(f, token);
       const delay = Math.max(0, f.at - k.now());
       k.at(delay, 'faults', `fault:${f.kind}`, () => {
         if (k.healed) {
           k.record('faults', 'fault.skipped', { kind: f.kind, target: f.target ?? null, reason: 'healed' });
           return;
         }
+        token.firedAt ??= k.now();
         k.record('faults', 'fault', { ...f });
-        kind.apply(f);
-      });
+        const outer = k.applying;
+        k.applying = token;
+        try {
+          kind.apply(f);
+          if (!kind.reportsEffect) k.faultEffect(token, f.target ?? 'applied');
+        } finally {
+          k.applying = outer;
+        }
+        // unref'd: a fault due after the world's work is done must not keep it running
+      }, false);
     }
+  }
+
+  /** How a scheduled fault fared: when it fired, and its first effect (undefined if never scheduled). */
+  fateOf(f: Fault): Readonly<FaultToken> | undefined {
+    return this.tokens.get(f);
   }
 
   heal(): void {

@@ -199,10 +199,11 @@ const KERNEL_KINDS: KernelKind[] = [
 ];
 
 /** The kernel's fault kinds, for validation and listing without a world. */
-export const KERNEL_FAULT_SPECS: readonly FaultSpec[] = KERNEL_KINDS.map(({ bind: _bind, ...spec }) => spec);
+// Every kernel kind reports what it hit (a connection, a file, a process), so a misspelt target shows.
+export const KERNEL_FAULT_SPECS: readonly FaultSpec[] = KERNEL_KINDS.map(({ bind: _bind, ...spec }) => ({ ...spec, reportsEffect: true }));
 
 export function kernelFaultKinds(net: Network, fs: SimFileSystem, proc: ProcessTable): FaultKind[] {
-  return KERNEL_KINDS.map(({ bind, ...spec }) => ({ ...spec, apply: bind({ net, fs, proc }) }));
+  return KERNEL_KINDS.map(({ bind, ...spec }) => ({ ...spec, reportsEffect: true, apply: bind({ net, fs, proc }) }));
 }
 
 export type { Fault };

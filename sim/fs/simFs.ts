@@ -10,7 +10,7 @@
  *   write would see. `rename` stays atomic.
  */
 import { Volume } from 'memfs';
-import type { Kernel } from '../kernel.ts';
+import type { FaultToken, Kernel } from '../kernel.ts';
 import type { FileStat, Fs } from '../ports/fs.ts';
 
 export type MtimeGranularity = 'ns' | '1s' | '2s';
@@ -26,6 +26,7 @@ export const DEFAULT_FS_WRITER: FsWriterOptions = { mtimeGranularity: 'ns', mtim
 interface TornRule {
   remaining: number;
   bytes: number | undefined;
+  fault?: FaultToken | undefined;
 }
 
 interface MtimePin {
@@ -49,6 +50,8 @@ export class SimFileSystem {
   private readonly mtimes = new Map<string, number>();
   private readonly torn = new Map<string, TornRule>();
   private readonly pins = new Map<string, MtimePin>();
+  /** The fault that armed each pin: the write it lands on is its effect. */
+  private readonly pinFaults = new Map<string, FaultToken | undefined>();
   /**
    * Read-through caches in front of memfs (whose every call walks the path and checks
    * permissions): polling loops read the same files again and again between writes. Every
@@ -88,6 +91,7 @@ export class SimFileSystem {
             const bytes = Buffer.from(text);
             const keep = Math.min(rule.bytes ?? Math.floor(bytes.length / 2), bytes.length);
             k.record('fs', 'fs.torn-read', { host, path, bytes: keep, of: bytes.length });
+            k.faultEffect(rule.fault, path);
             return bytes.subarray(0, keep).toString('utf8');
           }
           return text;
@@ -190,19 +194,22 @@ export class SimFileSystem {
       const m = pin.mtimeMs ?? (this.mtimes.get(path) ?? 0) + (pin.offsetMs ?? 0);
       this.mtimes.set(path, m);
       this.kernel.record('fs', 'fs.set-mtime', { path, mtimeMs: m });
+      this.kernel.faultEffect(this.kernel.applying, path);
     } else {
       this.pins.set(path, pin);
+      this.pinFaults.set(path, this.kernel.applying);
       this.kernel.record('fs', 'fs.set-mtime-armed', { path, ...pin });
     }
   }
 
   tornRead(path: string, count: number, bytes: number | undefined): void {
-    this.torn.set(path, { remaining: count, bytes });
+    this.torn.set(path, { remaining: count, bytes, fault: this.kernel.applying });
   }
 
   heal(): void {
     this.torn.clear();
     this.pins.clear();
+    this.pinFaults.clear();
   }
 
   /** Direct access for test set-up and truth collection (not a port). */
@@ -237,6 +244,8 @@ export class SimFileSystem {
       this.pins.delete(path);
       m = pin.mtimeMs ?? m + (pin.offsetMs ?? 0);
       this.kernel.record('fs', 'fs.set-mtime', { path, mtimeMs: m });
+      this.kernel.faultEffect(this.pinFaults.get(path), path);
+      this.pinFaults.delete(path);
     }
     this.mtimes.set(path, m);
   }

@@ -7,6 +7,7 @@
  *   matching connection to carry `afterFrames` more data frames in `dir` is cut right after the
  *   last of them; a connection opened later counts from its open. One-shot; healing disarms it.
  */
+import type { FaultToken } from '../kernel.ts';
 import { matchesTarget, type Endpoints } from './address.ts';
 
 export type Dir = 'c2s' | 's2c';
@@ -33,6 +34,8 @@ export interface FrameCut {
   dir: Dir;
   /** Frames each connection had carried in `dir` when the cut was armed. */
   baseline: Map<string, number>;
+  /** The fault that armed it: the connection it cuts is its effect. */
+  fault?: FaultToken | undefined;
 }
 
 export class ConnectionTable<C extends Carrier> {
@@ -69,10 +72,10 @@ export class ConnectionTable<C extends Carrier> {
   }
 
   /** Arms a frame-triggered cut (see the module comment). */
-  cutAfterFrames(target: string, frames: number, dir: Dir): void {
+  cutAfterFrames(target: string, frames: number, dir: Dir, fault?: FaultToken): void {
     const baseline = new Map<string, number>();
     for (const c of this.matching(target)) baseline.set(c.id, this.count(c.id)[dir]);
-    this.cuts.push({ target, frames, dir, baseline });
+    this.cuts.push({ target, frames, dir, baseline, fault });
   }
 
   /** Counts one data frame carried on `c` in `dir`; returns the armed cut it completes, now spent. */

@@ -59,4 +59,6 @@ export interface NetworkFaults {
 
 export interface Network extends NetworkFaults {
   port(host: string): Net;
+  /** Every connection made so far (for fault messages). */
+  connectionIds?(): string[];
 }

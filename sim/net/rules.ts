@@ -4,6 +4,7 @@
  * loopback network and the real fault proxy, so all read the same rule the same way.
  */
 import { NetError, type HttpResponse } from '../ports/net.ts';
+import type { FaultToken } from '../kernel.ts';
 import { matchesTarget, type Endpoints } from './address.ts';
 
 export interface RefuseRule {
@@ -13,20 +14,23 @@ export interface RefuseRule {
   untilMs: number;
   status?: number;
   timeout?: boolean;
+  /** The fault that set it: a refused attempt is its effect. */
+  fault?: FaultToken;
 }
 
 interface LagRule {
   target: string;
   untilMs: number;
   extraMs: number;
+  fault?: FaultToken;
 }
 
 export class FaultRules {
   private refusals: RefuseRule[] = [];
   private lags: LagRule[] = [];
 
-  lag(target: string, untilMs: number, extraMs: number): void {
-    this.lags.push({ target, untilMs, extraMs });
+  lag(target: string, untilMs: number, extraMs: number, fault?: FaultToken): void {
+    this.lags.push({ target, untilMs, extraMs, ...(fault ? { fault } : {}) });
   }
 
   refuse(rule: RefuseRule): void {
@@ -34,9 +38,13 @@ export class FaultRules {
   }
 
   /** Extra latency for a frame or request sent now between these endpoints (the largest window). */
-  extraMs(ep: Endpoints, nowMs: number): number {
+  extraMs(ep: Endpoints, nowMs: number, onHit?: (fault: FaultToken) => void): number {
     let extra = 0;
-    for (const l of this.lags) if (nowMs < l.untilMs && matchesTarget(l.target, ep)) extra = Math.max(extra, l.extraMs);
+    for (const l of this.lags)
+      if (nowMs < l.untilMs && matchesTarget(l.target, ep)) {
+        extra = Math.max(extra, l.extraMs);
+        if (l.fault && onHit) onHit(l.fault);
+      }
     return extra;
   }
 

@@ -47,6 +47,7 @@ export class SimHttp {
       const rule = env.rules.takeRefusal(ep, 'http', k.now());
       if (rule) {
         k.record('net', 'net.refused', { id, status: rule.status ?? null, timeout: rule.timeout ?? false });
+        k.faultEffect(rule.fault, `${ep.from}->${ep.to} (http)`);
         const answer = requestRefusal(rule, u.host, u.port);
         if (answer instanceof NetError) k.at(env.delay(ep), from, 'http-refused', () => settle(answer));
         else if (answer) k.at(env.delay(ep) + env.delay(ep), from, 'http-response', () => settle(answer));

@@ -41,7 +41,10 @@ export class SimNetwork implements Network {
       options,
       rules,
       servers: new Servers(kernel),
-      delay: (ep) => rng.int(options.latencyMsMin, options.latencyMsMax) + rules.extraMs(ep, kernel.now()),
+      delay: (ep) => {
+        const jitter = rng.int(options.latencyMsMin, options.latencyMsMax);
+        return jitter + rules.extraMs(ep, kernel.now(), (f) => kernel.faultEffect(f, `${ep.from}->${ep.to}`));
+      },
     };
     this.ws = new WsTransport(this.env);
     this.http = new SimHttp(this.env);
@@ -61,7 +64,7 @@ export class SimNetwork implements Network {
   }
 
   cutAfterFrames(target: string, frames: number, dir: Dir): void {
-    this.ws.table.cutAfterFrames(target, frames, dir);
+    this.ws.table.cutAfterFrames(target, frames, dir, this.env.kernel.applying);
   }
 
   halfOpen(target: string, closeAfterMs: number | undefined): void {
@@ -69,11 +72,12 @@ export class SimNetwork implements Network {
   }
 
   lag(target: string, durationMs: number, extraMs: number): void {
-    this.env.rules.lag(target, this.env.kernel.now() + durationMs, extraMs);
+    this.env.rules.lag(target, this.env.kernel.now() + durationMs, extraMs, this.env.kernel.applying);
   }
 
   refuse(rule: RefuseRule): void {
-    this.env.rules.refuse(rule);
+    const fault = rule.fault ?? this.env.kernel.applying;
+    this.env.rules.refuse(fault ? { ...rule, fault } : rule);
   }
 
   proxyClose(target: string, code: number, reason: string): void {
@@ -87,5 +91,9 @@ export class SimNetwork implements Network {
 
   openConnections(): string[] {
     return this.ws.openConnections();
+  }
+
+  connectionIds(): string[] {
+    return this.ws.table.all().map((c) => c.id);
   }
 }

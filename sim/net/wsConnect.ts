@@ -40,6 +40,7 @@ export function connectWs(
     const rule = env.rules.takeRefusal(ep, 'ws', k.now());
     if (rule) {
       k.record('net', 'net.refused', { id, status: rule.status ?? null, timeout: rule.timeout ?? false });
+      k.faultEffect(rule.fault, id);
       const err = connectRefusal(rule, url, u.host, u.port);
       if (!err) return;
       const delay = err.status !== undefined ? env.delay(ep) + env.delay(ep) : env.delay(ep);

@@ -53,13 +53,16 @@ export class WsTransport implements SocketOwner {
   // ---- faults ------------------------------------------------------------------------------
 
   cut(target: string): void {
-    for (const c of this.table.matching(target)) this.lose(c, 'net.cut');
+    const hit = this.table.matching(target);
+    this.env.kernel.faultEffect(this.env.kernel.applying, hit.map((c) => c.id));
+    for (const c of hit) this.lose(c, 'net.cut');
   }
 
   halfOpen(target: string, closeAfterMs: number | undefined): void {
     const k = this.env.kernel;
     for (const c of this.table.matching(target)) {
       if (c.blackhole) continue;
+      k.faultEffect(k.applying, c.id);
       c.blackhole = true;
       const dropped = c.c2s.queue.length + c.s2c.queue.length;
       c.c2s.queue = [];
@@ -72,6 +75,7 @@ export class WsTransport implements SocketOwner {
   proxyClose(target: string, code: number, reason: string): void {
     for (const c of this.table.matching(target)) {
       if (c.sealed) continue;
+      this.env.kernel.faultEffect(this.env.kernel.applying, c.id);
       this.env.kernel.record('net', 'net.proxy-close', { id: c.id, code, reason });
       this.transmit(c, 's2c', { type: 'close', n: ++c.s2c.count, code, reason, proxy: true });
       this.transmit(c, 'c2s', { type: 'close', n: ++c.c2s.count, code, reason, proxy: true });
@@ -185,7 +189,10 @@ export class WsTransport implements SocketOwner {
         k.record('net', 'net.deliver', { id: conn.id, dir, n: frame.n });
         dest.events.emit('message', frame.data, frame.isBinary);
         const cut = this.table.carry(conn, dir);
-        if (cut) this.lose(conn, 'net.cut', { afterFrames: cut.frames, dir });
+        if (cut) {
+          this.env.kernel.faultEffect(cut.fault, conn.id);
+          this.lose(conn, 'net.cut', { afterFrames: cut.frames, dir });
+        }
         return;
       }
       case 'close':

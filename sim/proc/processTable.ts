@@ -9,7 +9,7 @@
  * - kill: a signal to a named process; pid-reuse: an unrelated process takes a dead process's
  *   pid (at once, or as soon as it dies).
  */
-import { Emitter, type Kernel } from '../kernel.ts';
+import { Emitter, type FaultToken, type Kernel } from '../kernel.ts';
 import type {
   ExitStatus,
   OutputStream,
@@ -123,7 +123,7 @@ export class ProcessTable {
   private lastPid: number;
   private readonly echo = new Map<number, number>();
   /** pid-reuse faults waiting for a process to die, by process name. */
-  private readonly reuseWhenDead = new Set<string>();
+  private readonly reuseWhenDead = new Map<string, FaultToken | undefined>();
   /** The last pid each process name had, to reuse it after the process is gone. */
   private readonly lastPidOf = new Map<string, number>();
   private readonly recordOf = new Map<SimProcess, ProcessRecord>();
@@ -211,6 +211,7 @@ export class ProcessTable {
   killTarget(target: string, signal: Signal): void {
     const victims = this.select(target).filter((p) => p.state !== 'Z');
     this.kernel.record('proc', 'proc.fault-kill', { target, signal, pids: victims.map((p) => p.pid) });
+    this.kernel.faultEffect(this.kernel.applying, victims.map((p) => `${p.name} (pid ${p.pid})`));
     for (const p of victims) this.signal(p, signal);
   }
 
@@ -220,7 +221,7 @@ export class ProcessTable {
    */
   reusePid(target: string): void {
     if (this.select(target).length > 0) {
-      this.reuseWhenDead.add(target);
+      this.reuseWhenDead.set(target, this.kernel.applying);
       return;
     }
     const pid = this.lastPidOf.get(target) ?? Number(target);
@@ -229,6 +230,7 @@ export class ProcessTable {
       return;
     }
     this.squat(pid, target);
+    this.kernel.faultEffect(this.kernel.applying, `pid ${pid} of ${target}`);
   }
 
   heal(): void {
@@ -306,7 +308,12 @@ export class ProcessTable {
     this.procs.delete(p.pid);
     this.kernel.record('proc', 'proc.reaped', { pid: p.pid });
     this.lastPidOf.set(p.name, p.pid);
-    if (this.reuseWhenDead.delete(p.name)) this.squat(p.pid, p.name);
+    if (this.reuseWhenDead.has(p.name)) {
+      const fault = this.reuseWhenDead.get(p.name);
+      this.reuseWhenDead.delete(p.name);
+      this.squat(p.pid, p.name);
+      this.kernel.faultEffect(fault, `pid ${p.pid} of ${p.name}`);
+    }
   }
 
   private squat(pid: number, was: string): void {

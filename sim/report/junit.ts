@@ -103,6 +103,9 @@ export class JunitReporter implements Reporter {
     this.write();
   }
   onEnd(s: RunSummary): void {
+    for (const why of s.refused ?? [])
+      this.cases.push({ classname: 'execsim.input', name: `${why.split(':')[0] ?? 'scenario'} › every fault takes effect`, failure: why, timeS: 0 });
+    if (s.refused?.length) this.write();
     const x = s.exploration;
     // a clean exploration is a passing case, so CI shows what was searched
     if (x && !x.violation) {

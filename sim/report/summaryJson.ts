@@ -104,6 +104,8 @@ export interface Summary {
   failedAs: Record<FailureClass, number>;
   scenarios: SummaryRow[];
   exploration?: ExplorationSummary;
+  status?: 'bad-input';
+  refused?: string[];
   timing: { wallMs: number };
 }
 
@@ -128,6 +130,7 @@ export class SummaryJsonReporter implements Reporter {
   private command = '';
   private wallMs = 0;
   private exploration: ExplorationSummary | undefined;
+  private refused: string[] | undefined;
   constructor(private readonly dir: string) {}
 
   onStart(info: { command: string }): void {
@@ -144,12 +147,14 @@ export class SummaryJsonReporter implements Reporter {
   onEnd(s: RunSummary): void {
     this.wallMs = s.wallMs;
     this.exploration = s.exploration;
+    this.refused = s.refused;
     this.write(true);
   }
 
   private write(done: boolean): void {
     const summary: Summary = summaryOf(this.command, this.rows, done, this.wallMs);
     if (this.exploration) summary.exploration = this.exploration;
+    if (this.refused) Object.assign(summary, { status: 'bad-input', refused: this.refused });
     writeTextAtomic(join(this.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   }
 }

@@ -32,6 +32,8 @@ export interface RunSummary {
   ok: number;
   failed: number;
   wallMs: number;
+  /** Scenarios refused after their run (a fault took no effect): the command exits 2. */
+  refused?: string[];
   /** Set by `explore`: what was searched, so a clean exploration leaves a report too. */
   exploration?: ExplorationSummary;
 }

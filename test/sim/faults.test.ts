@@ -65,8 +65,20 @@ describe('faults are data, checked before they run', () => {
       { at: 30, kind: 'consumer-stall' },
     ]);
     world.healAt(20);
+    // something keeps the world busy past 30: faults never keep it running on their own
+    world.spawn('busy', () => world.host('a').clock.sleep(40));
     await world.run();
     expect(applied).toEqual([10]);
     expect(world.trace.events.filter((e) => e.kind === 'fault.skipped')).toHaveLength(1);
+  });
+
+  it('a fault due after the world has nothing left to do never fires, and is told apart', async () => {
+    const world = createWorld({ seed: 1 });
+    const faults = [{ at: 1000, kind: 'kill', target: 'anything' }];
+    world.schedule(faults);
+    world.spawn('short', () => world.host('a').clock.sleep(5));
+    const r = await world.run();
+    expect(r.timeMs).toBe(5);
+    expect(world.faults.fateOf(faults[0]!)).toEqual({ index: 0, kind: 'kill' });
   });
 });

@@ -74,6 +74,8 @@ const KINDS: Kind[] = [
     summary: 'the client-server WebSocket is cut (kernel cut, 1006) and reconnects are refused for refuseMs (F10/F11/F13)',
     params: { refuseMs: 'how long reconnects are refused (ms; 0: the first retry succeeds)' },
     validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'refuseMs']).int('refuseMs').problems,
+    // its effect is the kernel cut's (or refusal's): a cut after the process is gone hits nothing
+    reportsEffect: true,
     bind: (t) => (f) => {
       const refuseMs = f.refuseMs as number;
       // The refusal goes first, so the client's first reconnect already meets it.
