@@ -5,8 +5,20 @@ import { ExecsimError } from '../errors.ts';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(command: string, args: string[], options: Options) {
+  // `--runs -5`: Node calls a value starting with a dash ambiguous; take a number as the value,
+  // so the option's own check says what it expects.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${a}=${next}`);
+      i++;
+    } else joined.push(a);
+  }
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joined, options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/, '') : String(e);
     throw new ExecsimError('EXECSIM_USAGE', `${command}: ${msg} (try: execsim ${command} --help)`);

@@ -118,6 +118,8 @@ async function exploreWith(
   const t0 = wallMs();
   const titleFor = (violated: string[]): string =>
     `${target.name}:${variant}: ${violated.join(', ')} (found by execsim explore, seed ${seed})`;
+  // The file's own `seed` is the world seed the explorer drew; say which seed is which.
+  const seeds = { exploreSeed: seed, seedNote: `"seed" is the world seed drawn for this run; exploreSeed is explore's --seed` };
   const save = (scenario: Scenario, violated: string[], provenance: Record<string, unknown>): void => {
     const out: SavedScenario = {
       $schema: relative(dirname(file), SCHEMA).split('\\').join('/'),
@@ -139,7 +141,7 @@ async function exploreWith(
     ...(budgetS ? { budgetMs: budgetS * 1000 } : {}),
     ...(shard ? { shard } : {}),
     onRun: (done) => progress.update(done),
-    onFailure: (scenario, violated) => save(scenario, violated, { by: 'execsim explore', seed, runs, shrunk: false }),
+    onFailure: (scenario, violated) => save(scenario, violated, { by: 'execsim explore', ...seeds, runs, shrunk: false }),
   };
   const report: ExploreReport =
     workers > 1 ? await exploreParallel(options, workers, ctx.moduleOf(target.name)) : await explore(options, wallMs);
@@ -165,7 +167,7 @@ async function exploreWith(
   if (v) {
     save(v.scenario, v.violated, {
       by: 'execsim explore',
-      seed,
+      ...seeds,
       ...(commit ? { commit } : {}),
       runs,
       foundAtRun: v.foundAtRun,

@@ -58,7 +58,7 @@ export async function replayCommand(ctx: CliContext, args: string[]): Promise<nu
     );
   } else {
     ctx.io.out(
-      `${scenario.title ?? file}\n${scenario.target}:${scenario.variant} seed ${scenario.seed}, ${scenario.mode} mode, ${scenario.faults.length} faults\n`,
+      `${scenario.title ?? file}\n${scenario.target}:${scenario.variant} seed ${scenario.seed}, ${scenario.mode} mode, ${scenario.faults.length} fault${scenario.faults.length === 1 ? '' : 's'}\n`,
     );
     for (const [name, res] of Object.entries(r.results)) {
       const mark = res.notApplicable !== undefined ? '-' : res.valid === true ? '✓' : res.valid === false ? '✗' : '?';

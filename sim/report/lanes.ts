@@ -30,12 +30,20 @@ export function lanesOf(events: readonly TraceEvent[]): string[] {
   return [...(proc ? ['process'] : []), ...hosts, ...(net ? ['network'] : []), ...(fs ? ['file system'] : [])];
 }
 
+/**
+ * Numbers for people: at most 6 decimals (ns mtimes are 1e-6 ms steps), so float noise such as
+ * 0.0000049999999999999996 prints as 0.000005. The canonical trace keeps the exact value.
+ */
+function fixed(x: number): number {
+  return Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toFixed(6));
+}
+
 /** `kind k=v k=v`, short enough for one line. */
 export function describeEvent(e: TraceEvent, max = 140): string {
   const parts: string[] = [e.kind];
   for (const [k, v] of Object.entries(e.data ?? {})) {
     if (v === undefined) continue;
-    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    const text = typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' ? fixed(x) : x));
     parts.push(`${k}=${text}`);
   }
   const s = parts.join(' ');

@@ -19,6 +19,12 @@ export interface LoadedScenario {
   target: AnyTarget;
 }
 
+/** A character as people can see it: `"x"`, or its code point when it is invisible (binary files, BOM). */
+function visible(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? JSON.stringify(ch) : `character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** JSON.parse, with a message that gives line and column. */
 export function parseJson(text: string, file: string): unknown {
   try {
@@ -32,7 +38,7 @@ export function parseJson(text: string, file: string): unknown {
       const { line, column } = lineColumn(text, offset);
       where = ` at line ${line}, column ${column}`;
       const found = text[offset];
-      reason = found === undefined ? 'unexpected end of file' : `unexpected ${JSON.stringify(found)}`;
+      reason = found === undefined ? 'unexpected end of file' : `unexpected ${visible(found)}`;
     }
     throw new ExecsimError('EXECSIM_SCENARIO_INVALID', `${file}: not valid JSON${where}: ${reason}`, [
       `(file): not valid JSON${where}: ${reason}`,

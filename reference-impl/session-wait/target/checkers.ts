@@ -18,7 +18,8 @@ export const LIFE_AFTER_DEATH_MS = LOCK_FILE_STALE_MS + 1_000;
 export const TERMINATES_BOUND_MS = LIFE_AFTER_DEATH_MS + 1_000;
 
 const at = (ms: number) => `t=${(ms / 1000).toFixed(3)}s`;
-const who = (w: WaitSeen) => `${w.host} wait #${w.attempt}`;
+// the caller's host is usually named `wait` itself: say `wait #1`, not `wait wait #1`
+const who = (w: WaitSeen) => `${w.host === 'wait' ? '' : `${w.host} `}wait #${w.attempt}`;
 const finalText = (t: SessionTruth) =>
   t.finalResult ? `${t.finalResult.status}/${t.finalResult.exitCode} (${t.finalResult.file} at ${at(t.finalResult.t)})` : 'none';
 

@@ -154,7 +154,7 @@ describe('session-wait checkers: edges mutation testing showed unguarded', () =>
     const r = truthfulCapExit(input(truth({ alive: [{ name: 'csa-daemon', from: 0, to: 1_500 }] }), [timeoutDead(2_500)]));
     expect(r.valid).toBe(false);
     expect(r.summary).toBe(
-      'untruthful cap exit: wait wait #1 exited 124 at t=2.500s although result.toml (success) existed since t=2.000s',
+      'untruthful cap exit: wait #1 exited 124 at t=2.500s although result.toml (success) existed since t=2.000s',
     );
     // a 124 at 1.8 s, before the result existed and with nothing alive, was truthful
     expect(truthfulCapExit(input(truth({ alive: [{ name: 'csa-daemon', from: 0, to: 1_500 }] }), [timeoutDead(1_800)])).valid).toBe(true);
@@ -213,7 +213,7 @@ describe('session-wait checkers: edges mutation testing showed unguarded', () =>
     const r = noFalseFailure(input(truth(), [fatal, deadExit(2_600)]));
     expect(r.valid).toBe(false);
     expect(r.summary).toMatch(
-      /^false failure: wait wait #1 reported exit 1 \(Error: failed to parse result\.toml\) at t=2\.500s.* \(and 1 more\)$/,
+      /^false failure: wait #1 reported exit 1 \(Error: failed to parse result\.toml\) at t=2\.500s.* \(and 1 more\)$/,
     );
     expect(r.evidence).toHaveLength(2);
     expect(noFalseFailure(input(truth({}, null), [deadExit(2_500)])).valid).toBe(true);

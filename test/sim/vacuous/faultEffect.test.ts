@@ -104,6 +104,10 @@ describe('every fault must take effect', () => {
     const registry = new TargetRegistry(BUILTIN_TARGETS);
     const { scenario, target } = await loadScenarioText(readFileSync(file, 'utf8'), file, registry);
     expect(scenario.faults.length).toBeGreaterThan(0);
+    // the file's seed is the world seed drawn; provenance says which seed explore was given
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { provenance: { exploreSeed: number; seedNote: string } };
+    expect(saved.provenance.exploreSeed).toBe(3);
+    expect(saved.provenance.seedNote).toContain('world seed');
     const run = await runScenario(target, scenario);
     expect(run.noEffect).toEqual([]);
     expect(run.fates.every((f) => f.effect !== null)).toBe(true);
