@@ -63,7 +63,9 @@ export function renderTimelineHtml(input: TimelineInput): string {
       body.push(`<tr class="gap"><td colspan="${lanes.length + 1}">… ${elided} events not shown (op limit ${OP_LIMIT})</td></tr>`);
     const time = `<td class="t">${esc(formatTime(e.t))}</td>`;
     if (e.actor === 'faults') {
-      body.push(`<tr class="fault">${time}<td colspan="${lanes.length}">⚡ ${esc(describeEvent(e, 400))}</td></tr>`);
+      // what a fault hit (fault.effect, fault.outcome) is told apart from the fault itself
+      const cls = e.kind === 'fault.effect' || e.kind === 'fault.outcome' ? 'fault-effect' : 'fault';
+      body.push(`<tr class="${cls}">${time}<td colspan="${lanes.length}">⚡ ${esc(describeEvent(e, 400))}</td></tr>`);
       return;
     }
     const lane = laneOf(e) as string;
@@ -102,6 +104,7 @@ td{padding:2px 4px;border-bottom:1px solid #eee;vertical-align:top;overflow-wrap
 td.t{width:90px;color:#555;font-family:monospace}
 td.ev{font-family:monospace;font-size:12px}
 tr.fault td{background:#fff3e0;color:#b71c1c;font-weight:600}
+tr.fault-effect td{background:#fff8ef;color:#8d4b00}
 td.lost{background:#ffcdd2} td.dup{background:#ffe082}
 tr.gap td{text-align:center;color:#777;font-style:italic}
 </style></head><body>

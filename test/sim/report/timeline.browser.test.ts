@@ -53,8 +53,10 @@ const scenario: Scenario<PumpWorkload> = {
     pumpDelayMsMax: 30,
   },
   faults: [
-    { at: 100, kind: 'lag', target: 'client->server', durationMs: 50, extraMs: 20 },
-    { at: 5_000, kind: 'cut', target: 'client->server' },
+    // both take effect (a fault that hits nothing is refused): the lag delays the first chunk,
+    // the cut comes after the early exit was reported, before the last chunk arrives
+    { at: 60, kind: 'lag', target: 'client->server', durationMs: 50, extraMs: 20 },
+    { at: 436, kind: 'cut', target: 'client->server' },
   ],
   expect: 'pass',
 };
