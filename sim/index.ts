@@ -1,9 +1,21 @@
 /** The simulator's public entry points. */
 export { createWorld, World, type HostOptions, type RunResult, type RunStatus, type SpawnOptions } from './world.ts';
 export type { WorldOptions, WorldOptionsInput } from './options.ts';
-export type { Fault, FaultKind, FaultSpec } from './faults/fault.ts';
-export { KERNEL_FAULT_SPECS } from './faults/kernelKinds.ts';
+export {
+  bindable,
+  faultKind,
+  faultSpec,
+  isFault,
+  type BindableKind,
+  type Fault,
+  type FaultKind,
+  type FaultOf,
+  type FaultSpec,
+} from './faults/fault.ts';
+export { CLOSE, CUT, HALF_OPEN, KERNEL_FAULT_SPECS, KILL, LAG, PID_REUSE, REFUSE, SET_MTIME, TORN_READ } from './faults/kernelKinds.ts';
 export { FieldCheck, show } from './faults/check.ts';
+export * from './schema/fields.ts';
+export { fieldsOf, schemaProblems, withRules } from './schema/problems.ts';
 export { ExecsimError, isExecsimError } from './errors.ts';
 export type { TraceEvent } from './trace.ts';
 export { formatTime } from './trace.ts';

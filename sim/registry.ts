@@ -94,11 +94,18 @@ export function checkTargetShape(t: unknown, where: string): AnyTarget {
     }
   }
   const w = o.workload as Record<string, unknown> | undefined;
-  if (!w || typeof w.validate !== 'function' || typeof w.describe !== 'function' || w.arbitrary === undefined)
-    problems.push('workload: expected {arbitrary, validate, describe}');
+  if (!w || w.schema === null || typeof w.schema !== 'object' || typeof w.describe !== 'function' || w.arbitrary === undefined)
+    problems.push(
+      'workload: expected {arbitrary, schema, rules?, describe} (schema: its JSON Schema, e.g. built with sim/schema/fields.ts)',
+    );
   const f = o.faults as Record<string, unknown> | undefined;
   if (!f || !Array.isArray(f.kernelKinds) || !Array.isArray(f.specs) || typeof f.arbitrary !== 'function')
     problems.push('faults: expected {kernelKinds, specs, arbitrary}');
+  else
+    (f.specs as Array<Record<string, unknown> | null>).forEach((s, i) => {
+      if (s === null || typeof s !== 'object' || typeof s.kind !== 'string' || s.schema === null || typeof s.schema !== 'object')
+        problems.push(`faults.specs[${i}]: expected a fault spec {kind, summary, params, schema} (made with faultSpec)`);
+    });
   for (const fn of FUNCTIONS) if (typeof o[fn] !== 'function') problems.push(`${fn}: expected a function`);
   if (problems.length > 0) {
     throw new ExecsimError('EXECSIM_TARGET_INVALID', `${where} is not a valid target:\n  - ${problems.join('\n  - ')}`, problems);

@@ -7,6 +7,7 @@
 import type fc from 'fast-check';
 import type { Checker } from './check/result.ts';
 import type { Observed, Truth } from './check/history.ts';
+import type { Schema } from './schema/fields.ts';
 import type { Fault, FaultSpec } from './faults/fault.ts';
 import type { VariantInfo } from './ports/variant.ts';
 import type { TraceEvent } from './trace.ts';
@@ -98,8 +99,16 @@ export interface Target<W = unknown, O extends Observed = Observed, T extends Tr
   liveness?: LivenessSpec<CheckInput<W, O, T>>;
   workload: {
     arbitrary: fc.Arbitrary<W>;
-    /** Problems with a workload from a file, each starting with its JSON path. */
-    validate(workload: unknown, path: string): string[];
+    /**
+     * Its every field, declared once (sim/schema/fields.ts): the type `W` should be its `Static`,
+     * and validation, scenario.schema.json and `execsim list` come from it.
+     */
+    schema: Schema;
+    /**
+     * Rules across fields that the schema cannot say (a time after another...), each problem
+     * starting with its JSON path. Runs on unchecked input too, so every problem is listed at once.
+     */
+    rules?(workload: unknown, path: string): string[];
     /** One line describing a workload, for reports. */
     describe(workload: W): string;
   };

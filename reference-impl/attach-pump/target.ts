@@ -18,7 +18,8 @@ import {
   describeWorkload,
   processScript,
   runnerSizes,
-  validateWorkload,
+  ATTACH_WORKLOAD,
+  workloadRules,
   workloadArbitrary,
   type AttachWorkload,
 } from './target/workload.ts';
@@ -64,7 +65,7 @@ export const target: Target<AttachWorkload, Observed, Truth> = {
   properties: PROPERTIES,
   checkers: CHECKERS,
   liveness: LIVENESS,
-  workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
+  workload: { arbitrary: workloadArbitrary, schema: ATTACH_WORKLOAD, rules: workloadRules, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
   run,
 };

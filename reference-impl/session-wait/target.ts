@@ -10,7 +10,7 @@ import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
 import type { WaitObserved } from './target/observe.ts';
 import { runSessionWait } from './target/run.ts';
 import type { SessionTruth } from './target/truth.ts';
-import { validateWorkload } from './target/validateWorkload.ts';
+import { SESSION_WAIT_WORKLOAD, workloadRules } from './target/workloadSchema.ts';
 import { describeWorkload, workloadArbitrary, type SessionWaitWorkload } from './target/workload.ts';
 import { VARIANTS } from './variants/index.ts';
 
@@ -42,7 +42,7 @@ export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
     { name: 'no-lost-output', summary: 'a completion streams every stdout.log byte the daemon wrote before it' },
   ],
   checkers: CHECKERS,
-  workload: { arbitrary: workloadArbitrary, validate: validateWorkload, describe: describeWorkload },
+  workload: { arbitrary: workloadArbitrary, schema: SESSION_WAIT_WORKLOAD, rules: workloadRules, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
   // A real pid space: pids do not wrap within a run, so only the pid-reuse fault reuses one.
   worldOptions: () => ({ proc: { pidMin: 300, pidMax: 32_767 } }),

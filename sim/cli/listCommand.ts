@@ -1,9 +1,19 @@
 /** `execsim list`: targets, their variants and properties, and the fault kinds each understands. */
+import type { FaultSpec } from '../faults/fault.ts';
 import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
 import { classOf } from '../judge.ts';
 import { faultSpecsOf } from '../scenario/load.ts';
+import { fieldLines, type FieldLine } from '../schema/describe.ts';
+import { obj } from '../schema/fields.ts';
 import { parse } from './args.ts';
 import type { CliContext } from './context.ts';
+
+/** A fault kind's parameters, by name: what each takes and means. */
+function params(s: FaultSpec): Record<string, string> {
+  return Object.fromEntries(fieldLines(obj(s.params, s.summary)).map((l) => [l.path, l.text]));
+}
+
+const asRecord = (lines: FieldLine[]) => Object.fromEntries(lines.map((l) => [l.path, l.text]));
 
 export async function listCommand(ctx: CliContext, args: string[]): Promise<number> {
   const { values } = parse('list', args, {
@@ -26,10 +36,11 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
         defaultVariant: t.defaultVariant,
         variants: t.variants,
         properties: t.properties.map((p) => ({ ...p, class: classOf(t, p.name) })),
+        workload: asRecord(fieldLines(t.workload.schema)),
         faultKinds: faultSpecsOf(t).map((s) => ({
           kind: s.kind,
           summary: s.summary,
-          params: s.params,
+          params: params(s),
           kernel: KERNEL_FAULT_SPECS.includes(s),
         })),
       });
@@ -40,7 +51,7 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
   if (values.json) {
     ctx.io.out(
       JSON.stringify(
-        { targets: out, kernelFaultKinds: KERNEL_FAULT_SPECS.map((s) => ({ kind: s.kind, summary: s.summary, params: s.params })) },
+        { targets: out, kernelFaultKinds: KERNEL_FAULT_SPECS.map((s) => ({ kind: s.kind, summary: s.summary, params: params(s) })) },
         null,
         2,
       ) + '\n',
@@ -68,9 +79,12 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
       const tag = notes.filter(Boolean).join(', ');
       ctx.io.out(`    ${p.name}${tag ? ` [${tag}]` : ''}: ${p.summary}\n`);
     }
-    ctx.io.out('  fault kinds:\n');
+    ctx.io.out('  workload (scenario field "workload"):\n');
+    for (const [path, text] of Object.entries(t.workload as Record<string, string>)) ctx.io.out(`    ${path}: ${text}\n`);
+    ctx.io.out('  fault kinds ({at, kind, ...parameters}):\n');
     for (const f of t.faultKinds as Array<{ kind: string; summary: string; params: Record<string, string> }>) {
-      ctx.io.out(`    ${f.kind}: ${f.summary}${Object.keys(f.params).length ? ` (${Object.keys(f.params).join(', ')})` : ''}\n`);
+      ctx.io.out(`    ${f.kind}: ${f.summary}\n`);
+      for (const [name, text] of Object.entries(f.params)) ctx.io.out(`      ${name}: ${text}\n`);
     }
     ctx.io.out('\n');
   }

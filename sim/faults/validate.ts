@@ -2,8 +2,13 @@
  * Validates a fault schedule against a set of fault specs, without a world: used by the
  * injector and by the scenario loader. Every problem carries its JSON path.
  */
+import { obj, str } from '../schema/fields.ts';
+import { schemaProblems, withRules } from '../schema/problems.ts';
 import { show } from './check.ts';
-import type { Fault, FaultSpec } from './fault.ts';
+import { AT, type Fault, type FaultSpec } from './fault.ts';
+
+/** What every fault has, whatever its kind. */
+const ANY_FAULT = obj({ at: AT, kind: str('fault kind') }, 'any fault', { open: true });
 
 export function validateFaults(faults: unknown, specs: readonly FaultSpec[], path = 'faults'): string[] {
   if (!Array.isArray(faults)) return [`${path}: expected a list of faults, got ${show(faults)}`];
@@ -16,15 +21,13 @@ export function validateFaults(faults: unknown, specs: readonly FaultSpec[], pat
       return;
     }
     const fault = f as Fault;
-    if (typeof fault.at !== 'number' || !Number.isInteger(fault.at) || fault.at < 0) {
-      problems.push(`${p}.at: expected an integer >= 0 (virtual ms), got ${show(fault.at)}`);
-    }
     const spec = byKind.get(fault.kind);
     if (!spec) {
+      problems.push(...schemaProblems(ANY_FAULT, { at: fault.at, kind: '' }, p));
       problems.push(`${p}.kind: unknown fault kind ${show(fault.kind)} (known: ${[...byKind.keys()].join(', ')})`);
       return;
     }
-    problems.push(...spec.validate(fault, p));
+    problems.push(...withRules(schemaProblems(spec.schema, fault, p), spec.rules?.(fault, p) ?? []));
   });
   return problems;
 }

@@ -53,12 +53,5 @@ export function endpointsOf(id: string): Endpoints {
   return { from: m[1] as string, to: m[2] as string, ordinal: Number(m[3]) };
 }
 
-/** Problems with a target string, for fault validation. */
-export function targetProblem(target: unknown): string | undefined {
-  if (typeof target !== 'string' || target.length === 0)
-    return 'expected a connection target such as "*", "client->server", "client->server#2" or a host name';
-  if (!/^(\*|[A-Za-z0-9_.-]+(->[A-Za-z0-9_.-]+(#[1-9][0-9]*)?)?)$/.test(target)) {
-    return `expected "*", "a->b", "a->b#n" or a host name, got ${JSON.stringify(target)}`;
-  }
-  return undefined;
-}
+/** The fault targets `matchesTarget` understands, as a JSON Schema pattern (fault validation). */
+export const TARGET_PATTERN = '^(\\*|[A-Za-z0-9_.-]+(->[A-Za-z0-9_.-]+(#[1-9][0-9]*)?)?)$';

@@ -11,7 +11,8 @@ import type { FaultSpec } from '../faults/fault.ts';
 import type { AnyTarget, TargetRegistry } from '../registry.ts';
 import type { Scenario } from '../target.ts';
 import { jsonErrorOffset, lineColumn } from './jsonError.ts';
-import { schemaProblems } from './schema.ts';
+import { envelopeProblems } from './schema.ts';
+import { schemaProblems, withRules } from '../schema/problems.ts';
 
 export interface LoadedScenario {
   file: string;
@@ -52,12 +53,17 @@ export function faultSpecsOf(target: AnyTarget): FaultSpec[] {
   return [...kernel, ...target.faults.specs];
 }
 
+/** Every problem of a workload for `target`, each with its JSON path under `path`. */
+export function workloadProblems(target: AnyTarget, workload: unknown, path = 'workload'): string[] {
+  return withRules(schemaProblems(target.workload.schema, workload, path), target.workload.rules?.(workload, path) ?? []);
+}
+
 /** Every problem in a parsed scenario, or the scenario with its target. */
 export async function validateScenario(value: unknown, file: string, registry: TargetRegistry): Promise<LoadedScenario> {
   const fail = (problems: string[]): never => {
     throw new ExecsimError('EXECSIM_SCENARIO_INVALID', `${file}: invalid scenario:\n  - ${problems.join('\n  - ')}`, problems);
   };
-  const problems = schemaProblems(value);
+  const problems = envelopeProblems(value);
   if (problems.length > 0) fail(problems);
   const s = value as Scenario;
   let target: AnyTarget;
@@ -70,7 +76,7 @@ export async function validateScenario(value: unknown, file: string, registry: T
     problems.push(
       `variant: target ${target.name} has no variant ${JSON.stringify(s.variant)} (variants: ${Object.keys(target.variants).join(', ')})`,
     );
-  problems.push(...target.workload.validate(s.workload, 'workload'));
+  problems.push(...workloadProblems(target, s.workload));
   problems.push(...validateFaults(s.faults, faultSpecsOf(target), 'faults'));
   if (s.expect !== 'pass') {
     const known = target.properties.map((p) => p.name);

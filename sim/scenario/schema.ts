@@ -1,51 +1,65 @@
 /**
- * The scenario file's JSON Schema (scenarios/scenario.schema.json, which editors use too),
- * compiled once with Ajv. Ajv's errors are turned into `path: message` lines in the same style
- * as every other validation message.
+ * The scenario file's envelope, declared once: what every scenario has whatever its target. The
+ * target's workload and fault kinds are checked next, against the target's own schemas; the
+ * file editors use (scenarios/scenario.schema.json) joins all of them (./schemaFile.ts).
  */
-import { Ajv, type ErrorObject } from 'ajv';
-import { show } from '../faults/check.ts';
-import schema from '../../scenarios/scenario.schema.json' with { type: 'json' };
+import { AT } from '../faults/fault.ts';
+import { anyObject, bool, either, int, list, literal, obj, oneOf, optional, str, withExpected } from '../schema/fields.ts';
+import { schemaProblems } from '../schema/problems.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-const validate = ajv.compile(schema);
+const NAME = '^[a-z0-9][a-z0-9-]*$';
 
-export const SCENARIO_SCHEMA = schema;
+/** Any fault: its kind's parameters are the target's to check. */
+const FAULT = obj(
+  {
+    at: AT,
+    kind: str('fault kind (see execsim list)', { minLength: 1 }),
+    target: optional(str('what the fault hits: connections, a file path, a process')),
+  },
+  'one fault: {at, kind, target, ...its parameters}',
+  { open: true, expected: 'a fault object {at, kind, target, ...}' },
+);
 
-/** `/faults/0/at` -> `faults[0].at`. */
-export function jsonPath(instancePath: string): string {
-  if (instancePath === '') return '(top level)';
-  return instancePath
-    .split('/')
-    .slice(1)
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
-}
+const EXPECT = withExpected(
+  either(
+    [
+      literal('pass', 'every property holds'),
+      obj(
+        {
+          violates: list(str('a property name', { pattern: NAME }), 'the properties this run must violate', {
+            minItems: 1,
+            uniqueItems: true,
+          }),
+          allowOthers: optional(bool('opt-in "at least these": other violated properties do not fail the scenario (default false)')),
+        },
+        'a field bug reproduced',
+      ),
+    ],
+    '"pass", or exactly the properties this run must violate (any other violated property fails the scenario; set allowOthers to accept extra violations).',
+  ),
+  '"pass" or {"violates": ["property-name", ...]}',
+);
 
-function message(e: ErrorObject): string {
-  const at = jsonPath(e.instancePath);
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `${at === '(top level)' ? '' : at + '.'}${String(e.params.additionalProperty)}: unknown field`;
-    case 'required':
-      return `${at === '(top level)' ? '' : at + '.'}${String(e.params.missingProperty)}: required field is missing`;
-    case 'enum':
-      return `${at}: expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${show(e.data)}`;
-    case 'const':
-      return `${at}: expected ${JSON.stringify(e.params.allowedValue)}, got ${show(e.data)}`;
-    default:
-      return `${at}: ${(e.message ?? 'invalid').replace(/^must/, 'expected to')}, got ${show(e.data)}`;
-  }
-}
+export const ENVELOPE = obj(
+  {
+    $schema: optional(str('path to this schema, for editors')),
+    format: literal(1, 'scenario file format version'),
+    title: optional(str('what the scenario shows, encoding its setup', { minLength: 1 })),
+    source: optional(str('the field report it reproduces (repo#issue), or how it was found', { minLength: 1 })),
+    target: str('target name, e.g. exec-stream, session-wait, attach-pump', { pattern: NAME, expected: 'a target name' }),
+    variant: str('variant of the target, e.g. v1-strict, pre-1445', { minLength: 1 }),
+    seed: int('world seed', 'int32', { min: -2147483648, max: 2147483647 }),
+    mode: oneOf(['safety', 'liveness'], 'safety: faults stay on; liveness: faults heal at healAtMs and the caller must finish'),
+    healAtMs: optional(int('liveness mode: when every fault heals', 'virtual ms')),
+    expect: EXPECT,
+    workload: anyObject("the target's workload (see execsim list)", "the target's workload object"),
+    faults: list(FAULT, 'the fault schedule', { expected: 'a list of faults' }),
+    provenance: optional(anyObject('how the scenario was found (explorer seed, runs, shrinks), for people; not used to replay')),
+  },
+  'One replayable run of a protocol under test: target, variant, seed, workload, fault schedule and what must happen.',
+);
 
-/** Every schema problem, one line each; `oneOf` noise is reduced to the branch that matters. */
-export function schemaProblems(value: unknown): string[] {
-  if (validate(value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'oneOf');
-  // For `expect`, ajv reports both branches; keep one clear line instead.
-  const expectErrors = errors.filter((e) => e.instancePath.startsWith('/expect'));
-  const rest = errors.filter((e) => !e.instancePath.startsWith('/expect'));
-  const lines = rest.map(message);
-  if (expectErrors.length > 0) lines.push('expect: expected "pass" or {"violates": ["property-name", ...]}');
-  return [...new Set(lines)];
+/** Every problem of the envelope, one line each. */
+export function envelopeProblems(value: unknown): string[] {
+  return schemaProblems(ENVELOPE, value);
 }

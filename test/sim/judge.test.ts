@@ -10,6 +10,7 @@ import { classOf, judge, livenessChecker, NO_CRASH, violationsByClass } from '..
 import { checkTargetShape } from '../../sim/registry.ts';
 import { runScenario, simulatedWorld, type WorldFactory } from '../../sim/runner.ts';
 import type { CheckInput, Scenario, Target } from '../../sim/target.ts';
+import { anyObject } from '../../sim/schema/fields.ts';
 
 const bad: Checker<CheckInput> = () => fail('always violated', [{ t: 1, note: 'bad' }]);
 
@@ -27,7 +28,7 @@ function fakeTarget(over: Partial<Target> = {}): Target {
     ],
     checkers: { safe: bad, late: bad, wired: bad },
     liveness: { property: 'terminates', pending: 'answer', boundMs: 100, settledAt: () => 50 },
-    workload: { arbitrary: fc.constant({}), validate: () => [], describe: () => 'nothing' },
+    workload: { arbitrary: fc.constant({}), schema: anyObject('anything'), describe: () => 'nothing' },
     faults: { kernelKinds: [], specs: [], arbitrary: () => fc.constant({ at: 0, kind: 'cut', target: '*' }) },
     run: async (world) => {
       await world.run(10);

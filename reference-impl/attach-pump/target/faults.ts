@@ -15,7 +15,7 @@
  * - a fast command exiting before the attach → the `fast` workload shape, or `lag` on the attach
  */
 import fc from 'fast-check';
-import { FieldCheck, type Fault, type FaultSpec, type World } from '../../../sim/index.ts';
+import { bool, faultKind, faultSpec, int, optional, str, type Fault, type FaultSpec, type World } from '../../../sim/index.ts';
 import type { RunnerHooks } from '../runner/attachLoop.ts';
 import type { Runner } from '../runner/server.ts';
 import type { AttachProxy } from './proxy.ts';
@@ -23,58 +23,36 @@ import type { AttachWorkload } from './workload.ts';
 
 export const KERNEL_KINDS = ['cut', 'close', 'half-open', 'lag', 'refuse'] as const;
 
-const BASE = ['at', 'kind', 'target'];
 const CLIENT_RUNNER = 'client->runner';
 
-function connTarget(v: unknown): string | undefined {
-  return typeof v === 'string' && /^(\*|client->runner(#[1-9][0-9]*)?)$/.test(v)
-    ? undefined
-    : `expected "client->runner", "client->runner#n" or "*", got ${JSON.stringify(v)}`;
-}
-const runnerTarget = (v: unknown): string | undefined => (v === 'runner' ? undefined : `expected "runner", got ${JSON.stringify(v)}`);
+const connection = str('the attach connections: "client->runner", "client->runner#n" (the n-th) or "*"', {
+  pattern: '^(\\*|client->runner(#[1-9][0-9]*)?)$',
+  expected: '"client->runner", "client->runner#n" or "*"',
+});
+const runner = str('"runner"', { pattern: '^runner$', expected: '"runner"' });
 
-export const FAULT_SPECS: readonly FaultSpec[] = [
-  {
-    kind: 'attach-cut',
-    summary: 'a proxy forwards afterFrames server frames of the next attach connection, then drops both halves (1006)',
-    params: { target: '"client->runner" or "client->runner#n"', afterFrames: 'server frames forwarded first (0: right after the 101)' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'afterFrames'])
-        .str('target', { problem: connTarget })
-        .int('afterFrames', { max: 10_000 }).problems,
-  },
-  {
-    kind: 'slow-subscriber',
-    summary: "the client stops reading: the runner's writes block for durationMs (channels fill and drop; > 20 s fails the write)",
-    params: { target: '"runner"', durationMs: 'how long writes block' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'durationMs'])
-        .str('target', { problem: runnerTarget })
-        .int('durationMs', { min: 1 }).problems,
-  },
-  {
-    kind: 'mute-exit',
-    summary: 'a faulty runner: the next count attach loops reach Done and go silent (no exit frame, no close)',
-    params: { target: '"runner"', count: 'attach loops affected (default 1)' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'count'])
-        .str('target', { problem: runnerTarget })
-        .int('count', { min: 1, optional: true }).problems,
-  },
-  {
-    kind: 'evict',
-    summary: "the execution's retention expires: evicted now if done, else as soon as it is; with kill, a DELETE (SIGKILL and evict now)",
-    params: { target: '"runner"', kill: 'true: DELETE /executions/{id} instead (kill + evict at once)' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'kill'])
-        .str('target', { problem: runnerTarget })
-        .bool('kill', { optional: true }).problems,
-  },
-];
+const ATTACH_CUT = faultSpec({
+  kind: 'attach-cut',
+  summary: 'a proxy forwards afterFrames server frames of the next attach connection, then drops both halves (1006)',
+  params: { target: connection, afterFrames: int('server frames forwarded first (0: right after the 101)', 'frames', { max: 10_000 }) },
+});
+const SLOW_SUBSCRIBER = faultSpec({
+  kind: 'slow-subscriber',
+  summary: "the client stops reading: the runner's writes block for durationMs (channels fill and drop; > 20 s fails the write)",
+  params: { target: runner, durationMs: int('how long writes block', 'ms', { min: 1 }) },
+});
+const MUTE_EXIT = faultSpec({
+  kind: 'mute-exit',
+  summary: 'a faulty runner: the next count attach loops reach Done and go silent (no exit frame, no close)',
+  params: { target: runner, count: optional(int('attach loops affected (default 1)', 'attach loops', { min: 1 })) },
+});
+const EVICT = faultSpec({
+  kind: 'evict',
+  summary: "the execution's retention expires: evicted now if done, else as soon as it is; with kill, a DELETE (SIGKILL and evict now)",
+  params: { target: runner, kill: optional(bool('true: DELETE /executions/{id} instead (kill + evict at once)')) },
+});
+
+export const FAULT_SPECS: readonly FaultSpec[] = [ATTACH_CUT, SLOW_SUBSCRIBER, MUTE_EXIT, EVICT];
 
 /** The fault state the runner hooks read; healing clears it. */
 export class FaultHooks implements RunnerHooks {
@@ -113,16 +91,16 @@ export class FaultHooks implements RunnerHooks {
 
 /** Defines this target's kinds on a world, bound to its runner and the client's proxy. */
 export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks, proxy: AttachProxy): void {
-  const apply: Record<string, (f: Fault) => void> = {
-    'attach-cut': (f) => proxy.arm(f.target as string, f.afterFrames as number),
-    'slow-subscriber': (f) => hooks.stall(f.durationMs as number),
-    'mute-exit': (f) => hooks.mute((f.count as number | undefined) ?? 1),
-    evict: (f) => {
+  const kinds = [
+    faultKind(ATTACH_CUT, (f) => proxy.arm(f.target, f.afterFrames)),
+    faultKind(SLOW_SUBSCRIBER, (f) => hooks.stall(f.durationMs)),
+    faultKind(MUTE_EXIT, (f) => hooks.mute(f.count ?? 1)),
+    faultKind(EVICT, (f) => {
       if (f.kill === true) for (const id of [...runner.manager.execs.keys()]) runner.manager.kill(id);
       else runner.manager.expireRetention();
-    },
-  };
-  for (const spec of FAULT_SPECS) world.faults.define({ ...spec, apply: apply[spec.kind] as (f: Fault) => void });
+    }),
+  ];
+  for (const k of kinds) world.faults.define(k);
   world.faults.onHeal(() => hooks.heal());
   world.faults.onHeal(() => proxy.heal());
 }

@@ -16,7 +16,7 @@
  * - a command silent for >= 10 s before its first byte: each 25 s (first-frame timeout + backoff)
  *   costs 15 s.
  */
-import type { Fault } from '../../../sim/index.ts';
+import { isFault, LAG, type Fault } from '../../../sim/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import { CLIENT } from '../constants.ts';
 import type { AttachWorkload } from './workload.ts';
@@ -56,7 +56,7 @@ export function budgetEstimateMs(s: Scenario<AttachWorkload>): number {
         if (f.scope === undefined || f.scope === 'any') ms += attempts(f) * EPISODE_MS;
         break;
       case 'lag':
-        if (2 * (f.extraMs as number) >= CLIENT.probeTimeoutMs) ms += attempts(f) * EPISODE_MS;
+        if (isFault(LAG, f) && 2 * f.extraMs >= CLIENT.probeTimeoutMs) ms += attempts(f) * EPISODE_MS;
         break;
     }
   }

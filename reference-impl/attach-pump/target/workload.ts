@@ -5,30 +5,47 @@
  * scenarios: `echo hello`). Times are ms after the process starts.
  */
 import fc from 'fast-check';
-import { FieldCheck, show } from '../../../sim/index.ts';
+import { fieldsOf, int, list, obj, oneOf, optional, str, type Static } from '../../../sim/index.ts';
 import type { ProcessScript, ScriptStep } from '../../../sim/ports/index.ts';
 import { tape } from '../../../sim/workload/tape.ts';
 import { RUNNER } from '../constants.ts';
 import type { RunnerSizes } from '../runner/execManager.ts';
 import type { StreamName } from '../wire.ts';
 
-export interface OutputStep {
-  atMs: number;
-  stream: StreamName;
-  /** Bytes of tape (continuing the stream's tape), or... */
-  bytes?: number;
-  /** ...literal UTF-8 text. */
-  text?: string;
-}
+const STEP = obj(
+  {
+    atMs: int('when the command writes, after it starts', 'ms'),
+    stream: oneOf(['stdout', 'stderr'], 'the stream written'),
+    bytes: optional(int("bytes of tape, continuing the stream's tape (or text)", 'bytes', { min: 1 })),
+    text: optional(str('literal UTF-8 text (or bytes)')),
+  },
+  'one write of the command: bytes of tape or literal text',
+);
 
-export interface AttachWorkload {
-  /** What the user ran (for logs and reports). */
-  command: string;
-  steps: OutputStep[];
-  exit: { atMs: number; code: number };
-  /** Test scale: smaller runner buffers, so overflow needs only small outputs. */
-  runner?: Partial<RunnerSizes>;
-}
+export const ATTACH_WORKLOAD = obj(
+  {
+    command: str('what the user ran (for logs and reports)'),
+    steps: list(STEP, "the command's writes, in order", { expected: 'a list of {atMs, stream, bytes|text}' }),
+    exit: obj(
+      { atMs: int('when the command exits, after it starts', 'ms'), code: int('the exit status', 'exit code', { max: 255 }) },
+      'how the command ends',
+    ),
+    runner: optional(
+      obj(
+        {
+          backlogBytesMax: optional(int('replay backlog cap (test scale)', 'bytes', { min: 1 })),
+          subscriberChunksMax: optional(int('per-subscriber channel cap (test scale)', 'chunks', { min: 1 })),
+        },
+        'test scale: smaller runner buffers, so overflow needs only small outputs',
+      ),
+    ),
+  },
+  'attach-pump workload: what the command in the box writes and when it exits',
+  { expected: 'a workload object {command, steps, exit}' },
+);
+
+export type AttachWorkload = Static<typeof ATTACH_WORKLOAD>;
+export type OutputStep = AttachWorkload['steps'][number];
 
 export function runnerSizes(w: AttachWorkload): RunnerSizes {
   return {
@@ -130,53 +147,20 @@ export const workloadArbitrary: fc.Arbitrary<AttachWorkload> = fc.oneof(
 
 // ---- validation --------------------------------------------------------------------------------
 
-export function validateWorkload(w: unknown, path: string): string[] {
-  if (w === null || typeof w !== 'object' || Array.isArray(w))
-    return [`${path}: expected a workload object {command, steps, exit}, got ${show(w)}`];
-  const o = w as Record<string, unknown>;
-  const c = new FieldCheck(o, path).only(['command', 'steps', 'exit', 'runner']).str('command');
-  const exitAt = checkExit(o.exit, `${path}.exit`, c.problems);
-  if (!Array.isArray(o.steps)) c.problems.push(`${path}.steps: expected a list of {atMs, stream, bytes|text}, got ${show(o.steps)}`);
-  else o.steps.forEach((s: unknown, i) => checkStep(s, `${path}.steps[${i}]`, exitAt, c.problems));
-  if (o.runner !== undefined) {
-    if (o.runner === null || typeof o.runner !== 'object')
-      c.problems.push(`${path}.runner: expected {backlogBytesMax?, subscriberChunksMax?}, got ${show(o.runner)}`);
-    else
-      c.problems.push(
-        ...new FieldCheck(o.runner as Record<string, unknown>, `${path}.runner`)
-          .only(['backlogBytesMax', 'subscriberChunksMax'])
-          .int('backlogBytesMax', { min: 1, optional: true })
-          .int('subscriberChunksMax', { min: 1, optional: true }).problems,
-      );
-  }
-  return c.problems;
-}
-
-function checkExit(v: unknown, p: string, problems: string[]): number | undefined {
-  if (v === null || typeof v !== 'object') {
-    problems.push(`${p}: expected {atMs, code}, got ${show(v)}`);
-    return undefined;
-  }
-  const e = v as Record<string, unknown>;
-  problems.push(...new FieldCheck(e, p).only(['atMs', 'code']).int('atMs').int('code', { max: 255 }).problems);
-  return typeof e.atMs === 'number' ? e.atMs : undefined;
-}
-
-function checkStep(v: unknown, p: string, exitAt: number | undefined, problems: string[]): void {
-  if (v === null || typeof v !== 'object') {
-    problems.push(`${p}: expected {atMs, stream, bytes|text}, got ${show(v)}`);
-    return;
-  }
-  const s = v as Record<string, unknown>;
-  const c = new FieldCheck(s, p)
-    .only(['atMs', 'stream', 'bytes', 'text'])
-    .int('atMs')
-    .str('stream', { oneOf: ['stdout', 'stderr'] });
-  if ((s.bytes === undefined) === (s.text === undefined)) c.problems.push(`${p}: expected exactly one of bytes (tape) or text (literal)`);
-  c.int('bytes', { min: 1, optional: true }).str('text', { optional: true });
-  if (typeof s.atMs === 'number' && exitAt !== undefined && s.atMs > exitAt)
-    c.problems.push(`${p}.atMs: ${s.atMs} is after the exit (${exitAt}); a process writes nothing once it has exited`);
-  problems.push(...c.problems);
+/** The rules across fields: a step is tape or text, and comes before the exit. */
+export function workloadRules(value: unknown, path: string): string[] {
+  const w = fieldsOf(value);
+  const exitAt = fieldsOf(w.exit).atMs;
+  const problems: string[] = [];
+  (Array.isArray(w.steps) ? w.steps : []).forEach((v: unknown, i) => {
+    if (v === null || typeof v !== 'object') return;
+    const s = fieldsOf(v);
+    const p = `${path}.steps[${i}]`;
+    if ((s.bytes === undefined) === (s.text === undefined)) problems.push(`${p}: expected exactly one of bytes (tape) or text (literal)`);
+    if (typeof s.atMs === 'number' && typeof exitAt === 'number' && s.atMs > exitAt)
+      problems.push(`${p}.atMs: ${s.atMs} is after the exit (${exitAt}); a process writes nothing once it has exited`);
+  });
+  return problems;
 }
 
 export function describeWorkload(w: AttachWorkload): string {

@@ -5,13 +5,24 @@
  * toward their minimum). The server and consumer only read knobs; these kinds set them.
  */
 import fc from 'fast-check';
-import { FieldCheck, type Fault, type FaultKind, type FaultSpec } from '../../../sim/index.ts';
+import {
+  bindable,
+  bool,
+  faultSpec,
+  type BindableKind,
+  int,
+  optional,
+  type Fault,
+  type FaultKind,
+  type FaultOf,
+  type FaultSpec,
+  type Props,
+} from '../../../sim/index.ts';
 import type { ConsumerKnobs } from '../consumer/report.ts';
 import type { ExecServer } from '../server/execServer.ts';
 import { eventCount, exitAtMs, totalBytes, type ExecWorkload } from './workload.ts';
 
 export const CONNECTION = 'client->exec-server';
-const BASE = ['at', 'kind', 'target'];
 
 export interface FaultTargets {
   server: ExecServer;
@@ -20,103 +31,100 @@ export interface FaultTargets {
   schedule(faults: Fault[]): void;
 }
 
-type Kind = FaultSpec & { bind(t: FaultTargets): (f: Fault) => void };
+const kind = <P extends Props>(spec: FaultSpec<P>, apply: (t: FaultTargets) => (f: FaultOf<P>) => void) => bindable(spec, apply);
 
-const KINDS: Kind[] = [
-  {
-    kind: 'subscriber-delay',
-    summary: 'the consumer subscribes to process events this long after process/start returns (bounded replay, F1/F2)',
-    params: { delayMs: 'delay before subscribing (ms)' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'delayMs']).int('delayMs', { min: 1 }).problems,
-    bind: (t) => (f) => {
-      t.consumer.subscribeDelayMs = Math.max(t.consumer.subscribeDelayMs, f.delayMs as number);
-    },
+export const SUBSCRIBER_DELAY = faultSpec({
+  kind: 'subscriber-delay',
+  summary: 'the consumer subscribes to process events this long after process/start returns (bounded replay, F1/F2)',
+  params: { delayMs: int('delay before subscribing', 'ms', { min: 1 }) },
+});
+
+export const CONSUMER_STALL = faultSpec({
+  kind: 'consumer-stall',
+  summary: 'the consumer task does not run for durationMs, so its event receiver falls behind (Lagged, F3/F15/F16)',
+  params: { durationMs: int('how long the consumer does not run', 'ms', { min: 1 }) },
+});
+
+export const NOTIFICATION_REORDER = faultSpec({
+  kind: 'notification-reorder',
+  summary: 'the server task sending the notification of seq is descheduled for holdMs, so later seqs overtake it (F5)',
+  params: { seq: int('the seq held back', 'seq', { min: 1 }), holdMs: int('how long it is held back', 'ms', { min: 1 }) },
+});
+
+export const LEGACY_SERVER = faultSpec({
+  kind: 'legacy-server',
+  summary: 'the executor is a pre-#30273 build: process/exited carries no sandboxDenied (F6); oldNextSeq: the old nextSeq rule too',
+  params: { oldNextSeq: optional(bool('also answer nextSeq = last chunk + 1 without maxBytes (default false)')) },
+});
+
+export const READ_ERROR = faultSpec({
+  kind: 'read-error',
+  summary: 'the next count process/read requests fail with -32603',
+  params: { count: optional(int('reads that fail (default 1)', 'reads', { min: 1 })) },
+});
+
+export const TRANSPORT_CUT = faultSpec({
+  kind: 'transport-cut',
+  summary: 'the client-server WebSocket is cut (kernel cut, 1006) and reconnects are refused for refuseMs (F10/F11/F13)',
+  params: { refuseMs: int('how long reconnects are refused (0: the first retry succeeds)', 'ms') },
+  // its effect is the kernel cut's (or refusal's): a cut after the process is gone hits nothing
+  reportsEffect: true,
+});
+
+export const RETENTION_SIZE = faultSpec({
+  kind: 'retention-size',
+  summary: "the server's retained output per process is capped at bytes and chunks (upstream 1 MiB / 50,000; F13/F15)",
+  params: {
+    bytes: int('retained output cap per process', 'bytes', { min: 1 }),
+    chunks: int('retained chunk cap per process', 'chunks', { min: 1 }),
   },
-  {
-    kind: 'consumer-stall',
-    summary: 'the consumer task does not run for durationMs, so its event receiver falls behind (Lagged, F3/F15/F16)',
-    params: { durationMs: 'how long (ms)' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'durationMs']).int('durationMs', { min: 1 }).problems,
-    bind: (t) => (f) => t.consumer.stall(f.at, f.durationMs as number),
-  },
-  {
-    kind: 'notification-reorder',
-    summary: 'the server task sending the notification of seq is descheduled for holdMs, so later seqs overtake it (F5)',
-    params: { seq: 'the seq held back', holdMs: 'how long (ms)' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'seq', 'holdMs'])
-        .int('seq', { min: 1 })
-        .int('holdMs', { min: 1 }).problems,
-    bind: (t) => (f) => void t.server.knobs.holds.set(f.seq as number, f.holdMs as number),
-  },
-  {
-    kind: 'legacy-server',
-    summary: 'the executor is a pre-#30273 build: process/exited carries no sandboxDenied (F6); oldNextSeq: the old nextSeq rule too',
-    params: { oldNextSeq: 'also answer nextSeq = last chunk + 1 without maxBytes (default false)' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'oldNextSeq']).bool('oldNextSeq', { optional: true }).problems,
-    bind: (t) => (f) => {
-      t.server.knobs.legacyExited = true;
-      if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
-    },
-  },
-  {
-    kind: 'read-error',
-    summary: 'the next count process/read requests fail with -32603',
-    params: { count: 'reads that fail (default 1)' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'count']).int('count', { min: 1, optional: true }).problems,
-    bind: (t) => (f) => {
-      t.server.knobs.readErrors += (f.count as number | undefined) ?? 1;
-    },
-  },
-  {
-    kind: 'transport-cut',
-    summary: 'the client-server WebSocket is cut (kernel cut, 1006) and reconnects are refused for refuseMs (F10/F11/F13)',
-    params: { refuseMs: 'how long reconnects are refused (ms; 0: the first retry succeeds)' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'refuseMs']).int('refuseMs').problems,
-    // its effect is the kernel cut's (or refusal's): a cut after the process is gone hits nothing
-    reportsEffect: true,
-    bind: (t) => (f) => {
-      const refuseMs = f.refuseMs as number;
-      // The refusal goes first, so the client's first reconnect already meets it.
-      const kernel: Fault[] = refuseMs > 0 ? [{ at: f.at, kind: 'refuse', target: CONNECTION, scope: 'ws', durationMs: refuseMs }] : [];
-      kernel.push({ at: f.at, kind: 'cut', target: CONNECTION });
-      t.schedule(kernel);
-    },
-  },
-  {
-    kind: 'retention-size',
-    summary: "the server's retained output per process is capped at bytes and chunks (upstream 1 MiB / 50,000; F13/F15)",
-    params: { bytes: 'retained bytes cap', chunks: 'retained chunks cap' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'bytes', 'chunks'])
-        .int('bytes', { min: 1 })
-        .int('chunks', { min: 1 }).problems,
-    bind: (t) => (f) => {
-      t.server.knobs.retainedBytesMax = f.bytes as number;
-      t.server.knobs.retainedChunksMax = f.chunks as number;
-    },
-  },
-  {
-    kind: 'exit-watcher-lost',
-    summary: "the server's exit channel of every running process is dropped: exit code -1 is reported (F22)",
-    params: {},
-    validate: (f, p) => new FieldCheck(f, p).only(BASE).problems,
-    bind: (t) => () => t.server.dropExitWatchers(),
-  },
+});
+
+export const EXIT_WATCHER_LOST = faultSpec({
+  kind: 'exit-watcher-lost',
+  summary: "the server's exit channel of every running process is dropped: exit code -1 is reported (F22)",
+  params: {},
+});
+
+const KINDS: BindableKind<FaultTargets>[] = [
+  kind(SUBSCRIBER_DELAY, (t) => (f) => {
+    t.consumer.subscribeDelayMs = Math.max(t.consumer.subscribeDelayMs, f.delayMs);
+  }),
+  kind(CONSUMER_STALL, (t) => (f) => t.consumer.stall(f.at, f.durationMs)),
+  kind(NOTIFICATION_REORDER, (t) => (f) => void t.server.knobs.holds.set(f.seq, f.holdMs)),
+  kind(LEGACY_SERVER, (t) => (f) => {
+    t.server.knobs.legacyExited = true;
+    if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
+  }),
+  kind(READ_ERROR, (t) => (f) => {
+    t.server.knobs.readErrors += f.count ?? 1;
+  }),
+  kind(TRANSPORT_CUT, (t) => (f) => {
+    // The refusal goes first, so the client's first reconnect already meets it.
+    const kernel: Fault[] = f.refuseMs > 0 ? [{ at: f.at, kind: 'refuse', target: CONNECTION, scope: 'ws', durationMs: f.refuseMs }] : [];
+    kernel.push({ at: f.at, kind: 'cut', target: CONNECTION });
+    t.schedule(kernel);
+  }),
+  kind(RETENTION_SIZE, (t) => (f) => {
+    t.server.knobs.retainedBytesMax = f.bytes;
+    t.server.knobs.retainedChunksMax = f.chunks;
+  }),
+  kind(EXIT_WATCHER_LOST, (t) => () => t.server.dropExitWatchers()),
 ];
 
-export const EXEC_FAULT_SPECS: readonly FaultSpec[] = KINDS.map(({ bind: _b, ...spec }) => spec);
+export const EXEC_FAULT_SPECS: readonly FaultSpec[] = KINDS.map((k) => k.spec);
 export const KERNEL_KINDS = ['lag'] as const;
 
 export function execFaultKinds(t: FaultTargets): FaultKind[] {
-  return KINDS.map(({ bind, ...spec }) => ({ ...spec, apply: bind(t) }));
+  return KINDS.map((k) => k.bind(t));
 }
 
 /** When a fault's effect is over (virtual ms), for the liveness deadline. */
 export function faultEndMs(f: Fault): number {
-  const n = (k: string) => (typeof f[k] === 'number' ? (f[k] as number) : 0);
+  const n = (k: string) => {
+    const v = f[k];
+    return typeof v === 'number' ? v : 0;
+  };
   switch (f.kind) {
     case 'subscriber-delay':
       return f.at + n('delayMs');
@@ -178,7 +186,7 @@ export function faultArbitrary(kind: string, w: ExecWorkload): fc.Arbitrary<Faul
         .map((r) => ({ at: r.at, kind, target: CONNECTION, durationMs: r.durationMs, extraMs: r.extraMs }));
     default:
       throw new Error(
-        `exec-stream: unknown fault kind ${JSON.stringify(kind)} (known: ${[...KINDS.map((k) => k.kind), ...KERNEL_KINDS].join(', ')})`,
+        `exec-stream: unknown fault kind ${JSON.stringify(kind)} (known: ${[...EXEC_FAULT_SPECS.map((k) => k.kind), ...KERNEL_KINDS].join(', ')})`,
       );
   }
 }

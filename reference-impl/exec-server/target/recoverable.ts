@@ -23,7 +23,8 @@
  * 7. a legacy server with the old nextSeq rule together with a transport cut: the resume merge
  *    needs `nextSeq` to cover the exit and close.
  */
-import type { Fault } from '../../../sim/index.ts';
+import { isFault, LAG, type Fault } from '../../../sim/index.ts';
+import { TRANSPORT_CUT } from './faultKinds.ts';
 import type { ServerLedger } from '../server/ledger.ts';
 
 export const DETACH_LIMIT_MS = 23_000;
@@ -43,7 +44,7 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
   const why: string[] = [];
   const end = i.resultAt ?? Infinity;
   const started = i.ledger.starts.find((s) => s.processId === i.processId)?.t;
-  const lagMax = Math.max(0, ...i.faults.filter((f) => f.kind === 'lag').map((f) => (f.extraMs as number | undefined) ?? 0));
+  const lagMax = Math.max(0, ...i.faults.filter((f) => isFault(LAG, f)).map((f) => f.extraMs));
   const startSettled = started === undefined ? Infinity : started + 2 * (i.latencyMsMax + lagMax);
   const earlyCut = i.faults.find((f) => f.kind === 'transport-cut' && f.at <= startSettled);
   if (earlyCut) why.push(`the transport was cut at t=${earlyCut.at}, before process/start completed: nothing to resume`);
@@ -75,8 +76,8 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
 /** Refused-reconnect windows of transport cuts, merged where they overlap or touch. */
 export function detachWindows(faults: readonly Fault[]): Array<{ start: number; end: number }> {
   const ws = faults
-    .filter((f) => f.kind === 'transport-cut')
-    .map((f) => ({ start: f.at, end: f.at + ((f.refuseMs as number | undefined) ?? 0) }))
+    .filter((f) => isFault(TRANSPORT_CUT, f))
+    .map((f) => ({ start: f.at, end: f.at + f.refuseMs }))
     .sort((a, b) => a.start - b.start);
   const merged: Array<{ start: number; end: number }> = [];
   for (const w of ws) {

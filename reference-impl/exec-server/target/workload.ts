@@ -6,36 +6,45 @@
  * bounded replay and reorder caps are reachable in a few dozen events and runs stay fast.
  */
 import fc from 'fast-check';
-import { FieldCheck, show } from '../../../sim/index.ts';
+import { bool, either, fieldsOf, int, list, obj, oneOf, type Static } from '../../../sim/index.ts';
 
-export interface ChunkSpec {
-  /** Ms after the previous chunk (or the start). */
-  gapMs: number;
-  stream: 'stdout' | 'stderr';
-  bytes: number;
-}
+const CHUNK = obj(
+  {
+    gapMs: int('time after the previous chunk (or the start)', 'ms'),
+    stream: oneOf(['stdout', 'stderr'], 'the stream written'),
+    bytes: int('bytes of tape written', 'bytes', { min: 1 }),
+  },
+  'one write of the command',
+);
 
-export type EndSpec = { code: number } | { signal: 'SIGKILL' | 'SIGTERM' };
+const END = either(
+  [
+    obj({ code: int('the exit status', 'exit code', { max: 255 }) }, 'the command exits with a code'),
+    obj({ signal: oneOf(['SIGKILL', 'SIGTERM'], 'the signal that kills it') }, 'the command is killed by a signal'),
+  ],
+  'how the command ends: {code} or {signal}',
+);
 
-export interface ExecWorkload {
-  chunks: ChunkSpec[];
-  /** Ms from the last chunk to the end. */
-  exitAfterMs: number;
-  end: EndSpec;
-  /** Runs under a sandbox (the server classifies denials). */
-  sandboxed: boolean;
-  /** Writes a denial line on stderr just before exiting non-zero (requires sandboxed). */
-  denied: boolean;
-  /** A grandchild keeps the pipes open this long after the exit (0: none). */
-  childHoldsPipesMs: number;
-  /** Server pipe-read and notification-send jitter bounds (ms). */
-  pipeJitterMsMax: number;
-  sendJitterMsMax: number;
-  /** Client event log history, live ring and pending reorder cap (events; upstream 256). */
-  eventCapacity: number;
-  /** Client event log history bytes (upstream 1 MiB). */
-  eventBytes: number;
-}
+export const EXEC_WORKLOAD = obj(
+  {
+    chunks: list(CHUNK, "the command's output, in order"),
+    exitAfterMs: int('time from the last chunk to the end', 'ms'),
+    end: END,
+    sandboxed: bool('runs under a sandbox (the server classifies denials)'),
+    denied: bool('writes a denial line on stderr just before exiting non-zero (requires sandboxed)'),
+    childHoldsPipesMs: int('a grandchild keeps the pipes open this long after the exit (0: none)', 'ms'),
+    pipeJitterMsMax: int('server pipe-read jitter bound', 'ms', { max: 1_000 }),
+    sendJitterMsMax: int('server notification-send jitter bound', 'ms', { max: 1_000 }),
+    eventCapacity: int('client event log history, live ring and pending reorder cap (upstream 256)', 'events', { min: 1 }),
+    eventBytes: int('client event log history bytes (upstream 1 MiB)', 'bytes', { min: 1 }),
+  },
+  'exec-stream workload: one command, its output and ending, server jitter and client capacities',
+  { expected: 'a workload object' },
+);
+
+export type ExecWorkload = Static<typeof EXEC_WORKLOAD>;
+export type ChunkSpec = ExecWorkload['chunks'][number];
+export type EndSpec = ExecWorkload['end'];
 
 export const DENIAL_LINE = 'touch: cannot touch /etc/execsim: Permission denied\n';
 
@@ -82,53 +91,15 @@ export const workloadArbitrary: fc.Arbitrary<ExecWorkload> = fc
   })
   .map((w) => (w.denied ? { ...w, sandboxed: true, end: { code: 1 } } : w));
 
-export function validateWorkload(value: unknown, path: string): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return [`${path}: expected a workload object, got ${show(value)}`];
-  const o = value as Record<string, unknown>;
-  const c = new FieldCheck(o, path)
-    .only([
-      'chunks',
-      'exitAfterMs',
-      'end',
-      'sandboxed',
-      'denied',
-      'childHoldsPipesMs',
-      'pipeJitterMsMax',
-      'sendJitterMsMax',
-      'eventCapacity',
-      'eventBytes',
-    ])
-    .int('exitAfterMs')
-    .bool('sandboxed')
-    .bool('denied')
-    .int('childHoldsPipesMs')
-    .int('pipeJitterMsMax', { max: 1_000 })
-    .int('sendJitterMsMax', { max: 1_000 })
-    .int('eventCapacity', { min: 1 })
-    .int('eventBytes', { min: 1 });
-  if (!Array.isArray(o.chunks)) c.problems.push(`${path}.chunks: expected a list of {gapMs, stream, bytes}, got ${show(o.chunks)}`);
-  else
-    o.chunks.forEach((ch: unknown, i) => {
-      const p = `${path}.chunks[${i}]`;
-      if (ch === null || typeof ch !== 'object') c.problems.push(`${p}: expected {gapMs, stream, bytes}, got ${show(ch)}`);
-      else
-        c.problems.push(
-          ...new FieldCheck(ch as Record<string, unknown>, p)
-            .only(['gapMs', 'stream', 'bytes'])
-            .int('gapMs')
-            .str('stream', { oneOf: ['stdout', 'stderr'] })
-            .int('bytes', { min: 1 }).problems,
-        );
-    });
-  const end = o.end as Record<string, unknown> | null;
-  if (end === null || typeof end !== 'object') c.problems.push(`${path}.end: expected {code} or {signal}, got ${show(o.end)}`);
-  else if ('code' in end) c.problems.push(...new FieldCheck(end, `${path}.end`).only(['code']).int('code', { max: 255 }).problems);
-  else c.problems.push(...new FieldCheck(end, `${path}.end`).only(['signal']).str('signal', { oneOf: ['SIGKILL', 'SIGTERM'] }).problems);
-  if (o.denied === true && o.sandboxed !== true) c.problems.push(`${path}.denied: a denial needs sandboxed: true`);
-  if (o.denied === true && end && typeof end === 'object' && (!('code' in end) || end.code === 0))
-    c.problems.push(`${path}.denied: a denial needs a non-zero exit code`);
-  return c.problems;
+/** The rules across fields: a denial needs a sandbox and a failing exit. */
+export function workloadRules(value: unknown, path: string): string[] {
+  const w = fieldsOf(value);
+  const end = fieldsOf(w.end);
+  const problems: string[] = [];
+  if (w.denied === true && w.sandboxed !== true) problems.push(`${path}.denied: a denial needs sandboxed: true`);
+  if (w.denied === true && w.end !== null && typeof w.end === 'object' && (!('code' in end) || end.code === 0))
+    problems.push(`${path}.denied: a denial needs a non-zero exit code`);
+  return problems;
 }
 
 export function describeWorkload(w: ExecWorkload): string {

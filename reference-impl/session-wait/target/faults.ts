@@ -10,7 +10,7 @@
  * timeline and shrink toward earlier faults.
  */
 import fc from 'fast-check';
-import { FieldCheck, type Fault, type FaultSpec } from '../../../sim/index.ts';
+import { faultSpec, int, oneOf, type Fault, type FaultSpec } from '../../../sim/index.ts';
 import { DAEMON_NAME } from '../daemon.ts';
 import { sessionPaths } from '../sessionFiles.ts';
 import { RESULT_STATUSES, TOOL_NAME, type SessionWaitWorkload } from './workload.ts';
@@ -18,38 +18,29 @@ import { RESULT_STATUSES, TOOL_NAME, type SessionWaitWorkload } from './workload
 export const SESSION_ID = '01JW5S3SS10N000000000000AA';
 export const PATHS = sessionPaths(SESSION_ID);
 export const KERNEL_KINDS = ['set-mtime', 'torn-read', 'kill', 'pid-reuse'] as const;
-const BASE = ['at', 'kind', 'target'];
 
-export const FAULT_SPECS: readonly FaultSpec[] = [
-  {
-    kind: 'daemon-exit-code',
-    summary: 'from now on the daemon will exit with this code (a cleanup failure or a panic after the result)',
-    params: { code: 'exit code 1-255 (101: panic)' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'code']).int('code', { min: 1, max: 255 }).problems,
-  },
-  {
-    kind: 'intermediate-result',
-    summary: 'the pipeline writes result.toml now; a later write (a post-exec gate) replaces it',
-    params: { status: `one of ${RESULT_STATUSES.join(', ')}`, exitCode: 'its exit_code' },
-    validate: (f, p) =>
-      new FieldCheck(f, p)
-        .only([...BASE, 'status', 'exitCode'])
-        .str('status', { oneOf: RESULT_STATUSES })
-        .int('exitCode', { max: 255 }).problems,
-  },
-  {
-    kind: 'second-wait',
-    summary: 'another caller starts `csa session wait` on the same session now (host wait2, wait3...)',
-    params: {},
-    validate: (f, p) => new FieldCheck(f, p).only(BASE).problems,
-  },
-  {
-    kind: 'cap-length',
-    summary: 'the global config now sets [kv_cache].long_poll_seconds: the next wait resolves this cap',
-    params: { capSecs: 'seconds, 1-3600' },
-    validate: (f, p) => new FieldCheck(f, p).only([...BASE, 'capSecs']).int('capSecs', { min: 1, max: 3600 }).problems,
-  },
-];
+export const DAEMON_EXIT_CODE = faultSpec({
+  kind: 'daemon-exit-code',
+  summary: 'from now on the daemon will exit with this code (a cleanup failure or a panic after the result)',
+  params: { code: int('what the daemon exits with (101: a panic)', 'exit code', { min: 1, max: 255 }) },
+});
+export const INTERMEDIATE_RESULT = faultSpec({
+  kind: 'intermediate-result',
+  summary: 'the pipeline writes result.toml now; a later write (a post-exec gate) replaces it',
+  params: { status: oneOf(RESULT_STATUSES, 'its status'), exitCode: int('its exit_code', 'exit code', { max: 255 }) },
+});
+export const SECOND_WAIT = faultSpec({
+  kind: 'second-wait',
+  summary: 'another caller starts `csa session wait` on the same session now (host wait2, wait3...)',
+  params: {},
+});
+export const CAP_LENGTH = faultSpec({
+  kind: 'cap-length',
+  summary: 'the global config now sets [kv_cache].long_poll_seconds: the next wait resolves this cap',
+  params: { capSecs: int('the new cap', 's', { min: 1, max: 3600 }) },
+});
+
+export const FAULT_SPECS: readonly FaultSpec[] = [DAEMON_EXIT_CODE, INTERMEDIATE_RESULT, SECOND_WAIT, CAP_LENGTH];
 
 const tenths = (maxMs: number) => fc.integer({ min: 0, max: Math.max(0, Math.floor(maxMs / 100)) }).map((n) => n * 100);
 

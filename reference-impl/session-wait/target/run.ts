@@ -3,7 +3,7 @@
  * waits and re-waits, a `second-wait` fault adds callers (`wait2`, ...), and the run ends when
  * every caller has its answer, or at a horizon past every bound the checkers use.
  */
-import type { Fault, FaultKind } from '../../../sim/index.ts';
+import { faultKind, isFault, type Fault } from '../../../sim/index.ts';
 import type { Ports } from '../../../sim/ports/index.ts';
 import type { RunOutcome, Scenario } from '../../../sim/target.ts';
 import type { World } from '../../../sim/world.ts';
@@ -15,7 +15,7 @@ import { GLOBAL_CONFIG } from '../sessionFiles.ts';
 import { VARIANTS } from '../variants/index.ts';
 import { DEFAULT_WAIT_CAP_SECS } from '../waitConfig.ts';
 import { TERMINATES_BOUND_MS } from './checkers.ts';
-import { FAULT_SPECS, PATHS } from './faults.ts';
+import { CAP_LENGTH, DAEMON_EXIT_CODE, INTERMEDIATE_RESULT, PATHS, SECOND_WAIT } from './faults.ts';
 import { observe, type WaitObserved } from './observe.ts';
 import { collectTruth, ResultLog, type SessionTruth } from './truth.ts';
 import { daemonPlan, plannedEndMs, TOOL_NAME, type SessionWaitWorkload } from './workload.ts';
@@ -29,7 +29,7 @@ async function writeCapConfig(config: Ports, capSecs: number): Promise<void> {
 /** A run's end: past the planned end, every fault, the first wait and the heal, by the terminates bound and a full cap. */
 export function horizonMs(scenario: Scenario<SessionWaitWorkload>): number {
   const w = scenario.workload;
-  const capMaxSecs = Math.max(w.wait.capSecs, ...scenario.faults.map((f) => (f.kind === 'cap-length' ? (f.capSecs as number) : 0)));
+  const capMaxSecs = Math.max(w.wait.capSecs, ...scenario.faults.map((f) => (isFault(CAP_LENGTH, f) ? f.capSecs : 0)));
   const from = Math.max(plannedEndMs(w), w.wait.startMs, scenario.healAtMs ?? 0, ...scenario.faults.map((f) => f.at));
   return from + TERMINATES_BOUND_MS + w.wait.rewaitDelayMs + (capMaxSecs + 2) * 1_000;
 }
@@ -75,24 +75,24 @@ export async function runSessionWait(
   const failed = (f: Fault, e: unknown) =>
     world.spawn('faults', () => Promise.reject(e instanceof Error ? e : new Error(`${f.kind}: ${String(e)}`)));
   let extraWaits = 1;
-  const bound: Record<string, (f: Fault) => void> = {
-    'daemon-exit-code': (f) => {
-      if (!daemon.setExitCode(f.code as number)) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon already gone' });
-    },
-    'intermediate-result': (f) => {
-      daemon.writeIntermediateResult(f.status as string, f.exitCode as number).then(
+  const kinds = [
+    faultKind(DAEMON_EXIT_CODE, (f) => {
+      if (!daemon.setExitCode(f.code)) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon already gone' });
+    }),
+    faultKind(INTERMEDIATE_RESULT, (f) => {
+      daemon.writeIntermediateResult(f.status, f.exitCode).then(
         (done) => {
           if (!done) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon gone or final result written' });
         },
         (e: unknown) => failed(f, e),
       );
-    },
-    'second-wait': () => startCaller(world.host(`wait${++extraWaits}`, fsOpts), 0),
-    'cap-length': (f) => {
-      writeCapConfig(config, f.capSecs as number).catch((e: unknown) => failed(f, e));
-    },
-  };
-  for (const spec of FAULT_SPECS) world.faults.define({ ...spec, apply: bound[spec.kind] as FaultKind['apply'] });
+    }),
+    faultKind(SECOND_WAIT, () => startCaller(world.host(`wait${++extraWaits}`, fsOpts), 0)),
+    faultKind(CAP_LENGTH, (f) => {
+      writeCapConfig(config, f.capSecs).catch((e: unknown) => failed(f, e));
+    }),
+  ];
+  for (const k of kinds) world.faults.define(k);
   world.schedule(scenario.faults);
 
   const r = await world.run(horizonMs(scenario));

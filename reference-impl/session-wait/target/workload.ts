@@ -8,47 +8,10 @@
 import fc from 'fast-check';
 import { tape } from '../../../sim/workload/tape.ts';
 import type { DaemonPlan } from '../daemon.ts';
+import { RESULT_STATUSES, type ResultSpec, type SessionWaitWorkload } from './workloadSchema.ts';
 
-export const RESULT_STATUSES = ['success', 'failure', 'timeout', 'signal', 'retired'] as const;
-export type ResultStatus = (typeof RESULT_STATUSES)[number];
+export { RESULT_STATUSES, type ResultSpec, type ResultStatus, type SessionWaitWorkload } from './workloadSchema.ts';
 export const TOOL_NAME = 'codex';
-
-export interface ResultSpec {
-  atMs: number;
-  status: ResultStatus;
-  exitCode: number;
-}
-
-export interface SessionWaitWorkload {
-  /** result.toml writes by the pipeline, in time order; the last is the session's final result. */
-  results: ResultSpec[];
-  /** Results carry `events_count` already, so the wait's refresh never rewrites them. */
-  enrichedResults: boolean;
-  /** The daemon writes daemon-completion.toml and exits with `exitCode` at `exitAtMs`. */
-  exitAtMs: number;
-  exitCode: number;
-  /** stdout.log spool: tape bytes at times. */
-  stdout: Array<{ atMs: number; bytes: number }>;
-  /** A progress line on stderr.log this often (0: none). */
-  stderrEveryMs: number;
-  /** The tool child holding `locks/codex.lock`; `endMs` after `exitAtMs` makes it an orphan. */
-  tool: null | { startMs: number; endMs: number; outputEveryMs: number; outputResult: ResultSpec | null };
-  /** The session file system's mtime granularity (every writer shares it). */
-  mtimeGranularity: 'ns' | '1s' | '2s';
-  /** RSS of the session's process tree while it runs. */
-  rssMb: number;
-  wait: {
-    /** When the caller first runs `csa session wait` (after `csa run` returned the id: >= 1). */
-    startMs: number;
-    /** `[kv_cache].long_poll_seconds` in the global config. */
-    capSecs: number;
-    /** Think time before a re-wait after a KV-warm exit. */
-    rewaitDelayMs: number;
-    memoryWarnMb: number | null;
-    /** What the RSS sampler does: `unsupported` stops sampling. */
-    sampler: 'ok' | 'unsupported';
-  };
-}
 
 const grid = (min: number, max: number) => fc.integer({ min, max }).map((n) => n * 100);
 const finalResult = fc.oneof(

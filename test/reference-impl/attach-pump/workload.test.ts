@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../../sim/index.ts';
 import { validateFaults } from '../../../sim/faults/validate.ts';
-import { faultSpecsOf } from '../../../sim/scenario/load.ts';
+import { faultSpecsOf, workloadProblems } from '../../../sim/scenario/load.ts';
 import { target, type AttachWorkload } from '../../../reference-impl/attach-pump/target.ts';
 import { processScript } from '../../../reference-impl/attach-pump/target/workload.ts';
 import { ECHO_HELLO } from './helpers.ts';
@@ -18,7 +18,7 @@ describe('attach-pump workload', () => {
           fc.tuple(fc.constant(w), fc.array(fc.oneof(...KINDS.map((k) => target.faults.arbitrary(k, w))), { maxLength: 8 })),
         ),
         ([w, faults]) => {
-          expect(target.workload.validate(w, 'workload')).toEqual([]);
+          expect(workloadProblems(target, w, 'workload')).toEqual([]);
           expect(validateFaults(faults, SPECS)).toEqual([]);
           expect(target.workload.describe(w)).toMatch(/^\w+: \d+ writes/);
         },
@@ -28,9 +28,10 @@ describe('attach-pump workload', () => {
   });
 
   it('names the JSON path of every problem', () => {
-    expect(target.workload.validate(null, 'workload')).toEqual(['workload: expected a workload object {command, steps, exit}, got null']);
+    expect(workloadProblems(target, null, 'workload')).toEqual(['workload: expected a workload object {command, steps, exit}, got null']);
     expect(
-      target.workload.validate(
+      workloadProblems(
+        target,
         {
           command: 'x',
           steps: [
@@ -45,11 +46,11 @@ describe('attach-pump workload', () => {
       ),
     ).toEqual([
       'workload.extra: unknown field (expected one of command, steps, exit, runner)',
-      'workload.exit.code: expected an integer from 0 to 255, got 300',
-      'workload.steps[0]: expected exactly one of bytes (tape) or text (literal)',
       'workload.steps[1].stream: expected one of "stdout", "stderr", got "stdin"',
-      'workload.steps[1].atMs: 50 is after the exit (10); a process writes nothing once it has exited',
+      'workload.exit.code: expected an integer from 0 to 255, got 300',
       'workload.runner.backlogBytesMax: expected an integer >= 1, got 0',
+      'workload.steps[0]: expected exactly one of bytes (tape) or text (literal)',
+      'workload.steps[1].atMs: 50 is after the exit (10); a process writes nothing once it has exited',
     ]);
   });
 

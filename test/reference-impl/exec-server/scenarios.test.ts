@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { workloadProblems } from '../../../sim/scenario/load.ts';
 import { meetsExpectation, runScenario } from '../../../sim/runner.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import { target } from '../../../reference-impl/exec-server/target.ts';
@@ -26,7 +27,7 @@ describe('exec-stream field-bug scenarios', () => {
       const scenario = JSON.parse(readFileSync(DIR + file, 'utf8')) as Scenario<ExecWorkload>;
       expect(validateSchema(scenario), JSON.stringify(validateSchema.errors)).toBe(true);
       expect(scenario.title && scenario.source).toBeTruthy();
-      expect(target.workload.validate(scenario.workload, 'workload')).toEqual([]);
+      expect(workloadProblems(target, scenario.workload, 'workload')).toEqual([]);
       const run = await runScenario(target, scenario);
       const verdict = meetsExpectation(scenario, run);
       expect(verdict.ok, verdict.why).toBe(true);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { workloadProblems } from '../../../sim/scenario/load.ts';
 import { createWorld } from '../../../sim/world.ts';
 import { target } from '../../../reference-impl/exec-server/target.ts';
 import { ExecServer } from '../../../reference-impl/exec-server/server/execServer.ts';
@@ -34,7 +35,7 @@ describe('exec-stream target: data in, clear errors out', () => {
           ),
         ),
         ([w, f]) => {
-          expect(target.workload.validate(w, 'workload')).toEqual([]);
+          expect(workloadProblems(target, w, 'workload')).toEqual([]);
           expect(validate([f])).toEqual([]);
           expect(target.workload.describe(w)).toMatch(/chunks/);
         },
@@ -44,7 +45,8 @@ describe('exec-stream target: data in, clear errors out', () => {
   });
 
   it('a bad workload gets every problem with its JSON path', () => {
-    const problems = target.workload.validate(
+    const problems = workloadProblems(
+      target,
       {
         chunks: [{ gapMs: -1, stream: 'stdio', bytes: 0 }],
         exitAfterMs: 1,
@@ -71,7 +73,7 @@ describe('exec-stream target: data in, clear errors out', () => {
         expect.stringMatching(/^workload\.denied: a denial needs a non-zero exit code/),
       ]),
     );
-    expect(target.workload.validate(null, 'w')).toEqual(['w: expected a workload object, got null']);
+    expect(workloadProblems(target, null, 'w')).toEqual(['w: expected a workload object, got null']);
   });
 
   it('a bad fault names its path and parameter', () => {

@@ -5,9 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateFaults } from '../../../sim/faults/validate.ts';
-import { faultSpecsOf } from '../../../sim/scenario/load.ts';
+import { faultSpecsOf, workloadProblems } from '../../../sim/scenario/load.ts';
 import { target } from '../../../reference-impl/session-wait/target.ts';
-import { validateWorkload } from '../../../reference-impl/session-wait/target/validateWorkload.ts';
 import { workloadArbitrary } from '../../../reference-impl/session-wait/target/workload.ts';
 import { workload } from './helpers.ts';
 
@@ -21,7 +20,7 @@ describe('session-wait workloads and faults', () => {
           fc.tuple(fc.constant(w), fc.array(fc.oneof(...SPECS.map((s) => target.faults.arbitrary(s.kind, w))), { maxLength: 8 })),
         ),
         ([w, faults]) => {
-          expect(validateWorkload(w, 'workload')).toEqual([]);
+          expect(workloadProblems(target, w, 'workload')).toEqual([]);
           expect(validateFaults(faults, SPECS, 'faults')).toEqual([]);
         },
       ),
@@ -40,16 +39,16 @@ describe('session-wait workloads and faults', () => {
       tool: { startMs: 5, endMs: 5, outputEveryMs: 0, outputResult: null },
       wait: { ...w.wait, startMs: 0, capSecs: 0 },
     };
-    expect(validateWorkload(bad, 'workload')).toEqual([
+    expect(workloadProblems(target, bad, 'workload')).toEqual([
       'workload.extra: unknown field (expected one of results, enrichedResults, exitAtMs, exitCode, stdout, stderrEveryMs, tool, mtimeGranularity, rssMb, wait)',
       'workload.results[1].status: expected one of "success", "failure", "timeout", "signal", "retired", got "won"',
+      'workload.wait.startMs: expected an integer >= 1, got 0',
+      'workload.wait.capSecs: expected an integer from 1 to 3600, got 0',
       "workload.results[0].atMs: written after the daemon's exit at 2500",
       'workload.results[1].atMs: results must be in time order (2000 < 3000)',
       'workload.tool.endMs: must be after startMs (5)',
-      'workload.wait.startMs: expected an integer >= 1, got 0',
-      'workload.wait.capSecs: expected an integer from 1 to 3600, got 0',
     ]);
-    expect(validateWorkload(null, 'workload')).toEqual(['workload: expected a session-wait workload object, got null']);
+    expect(workloadProblems(target, null, 'workload')).toEqual(['workload: expected a session-wait workload object, got null']);
   });
 
   it('names each problem of a bad fault by its path', () => {
@@ -67,8 +66,8 @@ describe('session-wait workloads and faults', () => {
     ).toEqual([
       'faults[0].code: expected an integer from 1 to 255, got 0',
       'faults[1].status: expected one of "success", "failure", "timeout", "signal", "retired", got "ok"',
-      'faults[2].cap: unknown field (expected one of at, kind, target, capSecs)',
-      'faults[3].host: unknown field (expected one of at, kind, target)',
+      'faults[2].cap: unknown field (expected one of at, kind, capSecs)',
+      'faults[3].host: unknown field (expected one of at, kind)',
     ]);
   });
 });

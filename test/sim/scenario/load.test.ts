@@ -47,14 +47,14 @@ describe('scenario files: bad input gets a clear error naming the file and the J
     expect(
       await problems({ ...good, format: 2, seed: 'one', mode: 'fast', faults: [{ at: -5, kind: 'cut' }], extra: true, expect: 'fail' }),
     ).toEqual([
-      'extra: unknown field',
+      'extra: unknown field (expected one of $schema, format, title, source, target, variant, seed, mode, healAtMs, expect, workload, faults, provenance)',
       'format: expected 1, got 2',
-      'seed: expected to be integer, got "one"',
+      'seed: expected an integer from -2147483648 to 2147483647, got "one"',
       'mode: expected one of "safety", "liveness", got "fast"',
-      'faults[0].at: expected to be >= 0, got -5',
-      'expect: expected "pass" or {"violates": ["property-name", ...]}',
+      'faults[0].at: expected an integer >= 0 (virtual ms), got -5',
+      'expect: expected "pass" or {"violates": ["property-name", ...]}, got "fail"',
     ]);
-    expect(await problems({ ...good, workload: undefined })).toEqual(['workload: required field is missing']);
+    expect(await problems({ ...good, workload: undefined })).toEqual(["workload: expected the target's workload object, got nothing"]);
   });
 
   it('checks the scenario against its target: variant, workload, faults, properties, mode', async () => {
@@ -75,9 +75,9 @@ describe('scenario files: bad input gets a clear error naming the file and the J
       }),
     ).toEqual([
       'variant: target test-pump has no variant "v9" (variants: early-exit, wait-close)',
-      'workload.exitCode: expected an integer from 0 to 255, got "zero"',
       'workload.chunks[0].bytes: expected an integer >= 1, got 0',
       'workload.chunks[0].stream: expected one of "stdout", "stderr", got "stdin"',
+      'workload.exitCode: expected an integer from 0 to 255, got "zero"',
       'faults[0].kind: unknown fault kind "kill" (known: cut, half-open, lag)',
       'faults[1].durationMs: expected an integer >= 1, got nothing',
       'faults[1].extraMs: expected an integer >= 1, got nothing',
