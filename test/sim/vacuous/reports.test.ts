@@ -62,7 +62,7 @@ describe('reports are never lost or stale', () => {
     expect(await main(['run', 'ok.json', '--target', TARGET], capture())).toBe(2);
     const s = json('reports/run/summary.json');
     expect(s).toMatchObject({ status: 'bad-input', exitCode: 2, complete: false, total: 0 });
-    expect((s.problems as string[])[0]).toMatch(/^ok\.json: invalid scenario:[\s\S]*seed: expected to be integer, got "x"/);
+    expect((s.problems as string[])[0]).toMatch(/^ok\.json: invalid scenario:[\s\S]*seed: expected an integer from -2147483648 to 2147483647, got "x"/);
     expect(readFileSync('reports/run/junit.xml', 'utf8')).toContain('failures="1"');
 
     const io = capture();
