@@ -17,7 +17,7 @@ import { resolveOptions, validateWriter, type WorldOptions, type WorldOptionsInp
 import type { Ports } from './ports/index.ts';
 import { ProcessTable } from './proc/processTable.ts';
 import { RngStreams, type Rng } from './rng.ts';
-import { Scheduler, type TaskScheduler } from './scheduler.ts';
+import { Scheduler, type SchedulerStats, type TaskScheduler } from './scheduler.ts';
 import { Trace } from './trace.ts';
 
 export interface HostOptions {
@@ -185,6 +185,11 @@ export class World {
   /** Records an event on behalf of the harness (targets use it for observations). */
   record(actor: string, kind: string, data?: Record<string, unknown>): void {
     this.kernel.record(actor, kind, data);
+  }
+
+  /** The simulator scheduler's counters (undefined in real mode), for the bench. */
+  get schedulerStats(): Readonly<SchedulerStats> | undefined {
+    return this.sched instanceof Scheduler ? this.sched.stats : undefined;
   }
 
   traceHash(): string {
