@@ -128,10 +128,13 @@ export class FsTree {
 
   /** rename(2): replaces a file, or an empty directory with a directory; atomic. */
   rename(from: string, to: string, shownFrom: string, shownTo: string): void {
-    const node = this.resolve(from, 'rename', shownFrom, shownTo);
+    // Linux resolves both parents before it looks the source up
+    this.parentDir(from, 'rename', shownFrom, shownTo);
     const dest = this.parentDir(to, 'rename', shownFrom, shownTo);
+    const node = this.resolve(from, 'rename', shownFrom, shownTo);
     if (from === to) return;
     if (from === '/' || to === '/' || to.startsWith(from + '/')) throw fsError('EINVAL', 'rename', shownFrom, shownTo);
+    if (from.startsWith(to + '/')) throw fsError('ENOTEMPTY', 'rename', shownFrom, shownTo);
     const old = this.index.get(to);
     if (old) {
       if (node.kind === 'file' && old.kind === 'dir') throw fsError('EISDIR', 'rename', shownFrom, shownTo);
