@@ -9,7 +9,7 @@ import type { Fault } from './faults/fault.ts';
 import { FaultInjector } from './faults/injector.ts';
 import { kernelFaultKinds } from './faults/kernelKinds.ts';
 import { SimFileSystem, type FsWriterOptions } from './fs/simFs.ts';
-import { quiescence } from './globals.ts';
+import { quiescence, quiescenceBatched } from './globals.ts';
 import { Kernel, type ActorError } from './kernel.ts';
 import type { Network } from './net/network.ts';
 import { SimNetwork } from './net/simNetwork.ts';
@@ -206,6 +206,8 @@ export class World {
     this.running = true;
     this.stopReason = undefined;
     const sched = this.sched;
+    // virtual time has no real I/O to let in between tasks: the batched barrier is enough
+    const barrier = sched instanceof Scheduler ? quiescenceBatched : quiescence;
     const horizon = untilMs ?? this.options.limits.maxTimeMs;
     let reached = false;
     const sentinel = sched.schedule(
@@ -220,7 +222,7 @@ export class World {
     let events = 0;
     let status: RunStatus;
     try {
-      await quiescence();
+      await barrier();
       for (;;) {
         if (this.stopReason !== undefined) {
           status = 'stopped';
@@ -251,7 +253,7 @@ export class World {
           status = 'budget';
           break;
         }
-        await quiescence();
+        await barrier();
       }
     } finally {
       sched.cancel(sentinel);

@@ -40,7 +40,6 @@ export async function limitRun(seed: number, shape: RunShape): Promise<RunShape>
   const b = base;
   const world = createWorld({ seed });
   const a = world.host('a');
-  const peer = world.host('b');
   const instants = Math.max(0, shape.instants - b.instants);
   const fired = Math.max(0, shape.fired - b.fired);
   const messages = Math.min(shape.messages, fired);
@@ -51,6 +50,7 @@ export async function limitRun(seed: number, shape: RunShape): Promise<RunShape>
   const zero = Math.max(0, shape.tasks - b.tasks - fired);
   const cancelled = Math.max(0, shape.cancelled - b.cancelled);
   const pending = Math.max(0, shape.timers - shape.fired - shape.cancelled - (b.timers - b.fired - b.cancelled));
+  const peer = messages > 0 ? world.host('b') : a;
   world.spawn('limit', async () => {
     for (let i = 0; i < cancelled; i++) a.clock.clearTimeout(a.clock.setTimeout(noop, 1_000));
     // timers left waiting at the end (unref'd, like a daemon's)
