@@ -132,7 +132,11 @@ export const target: Target<LogPollWorkload> = {
     { name: 'truthful-exit', summary: 'the reported exit code is the real one' },
     { name: 'no-false-success', summary: 'exit 0 only for a job that succeeded with all its output delivered' },
     { name: 'no-false-failure', summary: 'no failure is reported: lag and refusals are survivable' },
-    { name: 'terminates', summary: 'after faults heal and the job exits, a result within one poll and timeout per page left, plus 5 s', livenessOnly: true },
+    {
+      name: 'terminates',
+      summary: 'after faults heal and the job exits, a result within one poll and timeout per page left, plus 5 s',
+      livenessOnly: true,
+    },
   ],
   checkers: {
     'no-lost-output': noLostOutput,
@@ -176,7 +180,10 @@ export const target: Target<LogPollWorkload> = {
         o.chunks.forEach((ch: unknown, i) => {
           const p = `${path}.chunks[${i}]`;
           if (ch === null || typeof ch !== 'object') c.problems.push(`${p}: expected {gapMs, bytes}, got ${show(ch)}`);
-          else c.problems.push(...new FieldCheck(ch as Record<string, unknown>, p).only(['gapMs', 'bytes']).int('gapMs').int('bytes', { min: 1 }).problems);
+          else
+            c.problems.push(
+              ...new FieldCheck(ch as Record<string, unknown>, p).only(['gapMs', 'bytes']).int('gapMs').int('bytes', { min: 1 }).problems,
+            );
         });
       return c.problems;
     },

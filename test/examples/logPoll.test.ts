@@ -18,7 +18,9 @@ describe('examples/log-poll', () => {
       (e: unknown) => e as Error,
     );
     expect(err?.message).toMatch(/violated no-lost-output/);
-    const saved = JSON.parse(readFileSync(join(dir, 'log-poll-server-cursor-safety-seed1.json'), 'utf8')) as { faults: Array<{ kind: string }> };
+    const saved = JSON.parse(readFileSync(join(dir, 'log-poll-server-cursor-safety-seed1.json'), 'utf8')) as {
+      faults: Array<{ kind: string }>;
+    };
     expect(saved.faults.map((f) => f.kind)).toEqual(['lag']);
   });
 

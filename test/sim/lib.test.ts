@@ -47,7 +47,9 @@ describe('the library (import from "execsim")', () => {
     const r = await exploreTarget({ target: 'test-pump', variant: 'wait-close', runs: 50, seed: 3, save: dir, report: dir }, reg);
     expect(r.violation).toBeUndefined();
     expect(r.runsExecuted).toBe(50);
-    expect(() => registerTarget({ name: 'Bad Name', run: 1 }, reg)).toThrow(/name: expected a kebab-case string[\s\S]*run: expected a function/);
+    expect(() => registerTarget({ name: 'Bad Name', run: 1 }, reg)).toThrow(
+      /name: expected a kebab-case string[\s\S]*run: expected a function/,
+    );
   });
 
   it('a bad scenario file is an ExecsimError naming the file and the JSON path', async () => {
@@ -61,17 +63,23 @@ describe('the library (import from "execsim")', () => {
 
   it('expectHolds: resolves when the property holds, throws the violation, saved file and replay line when not', async () => {
     const dir = tmp();
-    await expect(expectHolds({ target: MODULE, variant: 'wait-close', runs: 100, seed: 1, save: dir, report: dir })).resolves.toMatchObject({
-      runsExecuted: 100,
-    });
-    const err = await expectHolds({ target: MODULE, variant: 'early-exit', runs: 200, seed: 42, save: dir, report: dir }).catch((e: unknown) => e);
+    await expect(expectHolds({ target: MODULE, variant: 'wait-close', runs: 100, seed: 1, save: dir, report: dir })).resolves.toMatchObject(
+      {
+        runsExecuted: 100,
+      },
+    );
+    const err = await expectHolds({ target: MODULE, variant: 'early-exit', runs: 200, seed: 42, save: dir, report: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PropertyViolation);
     const file = join(dir, 'test-pump-early-exit-safety-seed42.json');
     const message = (err as Error).message;
     expect(message).toMatch(/^test-pump:early-exit violated no-lost-output, no-false-success \(safety, seed 42; found at run \d+/);
     expect(message).toMatch(/\n {2}no-lost-output: lost silently/);
     expect(message).toContain(`\nsaved ${file}\n`);
-    expect(message).toMatch(new RegExp(`\\nreplay: npx execsim replay ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --target ${MODULE}$`));
+    expect(message).toMatch(
+      new RegExp(`\\nreplay: npx execsim replay ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --target ${MODULE}$`),
+    );
     expect(existsSync(file)).toBe(true);
   });
 
