@@ -6,7 +6,7 @@
  *   npm run bench                     the standard profile (about 10 minutes on 2 cores)
  *   npm run bench -- --quick          small samples, for a smoke check of the bench itself
  *   npm run bench -- --full           memory over 1,000,000 runs (about 10 more minutes)
- *   npm run bench -- --only a,b       sections: smoke, throughput, detection, real, memory, workers
+ *   npm run bench -- --only a,b       sections: startup, smoke, throughput, detection, real, memory, workers
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,6 +14,7 @@ import { runSmokeWorld } from '../sim/smoke/busyWorld.ts';
 import { detection } from './sections/detection.ts';
 import { memory } from './sections/memory.ts';
 import { realMode, SCALE } from './sections/realMode.ts';
+import { startup } from './sections/startup.ts';
 import { throughput } from './sections/throughput.ts';
 import { workers } from './sections/workers.ts';
 import { fmt, median, now, table } from './shared.ts';
@@ -26,8 +27,20 @@ const only = args.includes('--only') && onlyArg ? onlyArg.split(',') : undefined
 const want = (s: string) => !only || only.includes(s);
 
 const P = quick
-  ? { smoke: 200, throughput: 300, seeds: 3, maxRuns: 500, budgetMs: 5_000, real: 4, memory: 5_000, workers: 2_000, ceiling: 50_000_000 }
+  ? {
+      startup: 3,
+      smoke: 200,
+      throughput: 300,
+      seeds: 3,
+      maxRuns: 500,
+      budgetMs: 5_000,
+      real: 4,
+      memory: 5_000,
+      workers: 2_000,
+      ceiling: 50_000_000,
+    }
   : {
+      startup: 10,
       smoke: 1_000,
       throughput: 3_000,
       seeds: 20,
@@ -53,6 +66,30 @@ const save = () => {
 const verdict = (ok: boolean) => (ok ? 'reached' : 'NOT reached');
 const targets: string[] = [];
 const started = now();
+
+if (want('startup')) {
+  const s = startup(P.startup);
+  out.startup = s;
+  console.log(
+    table(
+      `CLI start-up, whole processes (median of ${P.startup}; built in ${fmt(s.buildMs)} ms)`,
+      ['command', 'exit', 'median ms', 'min ms'],
+      s.rows.map((r) => [r.command, String(r.exitCode), r.medianMs, r.minMs]),
+    ),
+  );
+  console.log(
+    `  execsim run over scenarios/: ${fmt(s.corpus.runMs)} ms, of which start-up (--help) ${(s.corpus.startupShare * 100).toFixed(1)}%`,
+  );
+  const worst = Math.max(...s.rows.slice(1, 3).map((r) => r.medianMs));
+  const floor = s.rows[0]?.medianMs ?? 0;
+  targets.push(
+    `execsim --help and a usage error under 300 ms (compiled): ${fmt(worst)} ms, node -e 0 ${fmt(floor)} ms (+${fmt(worst - floor)} ms) -> ${verdict(worst < 300)}`,
+  );
+  targets.push(
+    `execsim run over the corpus dominated by the runs: start-up ${(s.corpus.startupShare * 100).toFixed(1)}% -> ${verdict(s.corpus.startupShare < 0.2)}`,
+  );
+  save();
+}
 
 if (want('smoke')) {
   const t0 = now();
