@@ -44,7 +44,10 @@ step "npx execsim --help"
 t0=$(date +%s%N)
 expect_exit 0 npx execsim --help
 contains "Usage:"
-step "  --help took $(( ($(date +%s%N) - t0) / 1000000 )) ms (through npx)"
+step "  --help took $(( ($(date +%s%N) - t0) / 1000000 )) ms through npx"
+t0=$(date +%s%N)
+expect_exit 0 node node_modules/execsim/sim/cli/bin.js --help
+step "  and $(( ($(date +%s%N) - t0) / 1000000 )) ms as node node_modules/execsim/sim/cli/bin.js --help"
 expect_exit 2 npx execsim bogus
 contains 'unknown command "bogus"'
 
@@ -89,6 +92,11 @@ found=scenarios/found/log-poll-server-cursor-safety-seed1.json
 contains "replay: npx execsim replay $found --target ./log-poll/target.ts"
 expect_exit 0 npx execsim replay "$found" --target ./log-poll/target.ts
 contains "as expected"
+
+step "the README's library example (examples/library.mjs)"
+expect_exit 0 node node_modules/execsim/examples/library.mjs
+contains "run: as expected"
+contains "replay: no-lost-output, no-false-success, trace identical"
 
 step "vitest in this project: the library API and execsim/vitest, one case passes, one must fail"
 mkdir test
