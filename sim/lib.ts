@@ -8,7 +8,7 @@ import { BUILTIN_TARGETS } from '../reference-impl/targets.ts';
 import { CliContext } from './cli/context.ts';
 import { executeScenario } from './cli/execute.ts';
 import type { ExploreReport } from './explore/explore.ts';
-import { readText } from './real/hostIo.ts';
+import { readText } from './host/hostIo.ts';
 import type { ValidationReport } from './real/validate/validate.ts';
 import { TargetRegistry, type AnyTarget } from './registry.ts';
 import type { ScenarioReport } from './report/types.ts';
@@ -144,7 +144,7 @@ export async function validateExecutor(opts: ValidateExecutorOptions): Promise<V
   const [{ validate }, { writeValidationReport }, { wallMs }] = await Promise.all([
     import('./real/validate/validate.ts'),
     import('./real/validate/report.ts'),
-    import('./real/hostIo.ts'),
+    import('./host/hostIo.ts'),
   ]);
   const t0 = wallMs();
   const report = await validate({
