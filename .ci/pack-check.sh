@@ -92,6 +92,14 @@ found=scenarios/found/log-poll-server-cursor-safety-seed1.json
 contains "replay: npx execsim replay $found --target ./log-poll/target.ts"
 expect_exit 0 npx execsim replay "$found" --target ./log-poll/target.ts
 contains "as expected"
+# on 2 worker threads (compiled worker entry, the .ts module loaded in each): the same finding
+expect_exit 1 npx execsim explore --target ./log-poll/target.ts:server-cursor --runs 500 --seed 1 --workers 2 --save found-2w
+contains "violation found"
+node -e '
+  const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("node:fs").readFileSync(f, "utf8")));
+  const run = (s) => JSON.stringify([s.seed, s.workload, s.faults, s.expect]);
+  process.exit(run(a) === run(b) ? 0 : 1);
+' "$found" found-2w/log-poll-server-cursor-safety-seed1.json || fail "explore --workers 2 saved a different scenario than --workers 1"
 
 step "the README's library example (examples/library.mjs)"
 expect_exit 0 node node_modules/execsim/examples/library.mjs
