@@ -28,7 +28,6 @@ export { TargetRegistry, checkTargetShape, type AnyTarget, type TargetLoader, ty
 export { BUILTIN_TARGETS } from '../reference-impl/targets.ts';
 // Scenarios: validation, running one, and what a run reports.
 export { parseJson, validateScenario, loadScenarioText, faultSpecsOf, type LoadedScenario } from './scenario/load.ts';
-export { SCENARIO_SCHEMA } from './scenario/schema.ts';
 export { runScenario, meetsExpectation, type ScenarioRun } from './runner.ts';
 export type { ScenarioReport } from './report/types.ts';
 export type { ExploreReport, Violation } from './explore/explore.ts';

@@ -12,13 +12,14 @@
  */
 import {
   fc,
-  FieldCheck,
+  int,
+  list,
+  obj,
   isNetError,
   noDuplicateOutput,
   noFalseFailure,
   noFalseSuccess,
   noLostOutput,
-  show,
   singleResult,
   tape,
   terminates,
@@ -31,20 +32,29 @@ import {
   type ReportedResult,
   type Scenario,
   type ScriptStep,
+  type Static,
   type Target,
   type Truth,
   type World,
 } from 'execsim';
 
-export interface LogPollWorkload {
-  /** Output chunks of the job (bytes of self-locating tape) and the gap before each (ms). */
-  chunks: Array<{ gapMs: number; bytes: number }>;
-  exitAfterMs: number;
-  exitCode: number;
-  /** The client's poll interval (ms) and the most bytes one answer carries. */
-  pollMs: number;
-  pageBytes: number;
-}
+// The workload's fields, declared once: validation, the schema and `execsim list` come from it.
+const LOG_POLL_WORKLOAD = obj(
+  {
+    chunks: list(
+      obj({ gapMs: int('time before the chunk', 'ms'), bytes: int('bytes of tape', 'bytes', { min: 1 }) }, 'one output chunk'),
+      "the job's output chunks",
+      { expected: 'a list of chunks' },
+    ),
+    exitAfterMs: int('time between the last chunk and the exit', 'ms'),
+    exitCode: int('the exit code', 'code', { max: 255 }),
+    pollMs: int("the client's poll interval", 'ms', { min: 1 }),
+    pageBytes: int('the most bytes one answer carries', 'bytes', { min: 1 }),
+  },
+  'a log-poll workload',
+);
+
+export type LogPollWorkload = Static<typeof LOG_POLL_WORKLOAD>;
 
 /** A poll answer: a page of output, where the next one starts, and the exit code once all is sent. */
 interface Page {
@@ -166,27 +176,7 @@ export const target: Target<LogPollWorkload> = {
       pollMs: fc.integer({ min: 50, max: 400 }),
       pageBytes: fc.integer({ min: 8, max: 128 }),
     }),
-    validate(w: unknown, path: string): string[] {
-      if (w === null || typeof w !== 'object') return [`${path}: expected a workload object, got ${show(w)}`];
-      const o = w as Record<string, unknown>;
-      const c = new FieldCheck(o, path)
-        .only(['chunks', 'exitAfterMs', 'exitCode', 'pollMs', 'pageBytes'])
-        .int('exitAfterMs')
-        .int('exitCode', { max: 255 })
-        .int('pollMs', { min: 1 })
-        .int('pageBytes', { min: 1 });
-      if (!Array.isArray(o.chunks)) c.problems.push(`${path}.chunks: expected a list of {gapMs, bytes}, got ${show(o.chunks)}`);
-      else
-        o.chunks.forEach((ch: unknown, i) => {
-          const p = `${path}.chunks[${i}]`;
-          if (ch === null || typeof ch !== 'object') c.problems.push(`${p}: expected {gapMs, bytes}, got ${show(ch)}`);
-          else
-            c.problems.push(
-              ...new FieldCheck(ch as Record<string, unknown>, p).only(['gapMs', 'bytes']).int('gapMs').int('bytes', { min: 1 }).problems,
-            );
-        });
-      return c.problems;
-    },
+    schema: LOG_POLL_WORKLOAD,
     describe: (w) =>
       `${w.chunks.length} chunks, ${w.chunks.reduce((n, c) => n + c.bytes, 0)} bytes, exit ${w.exitCode}, poll every ${w.pollMs} ms, pages of ${w.pageBytes} bytes`,
   },
