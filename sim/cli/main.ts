@@ -23,6 +23,7 @@ Usage:
   execsim merge-reports DIR... [--out DIR]
                                         merge the reports of CI shards into one
   execsim validate --executor "CMD {port}"|codex|reference [--runs N] [--seed S] [--report DIR]
+  execsim validate --client boxlite[@VERSION]|"CMD {url}" [--time-factor N] [--cases c1,c2] [--report DIR]
                                         conformance of a real executor under network faults
   execsim serve [--port P]              the reference exec-server on loopback (real commands)
   execsim smoke [--seed S]              the protocol-free smoke world and its trace hash

@@ -26,8 +26,10 @@ export interface BoxliteRunnerOptions {
   timeline: RealTimeline;
   script: ProcessScript;
   sizes: RunnerSizes;
-  /** Called as each exec starts (a case injects its faults then: times are relative to it). */
+  /** Called as each exec starts. */
   onExec?(): void;
+  /** Called as each attach is accepted, before the runner's loop sends anything on it. */
+  onAttach?(): void;
 }
 
 export interface RunningBoxliteRunner {
@@ -85,7 +87,7 @@ class PingMappedSocket implements WsSocket {
 }
 
 /** The `/v1` REST surface in front of the Runner's own routes. */
-function front(handler: ServerHandler, onExec: () => void): ServerHandler {
+function front(handler: ServerHandler, onExec: () => void, onAttach: () => void): ServerHandler {
   const strip = (path: string): string | undefined => (path.startsWith('/v1/') ? path.slice(3) : undefined);
   const created = new Date().toISOString();
   let boxAlive = false;
@@ -94,7 +96,10 @@ function front(handler: ServerHandler, onExec: () => void): ServerHandler {
       const path = strip(req.path);
       return path === undefined ? 404 : handler.upgrade?.({ ...req, path });
     },
-    connection: (socket, req) => handler.connection?.(new PingMappedSocket(socket), { ...req, path: strip(req.path) ?? req.path }),
+    connection: (socket, req) => {
+      onAttach();
+      handler.connection?.(new PingMappedSocket(socket), { ...req, path: strip(req.path) ?? req.path });
+    },
     request: async (req: IncomingRequest): Promise<HttpResponse> => {
       const full = strip(req.path);
       if (full === undefined) return restError({ status: 404, body: { error: `no route ${req.path}` } });
@@ -124,7 +129,7 @@ export async function serveBoxliteRunner(opts: BoxliteRunnerOptions): Promise<Ru
     connect: (url, o) => inner.connect(url, o),
     request: (r) => inner.request(r),
     // the Runner asks for its simulated port; a real run takes a free loopback one
-    listen: (_port, handler) => inner.listen(opts.port ?? 0, front(handler, opts.onExec ?? (() => undefined))),
+    listen: (_port, handler) => inner.listen(opts.port ?? 0, front(handler, opts.onExec ?? (() => undefined), opts.onAttach ?? (() => undefined))),
   };
   const proc = new ScriptedProc(clock);
   const ports: Ports = {

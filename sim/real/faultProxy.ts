@@ -98,10 +98,13 @@ export class FaultProxy implements NetworkFaults {
       throw new ExecsimError('EXECSIM_FAULT_INVALID', `invalid proxy faults:\n  - ${problems.join('\n  - ')}`, problems);
     }
     for (const f of faults) {
-      this.later(f.at - this.now(), () => {
+      const apply = () => {
         this.timeline.record('faults', 'fault', { ...f });
         this.kinds.get(f.kind)?.apply(f);
-      });
+      };
+      // a fault already due applies at once, before any frame that is on its way
+      if (f.at <= this.now()) apply();
+      else this.later(f.at - this.now(), apply);
     }
   }
 
