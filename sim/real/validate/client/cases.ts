@@ -15,6 +15,8 @@ export interface ClientCase {
   workload: AttachWorkload;
   real: Fault[];
   sim: Fault[];
+  /** When the real faults' `at` starts counting: the first attach (default) or the exec (a refused first upgrade never attaches). */
+  faultsFrom?: 'attach' | 'exec';
 }
 
 /** `part1` at once, `part2` 30 s later, exit 0 at 35 s: a reconnect 15 s after a cut comes well before part2. */
@@ -48,6 +50,25 @@ export const CLIENT_CASES: ClientCase[] = [
     workload: twoParts,
     real: [{ at: 0, kind: 'cut', target: 'client->executor#1', afterFrames: 1, dir: 's2c' }],
     sim: [{ at: 0, kind: 'attach-cut', target: 'client->runner#1', afterFrames: 1 }],
+  },
+  {
+    name: 'upgrade-502',
+    summary: 'a fast command; the first attach upgrade gets 502 from a proxy (#1546), the probe answers completed/0',
+    workload: echoHello,
+    faultsFrom: 'exec',
+    real: [{ at: 0, kind: 'refuse', target: 'client->executor', scope: 'ws', count: 1, status: 502 }],
+    sim: [{ at: 0, kind: 'refuse', target: 'client->runner', scope: 'ws', count: 1, status: 502 }],
+  },
+  {
+    name: 'silent-start',
+    summary: "no fault; the command is silent for 30 s, past the client's 10 s first-frame timeout (the runner first pings at 15 s)",
+    workload: {
+      command: 'sleep 30; echo late',
+      steps: [{ atMs: 30_000, stream: 'stdout', text: 'late\n' }],
+      exit: { atMs: 32_000, code: 0 },
+    },
+    real: [],
+    sim: [],
   },
   {
     name: 'black-hole',

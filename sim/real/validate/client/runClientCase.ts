@@ -74,6 +74,15 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
   let injected = false;
   // eslint-disable-next-line prefer-const
   let proxy: FaultProxy;
+  const inject = (): void => {
+    if (injected) return;
+    injected = true;
+    try {
+      proxy.inject(c.real.map((f) => ({ ...f, at: f.at + proxy.now() })));
+    } catch (e) {
+      bad ??= e instanceof ExecsimError ? e : new ExecsimError('EXECSIM_FAULT_INVALID', String(e));
+    }
+  };
   const runner = await serveBoxliteRunner({
     timeline,
     script: processScript(c.workload),
@@ -82,17 +91,12 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
       if (execAt !== undefined) return;
       execAt = clock.now();
       timeline.record('validate', 'exec.start', {});
+      if (c.faultsFrom === 'exec') inject();
     },
     // Faults count from the first attach: the client's start-up latency (real ms, x factor)
     // would otherwise move them around; in the simulator the attach follows the exec at once.
     onAttach: () => {
-      if (injected) return;
-      injected = true;
-      try {
-        proxy.inject(c.real.map((f) => ({ ...f, at: f.at + proxy.now() })));
-      } catch (e) {
-        bad ??= e instanceof ExecsimError ? e : new ExecsimError('EXECSIM_FAULT_INVALID', String(e));
-      }
+      if (c.faultsFrom !== 'exec') inject();
     },
   });
   proxy = new FaultProxy(runner.url.replace(/^http/, 'ws'), timeline);
