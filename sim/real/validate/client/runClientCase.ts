@@ -9,11 +9,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHECKERS, terminationDeadline } from '../../../../reference-impl/attach-pump/target/checkers.ts';
+import { target as attachPump } from '../../../../reference-impl/attach-pump/target.ts';
+import { terminationDeadline } from '../../../../reference-impl/attach-pump/target/checkers.ts';
 import { unrecoverableBecause } from '../../../../reference-impl/attach-pump/target/recoverability.ts';
 import { processScript, runnerSizes, type AttachWorkload } from '../../../../reference-impl/attach-pump/target/workload.ts';
-import { compose, type CheckResult, type DeliveredChunk, type Observed, type ProducedChunk, type Truth } from '../../../check/index.ts';
+import { type CheckResult, type DeliveredChunk, type Observed, type ProducedChunk, type Truth } from '../../../check/index.ts';
 import { ExecsimError } from '../../../errors.ts';
+import { judge } from '../../../judge.ts';
 import type { Scenario } from '../../../target.ts';
 import type { TraceEvent } from '../../../trace.ts';
 import { serveBoxliteRunner } from '../../boxliteRest.ts';
@@ -168,6 +170,7 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
     unrecoverableBecause: why,
     runEndedAt: clock.now(),
   };
-  const checks = compose(CHECKERS as Record<string, (i: unknown) => CheckResult>, { history: timeline.events, observed, truth, scenario });
+  // the target's own judgement, as for a simulated run: its checkers and its liveness property
+  const checks = judge(attachPump, { history: timeline.events, observed, truth, scenario }, { mode: 'safety' });
   return { name: c.name, results: checks.results, events: timeline.events, scenario, observed, wallMs: Date.now() - t0, clientExit: exit ?? 'killed at the deadline' };
 }
