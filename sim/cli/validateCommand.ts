@@ -9,7 +9,6 @@ import type { RunningExecutor } from '../real/validate/executor.ts';
 import { writeValidationReport } from '../real/validate/report.ts';
 import { validate } from '../real/validate/validate.ts';
 import { intOption, oneOf, parse } from './args.ts';
-import { validateClientCommand } from './validateClientCommand.ts';
 import type { CliContext } from './context.ts';
 
 export const VALIDATE_USAGE = `execsim validate --executor "CMD ... {port} ..." | codex | reference
@@ -32,7 +31,9 @@ safety or a liveness violation); 2: the executor could not be started or spoken 
 
 export async function validateCommand(ctx: CliContext, args: string[]): Promise<number> {
   // a client under validation (boxlite's REST attach) instead of an executor
-  if (args.some((a) => a === '--client' || a.startsWith('--client='))) return validateClientCommand(ctx, args);
+  // (loaded on demand: it brings the attach-pump target and the simulator, which `serve` never needs)
+  if (args.some((a) => a === '--client' || a.startsWith('--client=')))
+    return (await import('./validateClientCommand.ts')).validateClientCommand(ctx, args);
   const { values } = parse('validate', args, {
     executor: { type: 'string' },
     protocol: { type: 'string' },
