@@ -4,13 +4,16 @@
  */
 import type { TargetLoader, TargetModule } from '../sim/registry.ts';
 
+// The sources (.ts, a checkout) or the build (.js, the installed package): the same as this file.
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
 const load =
   (path: string): TargetLoader =>
   () =>
-    import(new URL(path, import.meta.url).href) as Promise<TargetModule>;
+    import(new URL(path + EXT, import.meta.url).href) as Promise<TargetModule>;
 
 export const BUILTIN_TARGETS: Record<string, TargetLoader> = {
-  'exec-stream': load('./exec-server/target.ts'),
-  'session-wait': load('./session-wait/target.ts'),
-  'attach-pump': load('./attach-pump/target.ts'),
+  'exec-stream': load('./exec-server/target'),
+  'session-wait': load('./session-wait/target'),
+  'attach-pump': load('./attach-pump/target'),
 };

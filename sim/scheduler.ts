@@ -50,6 +50,20 @@ export interface TaskScheduler {
 
 type FakeClock = ReturnType<typeof createClock>;
 
+/** What a run asked of the scheduler: the shape the bench's limit loop reproduces. */
+export interface SchedulerStats {
+  /** Tasks taken to run (each followed by a quiescence barrier). */
+  tasks: number;
+  /** Tasks scheduled with a delay (a fake-clock timer). */
+  timers: number;
+  /** Of those, cancelled before they fired. */
+  cancelled: number;
+  /** Of those, fired (made ready). */
+  fired: number;
+  /** Virtual instants time moved to. */
+  instants: number;
+}
+
 export class Scheduler implements TaskScheduler {
   private readonly fake: FakeClock = createClock(0, Number.MAX_SAFE_INTEGER);
   private ready: Task[] = [];
@@ -57,6 +71,7 @@ export class Scheduler implements TaskScheduler {
   /** Timers waiting in the fake clock, by due time: after one fires, are there more at that instant? */
   private readonly dueAt = new Map<number, number>();
   private nextId = 1;
+  readonly stats: SchedulerStats = { tasks: 0, timers: 0, cancelled: 0, fired: 0, instants: 0 };
 
   constructor(
     private readonly rng: Rng,
@@ -74,6 +89,7 @@ export class Scheduler implements TaskScheduler {
       this.ready.push(task);
     } else {
       if (ref) this.pendingRef++;
+      this.stats.timers++;
       this.dueAt.set(task.at, (this.dueAt.get(task.at) ?? 0) + 1);
       task.fakeId = this.fake.setTimeout(() => this.fire(task), delay);
     }
@@ -88,6 +104,7 @@ export class Scheduler implements TaskScheduler {
       task.fakeId = undefined;
       this.undue(task.at);
       if (task.ref) this.pendingRef--;
+      this.stats.cancelled++;
     }
   }
 
@@ -117,6 +134,7 @@ export class Scheduler implements TaskScheduler {
   advance(): boolean {
     if (this.fake.countTimers() === 0) return false;
     this.fake.next();
+    this.stats.instants++;
     // the rest of this instant, if any (tick(0) is the costly part, so only when needed)
     if (this.dueAt.has(this.fake.now)) this.fake.tick(0);
     return true;
@@ -125,13 +143,16 @@ export class Scheduler implements TaskScheduler {
   /** Takes the next task to run: the oldest of a lane drawn from the lanes that are ready. */
   take(): Pick | undefined {
     this.compact();
-    return pickTask(this.ready, this.rng, this.shuffle);
+    const pick = pickTask(this.ready, this.rng, this.shuffle);
+    if (pick) this.stats.tasks++;
+    return pick;
   }
 
   private fire(task: Task): void {
     task.fakeId = undefined;
     this.undue(task.at);
     if (task.ref) this.pendingRef--;
+    this.stats.fired++;
     if (!task.cancelled) this.ready.push(task);
   }
 

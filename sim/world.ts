@@ -9,7 +9,7 @@ import type { Fault } from './faults/fault.ts';
 import { FaultInjector } from './faults/injector.ts';
 import { kernelFaultKinds } from './faults/kernelKinds.ts';
 import { SimFileSystem, type FsWriterOptions } from './fs/simFs.ts';
-import { quiescence } from './globals.ts';
+import { quiescence, quiescenceBatched } from './globals.ts';
 import { Kernel, type ActorError } from './kernel.ts';
 import type { Network } from './net/network.ts';
 import { SimNetwork } from './net/simNetwork.ts';
@@ -17,7 +17,7 @@ import { resolveOptions, validateWriter, type WorldOptions, type WorldOptionsInp
 import type { Ports } from './ports/index.ts';
 import { ProcessTable } from './proc/processTable.ts';
 import { RngStreams, type Rng } from './rng.ts';
-import { Scheduler, type TaskScheduler } from './scheduler.ts';
+import { Scheduler, type SchedulerStats, type TaskScheduler } from './scheduler.ts';
 import { Trace } from './trace.ts';
 
 export interface HostOptions {
@@ -205,6 +205,11 @@ export class World {
     this.kernel.record(actor, kind, data);
   }
 
+  /** The simulator scheduler's counters (undefined in real mode), for the bench. */
+  get schedulerStats(): Readonly<SchedulerStats> | undefined {
+    return this.sched instanceof Scheduler ? this.sched.stats : undefined;
+  }
+
   traceHash(): string {
     return this.trace.hash();
   }
@@ -219,6 +224,8 @@ export class World {
     this.running = true;
     this.stopReason = undefined;
     const sched = this.sched;
+    // virtual time has no real I/O to let in between tasks: the batched barrier is enough
+    const barrier = sched instanceof Scheduler ? quiescenceBatched : quiescence;
     const horizon = untilMs ?? this.options.limits.maxTimeMs;
     let reached = false;
     const sentinel = sched.schedule(
@@ -233,7 +240,7 @@ export class World {
     let events = 0;
     let status: RunStatus;
     try {
-      await quiescence();
+      await barrier();
       for (;;) {
         if (this.stopReason !== undefined) {
           status = 'stopped';
@@ -265,7 +272,7 @@ export class World {
           status = 'budget';
           break;
         }
-        await quiescence();
+        await barrier();
       }
     } finally {
       sched.cancel(sentinel);

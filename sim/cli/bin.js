@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// Entry point of `npx execsim`: TypeScript runs through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of `npx execsim`. The installed package runs the compiled JavaScript in dist/
+// (no TypeScript at run time); a checkout, where main.ts sits beside this file, runs the
+// sources through tsx, so there is no build step and a stale build is never picked up.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('./main.ts');
+const here = (p) => new URL(p, import.meta.url);
+let entry;
+if (existsSync(here('./main.ts'))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = here('./main.ts');
+} else {
+  // dist/sim/cli/bin.js (a copy made by the build) or sim/cli/bin.js of the installed package
+  entry = existsSync(here('./main.js')) ? here('./main.js') : here('../../dist/sim/cli/main.js');
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

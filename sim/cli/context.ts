@@ -3,11 +3,11 @@
  * reports go, and how to print a replay command that works for the target at hand.
  */
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
 import { ExecsimError } from '../errors.ts';
 import { TargetRegistry, type AnyTarget } from '../registry.ts';
 import { pathExists } from '../host/hostIo.ts';
+import { importModule } from '../host/importModule.ts';
 
 export interface Io {
   out(text: string): void;
@@ -25,7 +25,7 @@ export class CliContext {
     if (!pathExists(abs)) throw new ExecsimError('EXECSIM_USAGE', `--target ${path}: no such file`);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      mod = await importModule(abs);
     } catch (e) {
       throw new ExecsimError(
         'EXECSIM_TARGET_INVALID',

@@ -4,14 +4,7 @@
  */
 import { isExecsimError } from '../errors.ts';
 import { ExecsimError } from '../errors.ts';
-import { CliContext, type Io } from './context.ts';
-import { exploreCommand } from './exploreCommand.ts';
-import { listCommand } from './listCommand.ts';
-import { mergeCommand } from './mergeCommand.ts';
-import { serveCommand } from './serveCommand.ts';
-import { validateCommand } from './validateCommand.ts';
-import { replayCommand } from './replayCommand.ts';
-import { runCommand, smokeCommand } from './runCommand.ts';
+import type { Io } from './context.ts';
 
 export type { Io };
 
@@ -30,6 +23,7 @@ Usage:
   execsim merge-reports DIR... [--out DIR]
                                         merge the reports of CI shards into one
   execsim validate --executor "CMD {port}"|codex|reference [--runs N] [--seed S] [--report DIR]
+  execsim validate --client boxlite[@VERSION]|"CMD {url}" [--time-factor N] [--cases c1,c2] [--report DIR]
                                         conformance of a real executor under network faults
   execsim serve [--port P]              the reference exec-server on loopback (real commands)
   execsim smoke [--seed S]              the protocol-free smoke world and its trace hash
@@ -46,7 +40,9 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  const ctx = new CliContext(io);
+  // Commands (and what they pull in: fast-check, ajv, the targets) load only when called, so
+  // --help and a usage error cost a Node start-up and little more.
+  const ctx = async () => new (await import('./context.ts')).CliContext(io);
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -63,21 +59,21 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         io.out('execsim 0.1.0\n');
         return 0;
       case 'run':
-        return await runCommand(ctx, rest);
+        return await (await import('./runCommand.ts')).runCommand(await ctx(), rest);
       case 'explore':
-        return await exploreCommand(ctx, rest);
+        return await (await import('./exploreCommand.ts')).exploreCommand(await ctx(), rest);
       case 'replay':
-        return await replayCommand(ctx, rest);
+        return await (await import('./replayCommand.ts')).replayCommand(await ctx(), rest);
       case 'list':
-        return await listCommand(ctx, rest);
+        return await (await import('./listCommand.ts')).listCommand(await ctx(), rest);
       case 'smoke':
-        return await smokeCommand(ctx, rest);
+        return await (await import('./runCommand.ts')).smokeCommand(await ctx(), rest);
       case 'merge-reports':
-        return await mergeCommand(ctx, rest);
+        return await (await import('./mergeCommand.ts')).mergeCommand(await ctx(), rest);
       case 'serve':
-        return await serveCommand(ctx, rest);
+        return await (await import('./serveCommand.ts')).serveCommand(await ctx(), rest);
       case 'validate':
-        return await validateCommand(ctx, rest);
+        return await (await import('./validateCommand.ts')).validateCommand(await ctx(), rest);
       default:
         throw new ExecsimError('EXECSIM_USAGE', `unknown command "${command}" (try: execsim --help)`);
     }

@@ -31,6 +31,10 @@ safety or a liveness violation); 2: the executor could not be started or spoken 
 `;
 
 export async function validateCommand(ctx: CliContext, args: string[]): Promise<number> {
+  // a client under validation (boxlite's REST attach) instead of an executor
+  // (loaded on demand: it brings the attach-pump target and the simulator, which `serve` never needs)
+  if (args.some((a) => a === '--client' || a.startsWith('--client=')))
+    return (await import('./validateClientCommand.ts')).validateClientCommand(ctx, args);
   const { values } = parse('validate', args, {
     executor: { type: 'string' },
     protocol: { type: 'string' },

@@ -33,11 +33,12 @@ const list = (names: readonly string[], none: string): string => {
 
 function filesOf(world: World): string[] {
   const out: string[] = [];
-  const vol = world.fs.volume;
   const walk = (dir: string): void => {
-    for (const name of vol.readdirSync(dir) as string[]) {
+    const node = world.fs.nodeAt(dir);
+    if (node?.kind !== 'dir') return;
+    for (const [name, child] of node.children) {
       const p = dir === '/' ? `/${name}` : `${dir}/${name}`;
-      if (vol.statSync(p).isDirectory()) walk(p);
+      if (child.kind === 'dir') walk(p);
       else out.push(p);
     }
   };

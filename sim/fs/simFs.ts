@@ -1,6 +1,6 @@
 /**
- * The simulated file system: one memfs Volume shared by every host (they model processes on one
- * machine), with mtimes kept by the simulator, never by memfs (memfs stamps wall-clock time).
+ * The simulated file system: one in-memory tree (./tree.ts) shared by every host (they model
+ * processes on one machine), with mtimes stamped by the simulator from the virtual clock.
  * Fault model:
  * - Each writer stamps mtimes from the virtual clock with its own granularity (`ns`: exact and
  *   strictly increasing within a millisecond; `1s`; `2s`, as FAT) and skew, so two writers can
@@ -9,9 +9,9 @@
  * - torn-read: the next reads of a file return only a prefix, as a reader racing a non-atomic
  *   write would see. `rename` stays atomic.
  */
-import { Volume } from 'memfs';
 import type { FaultToken, Kernel } from '../kernel.ts';
 import type { FileStat, Fs } from '../ports/fs.ts';
+import { fsError, FsTree, normalize, parentOf, type Node } from './tree.ts';
 
 export type MtimeGranularity = 'ns' | '1s' | '2s';
 
@@ -34,40 +34,34 @@ interface MtimePin {
   offsetMs?: number;
 }
 
-/**
- * memfs asks its "process" for the uid, gid and cwd on every call; by default that is the real
- * process (a syscall each time, and the real machine's identity inside the simulation). The
- * virtual machine is root in `/`.
- */
-const VIRTUAL_PROCESS = { cwd: () => '/', platform: 'linux', emitWarning: () => undefined, env: {}, getuid: () => 0, getgid: () => 0 };
+class Stat implements FileStat {
+  constructor(
+    readonly mtimeMs: number,
+    readonly size: number,
+    private readonly dir: boolean,
+  ) {}
+  isFile(): boolean {
+    return !this.dir;
+  }
+  isDirectory(): boolean {
+    return this.dir;
+  }
+}
 
 export class SimFileSystem {
-  /** Made on first use: most worlds of the network protocols never touch a file. */
-  private lazyVol: Volume | undefined;
-  private get vol(): Volume {
-    return (this.lazyVol ??= Volume.fromJSON({}, '/', { process: VIRTUAL_PROCESS } as unknown as Parameters<typeof Volume.fromJSON>[2]));
-  }
-  private readonly mtimes = new Map<string, number>();
+  private readonly tree = new FsTree(0);
   private readonly torn = new Map<string, TornRule>();
   private readonly pins = new Map<string, MtimePin>();
   /** The fault that armed each pin: the write it lands on is its effect. */
   private readonly pinFaults = new Map<string, FaultToken | undefined>();
-  /**
-   * Read-through caches in front of memfs (whose every call walks the path and checks
-   * permissions): polling loops read the same files again and again between writes. Every
-   * mutation updates or drops the entries it touches, so memfs stays the source of truth.
-   */
-  private readonly present = new Map<string, boolean>();
-  private readonly texts = new Map<string, string>();
   private nsStampAt = -1;
   private nsStampCount = 0;
 
-  constructor(private readonly kernel: Kernel) {
-    this.mtimes.set('/', 0);
-  }
+  constructor(private readonly kernel: Kernel) {}
 
   port(host: string, writer: FsWriterOptions): Fs {
     const k = this.kernel;
+    const tree = this.tree;
     const run = <T>(fn: () => T): Promise<T> => {
       try {
         return Promise.resolve(fn());
@@ -75,135 +69,108 @@ export class SimFileSystem {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
     };
-    const stamp = (path: string): void => this.stamp(path, writer);
+    const write = (path: string, data: string, append: boolean): number => {
+      const file = tree.write(normalize(path), path, String(data), append);
+      file.mtime = this.stamp(normalize(path), writer);
+      return file.mtime;
+    };
     return {
       readFile: (path) =>
         run(() => {
-          let text = this.texts.get(path);
-          if (text === undefined) {
-            text = this.vol.readFileSync(path, 'utf8') as string;
-            this.texts.set(path, text);
-          }
-          const rule = this.torn.get(path);
+          const p = normalize(path);
+          const node = tree.resolve(p, 'open', path);
+          if (node.kind === 'dir') throw fsError('EISDIR', 'read');
+          const rule = this.torn.get(p);
           if (rule && rule.remaining > 0) {
             rule.remaining--;
-            if (rule.remaining === 0) this.torn.delete(path);
-            const bytes = Buffer.from(text);
+            if (rule.remaining === 0) this.torn.delete(p);
+            const bytes = Buffer.from(node.text);
             const keep = Math.min(rule.bytes ?? Math.floor(bytes.length / 2), bytes.length);
             k.record('fs', 'fs.torn-read', { host, path, bytes: keep, of: bytes.length });
             k.faultEffect(rule.fault, path);
             return bytes.subarray(0, keep).toString('utf8');
           }
-          return text;
+          return node.text;
         }),
       writeFile: (path, data) =>
         run(() => {
-          this.vol.writeFileSync(path, data);
-          this.texts.set(path, data);
-          this.present.set(path, true);
-          stamp(path);
-          k.record(host, 'fs.write', { path, bytes: Buffer.byteLength(data), mtimeMs: this.mtimes.get(path) });
+          const mtimeMs = write(path, data, false);
+          k.record(host, 'fs.write', { path, bytes: Buffer.byteLength(data), mtimeMs });
         }),
       appendFile: (path, data) =>
         run(() => {
-          this.vol.appendFileSync(path, data);
-          const before = this.texts.get(path);
-          if (before !== undefined) this.texts.set(path, before + data);
-          this.present.set(path, true);
-          stamp(path);
-          k.record(host, 'fs.append', { path, bytes: Buffer.byteLength(data), mtimeMs: this.mtimes.get(path) });
+          const mtimeMs = write(path, data, true);
+          k.record(host, 'fs.append', { path, bytes: Buffer.byteLength(data), mtimeMs });
         }),
       rename: (from, to) =>
         run(() => {
-          this.vol.renameSync(from, to);
-          this.forget(from);
-          this.forget(to);
-          this.moveMtimes(from, to);
+          tree.rename(normalize(from), normalize(to), from, to);
           k.record(host, 'fs.rename', { from, to });
         }),
       stat: (path) =>
         run(() => {
-          const text = this.texts.get(path);
-          let dir = false;
-          let size: number;
-          if (text !== undefined) size = Buffer.byteLength(text);
-          else {
-            const s = this.vol.statSync(path);
-            dir = s.isDirectory();
-            size = dir ? 0 : Number(s.size);
-          }
-          const st: FileStat = {
-            mtimeMs: this.mtimes.get(path) ?? 0,
-            size,
-            isFile: () => !dir,
-            isDirectory: () => dir,
-          };
-          return st;
+          const node = tree.resolve(normalize(path), 'stat', path);
+          if (node.kind === 'dir') return new Stat(node.mtime, 0, true);
+          if (node.bytes < 0) node.bytes = Buffer.byteLength(node.text);
+          return new Stat(node.mtime, node.bytes, false);
         }),
-      readdir: (path) => run(() => (this.vol.readdirSync(path) as string[]).map(String).sort()),
+      readdir: (path) =>
+        run(() => {
+          const node = tree.resolve(normalize(path), 'scandir', path);
+          if (node.kind !== 'dir') throw fsError('ENOTDIR', 'scandir', path);
+          return [...node.children.keys()].sort();
+        }),
       unlink: (path) =>
         run(() => {
-          this.vol.unlinkSync(path);
-          this.forget(path);
-          this.mtimes.delete(path);
+          tree.unlink(normalize(path), path);
           k.record(host, 'fs.unlink', { path });
         }),
       mkdir: (path, options) =>
         run(() => {
-          if (options?.recursive && this.exists(path)) return;
-          this.vol.mkdirSync(path, { recursive: options?.recursive ?? false });
-          for (let p = path; p !== '/'; p = parentOf(p)) {
-            this.present.set(p, true);
-            if (!this.mtimes.has(p)) this.mtimes.set(p, this.kernel.now());
+          const p = normalize(path);
+          const existing = tree.get(p);
+          if (existing) {
+            if (options?.recursive && existing.kind === 'dir') return;
+            throw fsError('EEXIST', 'mkdir', path);
           }
-          stamp(path);
+          if (options?.recursive) {
+            // the missing ancestors get the virtual time; the directory asked for is stamped
+            const missing: string[] = [];
+            let a = parentOf(p);
+            for (; tree.get(a) === undefined; a = parentOf(a)) missing.push(a);
+            if (tree.get(a)?.kind === 'file') throw fsError('ENOTDIR', 'mkdir', path);
+            for (let i = missing.length - 1; i >= 0; i--) tree.mkdir(missing[i] as string, k.now());
+          }
+          tree.mkdir(p, 0).mtime = this.stamp(p, writer);
           k.record(host, 'fs.mkdir', { path });
         }),
-      exists: (path) => run(() => this.exists(path)),
+      exists: (path) => run(() => tree.get(normalize(path)) !== undefined),
       utimes: (path, mtimeMs) =>
         run(() => {
-          if (!this.exists(path)) this.vol.statSync(path);
-          this.mtimes.set(path, mtimeMs);
+          tree.resolve(normalize(path), 'utime', path).mtime = mtimeMs;
           k.record(host, 'fs.utimes', { path, mtimeMs });
         }),
     };
   }
 
-  private exists(path: string): boolean {
-    let e = this.present.get(path);
-    if (e === undefined) {
-      e = this.vol.existsSync(path);
-      this.present.set(path, e);
-    }
-    return e;
-  }
-
-  /** Drops what the caches know of `path` and everything under it. */
-  private forget(path: string): void {
-    const prefix = path + '/';
-    for (const m of [this.present, this.texts] as Array<Map<string, unknown>>) {
-      m.delete(path);
-      for (const key of [...m.keys()]) if (key.startsWith(prefix)) m.delete(key);
-    }
-  }
-
   // ---- faults ------------------------------------------------------------------------------
 
   setMtime(path: string, pin: MtimePin): void {
-    if (this.exists(path)) {
-      const m = pin.mtimeMs ?? (this.mtimes.get(path) ?? 0) + (pin.offsetMs ?? 0);
-      this.mtimes.set(path, m);
+    const node = this.tree.get(normalize(path));
+    if (node) {
+      const m = pin.mtimeMs ?? node.mtime + (pin.offsetMs ?? 0);
+      node.mtime = m;
       this.kernel.record('fs', 'fs.set-mtime', { path, mtimeMs: m });
       this.kernel.faultEffect(this.kernel.applying, path);
     } else {
-      this.pins.set(path, pin);
-      this.pinFaults.set(path, this.kernel.applying);
+      this.pins.set(normalize(path), pin);
+      this.pinFaults.set(normalize(path), this.kernel.applying);
       this.kernel.record('fs', 'fs.set-mtime-armed', { path, ...pin });
     }
   }
 
   tornRead(path: string, count: number, bytes: number | undefined): void {
-    this.torn.set(path, { remaining: count, bytes, fault: this.kernel.applying });
+    this.torn.set(normalize(path), { remaining: count, bytes, fault: this.kernel.applying });
   }
 
   heal(): void {
@@ -212,18 +179,20 @@ export class SimFileSystem {
     this.pinFaults.clear();
   }
 
-  /** Direct access for test set-up and truth collection (not a port). */
-  get volume(): Volume {
-    return this.vol;
+  /** For truth collection and tests (not a port). */
+  mtimeOf(path: string): number | undefined {
+    return this.tree.get(normalize(path))?.mtime;
   }
 
-  mtimeOf(path: string): number | undefined {
-    return this.mtimes.get(path);
+  /** The node at a path, for truth collection and tests (not a port). */
+  nodeAt(path: string): Readonly<Node> | undefined {
+    return this.tree.get(normalize(path));
   }
 
   // ---- mtimes ------------------------------------------------------------------------------
 
-  private stamp(path: string, writer: FsWriterOptions): void {
+  /** The mtime a write by `writer` gives `path` now (a pin armed for the path wins). */
+  private stamp(path: string, writer: FsWriterOptions): number {
     const now = this.kernel.now();
     let m: number;
     const base = now + writer.mtimeSkewMs;
@@ -247,24 +216,6 @@ export class SimFileSystem {
       this.kernel.faultEffect(this.pinFaults.get(path), path);
       this.pinFaults.delete(path);
     }
-    this.mtimes.set(path, m);
+    return m;
   }
-
-  private moveMtimes(from: string, to: string): void {
-    const prefix = from + '/';
-    for (const [p, m] of [...this.mtimes]) {
-      if (p === from) {
-        this.mtimes.delete(p);
-        this.mtimes.set(to, m);
-      } else if (p.startsWith(prefix)) {
-        this.mtimes.delete(p);
-        this.mtimes.set(to + p.slice(from.length), m);
-      }
-    }
-  }
-}
-
-function parentOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i <= 0 ? '/' : p.slice(0, i);
 }

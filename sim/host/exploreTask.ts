@@ -4,10 +4,10 @@
  * they happen.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
 import { exploreBatch, exploreSpace, type Batch, type BatchResult } from '../explore/explore.ts';
 import { TargetRegistry } from '../registry.ts';
+import { importModule } from './importModule.ts';
 import type { Mode, Scenario } from '../target.ts';
 
 export interface BatchTask {
@@ -27,7 +27,10 @@ export type WorkerMessage = { type: 'runs'; n: number } | { type: 'failure'; bat
 
 export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
   const registry = new TargetRegistry(BUILTIN_TARGETS);
-  if (task.module) registry.register(((await import(pathToFileURL(task.module).href)) as { target?: unknown }).target, task.module);
+  if (task.module) {
+    const mod = await importModule(task.module);
+    registry.register(mod.target ?? mod.default, task.module);
+  }
   const target = await registry.get(task.target);
   const space = exploreSpace({ target, variant: task.variant, mode: task.mode, faultKinds: task.kinds, maxFaults: task.maxFaults });
   const post = (m: WorkerMessage) => task.port.postMessage(m);

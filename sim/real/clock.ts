@@ -2,7 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../ports/clock.ts';
 
-class RealTimer implements TimerHandle {
+/** A node timer as a TimerHandle (the dilated clock's too). */
+export class RealTimer implements TimerHandle {
   constructor(readonly t: NodeJS.Timeout) {}
   unref(): TimerHandle {
     this.t.unref();

@@ -8,10 +8,11 @@
  * (sim/net/rules.ts). Real runs are best-effort replays (real timing is not ours to fix), so
  * the proxy records the timeline it actually produced.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { ExecsimError } from '../errors.ts';
+import type { TimerHandle } from '../ports/clock.ts';
 import type { Fault, FaultKind } from '../faults/fault.ts';
 import { networkFaultKinds } from '../faults/kernelKinds.ts';
 import { validateFaults } from '../faults/validate.ts';
@@ -40,12 +41,13 @@ interface Link {
 
 export class FaultProxy implements NetworkFaults {
   private http: HttpServer | undefined;
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // pings and pongs travel end to end (a dead link swallows them): no proxy-side answer hides a hang
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, autoPong: false });
   private readonly links = new ConnectionTable<Link>((l) => !l.dead);
   private readonly rules = new FaultRules();
   private readonly kinds = new Map<string, FaultKind>(networkFaultKinds(this).map((k) => [k.kind, k]));
   private readonly sockets = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<TimerHandle>();
   private origin = 0;
   port = 0;
 
@@ -66,10 +68,7 @@ export class FaultProxy implements NetworkFaults {
   }
 
   async start(): Promise<void> {
-    this.http = createServer((_req, res) => {
-      res.writeHead(404);
-      res.end();
-    });
+    this.http = createServer((req, res) => this.passHttp(req, res));
     this.http.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -99,10 +98,13 @@ export class FaultProxy implements NetworkFaults {
       throw new ExecsimError('EXECSIM_FAULT_INVALID', `invalid proxy faults:\n  - ${problems.join('\n  - ')}`, problems);
     }
     for (const f of faults) {
-      this.later(f.at - this.now(), () => {
+      const apply = () => {
         this.timeline.record('faults', 'fault', { ...f });
         this.kinds.get(f.kind)?.apply(f);
-      });
+      };
+      // a fault already due applies at once, before any frame that is on its way
+      if (f.at <= this.now()) apply();
+      else this.later(f.at - this.now(), apply);
     }
   }
 
@@ -150,15 +152,39 @@ export class FaultProxy implements NetworkFaults {
 
   // ---- forwarding --------------------------------------------------------------------------
 
+  /** On the timeline's clock: a dilated clock runs the faults at the same rate as the runner. */
   private later(ms: number, fn: () => void): void {
-    const t = setTimeout(
-      () => {
-        this.timers.delete(t);
-        fn();
-      },
-      Math.max(0, ms),
-    );
+    const t = this.timeline.clock.setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, Math.max(0, ms));
     this.timers.add(t);
+  }
+
+  /** Plain HTTP (REST calls, status probes) passes through; `refuse` with scope http applies. */
+  private passHttp(req: IncomingMessage, res: ServerResponse): void {
+    const ep: Endpoints = { from: PROXY_FROM, to: PROXY_TO };
+    const refusal = this.rules.takeRefusal(ep, 'http', this.now());
+    if (refusal) {
+      this.timeline.record('proxy', 'proxy.refused', { http: `${req.method} ${req.url}`, status: refusal.status ?? null, timeout: refusal.timeout ?? false });
+      if (refusal.timeout) return;
+      if (refusal.status !== undefined) {
+        res.writeHead(refusal.status, { 'content-type': 'text/plain' });
+        res.end('injected');
+      } else req.socket.destroy();
+      return;
+    }
+    const u = new URL(this.upstreamUrl.replace(/^ws/, 'http'));
+    const up = httpRequest(
+      { hostname: u.hostname, port: u.port, path: req.url, method: req.method, headers: req.headers },
+      (r) => {
+        this.timeline.record('proxy', 'proxy.http', { request: `${req.method} ${req.url}`, status: r.statusCode ?? 0 });
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => req.socket.destroy());
+    req.pipe(up);
   }
 
   private drop(l: Link): void {
@@ -172,12 +198,16 @@ export class FaultProxy implements NetworkFaults {
     this.links.add(link);
     this.timeline.record('proxy', 'proxy.connect', { id, connection: ep.ordinal, path });
     const held: Array<[RawData, boolean]> = [];
-    const upstream = new WebSocket(this.upstreamUrl.replace(/\/$/, '') + path, { perMessageDeflate: false });
+    const upstream = new WebSocket(this.upstreamUrl.replace(/\/$/, '') + path, { perMessageDeflate: false, autoPong: false });
     link.upstream = upstream;
     upstream.on('open', () => {
       for (const [d, b] of held.splice(0)) this.forward(link, 'c2s', d, b);
     });
     upstream.on('message', (d: RawData, b: boolean) => this.forward(link, 's2c', d, b));
+    upstream.on('ping', (d: Buffer) => this.control(link, client, 'ping', d));
+    upstream.on('pong', (d: Buffer) => this.control(link, client, 'pong', d));
+    client.on('ping', (d: Buffer) => this.control(link, upstream, 'ping', d));
+    client.on('pong', (d: Buffer) => this.control(link, upstream, 'pong', d));
     client.on('message', (d: RawData, b: boolean) => {
       if (upstream.readyState === WebSocket.CONNECTING) held.push([d, b]);
       else this.forward(link, 'c2s', d, b);
@@ -195,6 +225,17 @@ export class FaultProxy implements NetworkFaults {
     client.on('error', () => upstream.terminate());
   }
 
+  /** A Ping or Pong, passed on unless the link is dead (not counted as a data frame). */
+  private control(link: Link, dest: WebSocket, kind: 'ping' | 'pong', data: Buffer): void {
+    if (dest.readyState === WebSocket.CONNECTING) {
+      dest.once('open', () => this.control(link, dest, kind, data));
+      return;
+    }
+    if (link.dead || dest.readyState !== WebSocket.OPEN) return;
+    if (kind === 'ping') dest.ping(data);
+    else dest.pong(data);
+  }
+
   private forward(link: Link, dir: Dir, data: RawData, isBinary: boolean): void {
     if (link.dead) {
       this.timeline.record('proxy', 'proxy.vanish', { id: link.id, dir });
@@ -205,10 +246,10 @@ export class FaultProxy implements NetworkFaults {
     const send = () => {
       if (!link.dead && dest && dest.readyState === WebSocket.OPEN) dest.send(bytes, { binary: isBinary });
     };
+    const cut = this.links.carry(link, dir);
     const extra = this.rules.extraMs(link.ep, this.now());
     link.queue[dir] =
       extra > 0 ? link.queue[dir].then(() => new Promise<void>((r) => this.later(extra, () => (send(), r())))) : link.queue[dir].then(send);
-    const cut = this.links.carry(link, dir);
     this.timeline.record('proxy', 'proxy.frame', {
       id: link.id,
       dir,
@@ -221,7 +262,7 @@ export class FaultProxy implements NetworkFaults {
 
   /** Stops listening and drops every connection; nothing is left behind. */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.timeline.clock.clearTimeout(t);
     this.timers.clear();
     for (const l of this.links.all()) this.drop(l);
     this.wss.close();

@@ -82,6 +82,11 @@ export function terminate(socket: WsSocket): void {
   if (socket instanceof RealSocket) socket.ws.terminate();
 }
 
+/** The `ws` socket under a real WsSocket (control frames, such as pings, need it). */
+export function rawWebSocket(socket: WsSocket): WebSocket | undefined {
+  return socket instanceof RealSocket ? socket.ws : undefined;
+}
+
 function toBytes(raw: RawData): Buffer {
   if (Buffer.isBuffer(raw)) return raw;
   if (Array.isArray(raw)) return Buffer.concat(raw);

@@ -3,6 +3,7 @@
  * a log that records a real timeline (for the same checkers and reports as the simulator).
  */
 import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile, access } from 'node:fs/promises';
+import type { Clock } from '../ports/clock.ts';
 import type { Fs } from '../ports/fs.ts';
 import type { Ports } from '../ports/index.ts';
 import { Rng } from '../rng.ts';
@@ -36,7 +37,7 @@ export const realFs: Fs = {
 /** A real timeline: what happened, when (ms since `clock` started), as TraceEvents. */
 export class RealTimeline {
   readonly events: TraceEvent[] = [];
-  constructor(readonly clock: RealClock) {}
+  constructor(readonly clock: Clock) {}
   record(actor: string, kind: string, data?: Record<string, unknown>): void {
     this.events.push(data === undefined ? { t: this.clock.now(), actor, kind } : { t: this.clock.now(), actor, kind, data });
   }
