@@ -25,20 +25,17 @@ import {
   type Truth,
 } from '../../../sim/check/index.ts';
 import type { CheckInput, LivenessSpec, PropertyInfo, Scenario } from '../../../sim/target.ts';
-import { CLIENT, RUNNER } from '../constants.ts';
 import { firedFaults } from './recoverability.ts';
+import {
+  SPEC_HANDSHAKE_TIMEOUT_MS,
+  SPEC_PROBE_TIMEOUT_MS,
+  SPEC_TERMINATION_BOUND_MS,
+  SPEC_WATCHDOG_MS,
+} from './spec.ts';
 import type { AttachWorkload } from './workload.ts';
 
-const LATENCY_SLACK_MS = 3_000;
-
-export const TERMINATION_BOUND_MS =
-  CLIENT.watchdogMs +
-  RUNNER.drainMs +
-  CLIENT.probeTimeoutMs +
-  CLIENT.handshakeTimeoutMs +
-  CLIENT.reconnectBudgetMs +
-  CLIENT.probeTimeoutMs +
-  LATENCY_SLACK_MS;
+/** The termination bound (spec.ts says where each term comes from). */
+export const TERMINATION_BOUND_MS = SPEC_TERMINATION_BOUND_MS;
 
 /** When the faults stop acting: the heal in liveness mode, else the end of the last window. */
 export function settledAt(s: Scenario<AttachWorkload>): number {
@@ -57,8 +54,8 @@ export function lingeringCostMs(s: Scenario<AttachWorkload>): number {
     if (f.kind === 'lag') lagMs = Math.max(lagMs, f.extraMs as number);
     if (s.mode === 'liveness') continue; // the heal disarms refusals and mutes
     if (f.kind === 'refuse' && f.timeout === true && typeof f.count === 'number')
-      ms += f.count * (f.scope === 'http' ? CLIENT.probeTimeoutMs : CLIENT.handshakeTimeoutMs + CLIENT.probeTimeoutMs);
-    if (f.kind === 'mute-exit') ms += ((f.count as number | undefined) ?? 1) * (CLIENT.watchdogMs + CLIENT.probeTimeoutMs);
+      ms += f.count * (f.scope === 'http' ? SPEC_PROBE_TIMEOUT_MS : SPEC_HANDSHAKE_TIMEOUT_MS + SPEC_PROBE_TIMEOUT_MS);
+    if (f.kind === 'mute-exit') ms += ((f.count as number | undefined) ?? 1) * (SPEC_WATCHDOG_MS + SPEC_PROBE_TIMEOUT_MS);
   }
   return ms + 2 * lagMs;
 }

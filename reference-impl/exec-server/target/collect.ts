@@ -86,9 +86,17 @@ export function truthOf(i: TruthInput): ExecTruth {
     const wroteDenial = (rec.output ?? []).some((o) => o.stream === 'stderr' && Buffer.from(o.data).toString() === DENIAL_LINE);
     outcome = { kind: 'exit', code, signal, denied: wroteDenial && code !== null && code !== 0, t: rec.exit.t };
   }
+  const output = rec?.output ?? [];
   const why = unrecoverableBecause({
     faults: i.faults,
     ledger: i.ledger,
+    process: {
+      exitAt: rec?.exit?.t,
+      closedAt: rec?.closedAt,
+      outputBytes: output.reduce((n, o) => n + o.data.length, 0),
+      outputWrites: output.length,
+    },
+    runEndedAt: i.runEndedAt,
     processId: i.processId,
     resultAt: i.resultAt,
     eventCapacity: i.eventCapacity,
