@@ -9,6 +9,7 @@ import type { World } from '../../sim/index.ts';
 import { variantInfos } from '../../sim/ports/index.ts';
 import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
 import { runExec } from './client/exec.ts';
+import type { PumpTimers } from './client/pump.ts';
 import { Runner } from './runner/server.ts';
 import { CHECKERS, LIVENESS, PROPERTIES, TERMINATION_BOUND_MS, lingeringCostMs, settledAt } from './target/checkers.ts';
 import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary } from './target/faults.ts';
@@ -27,7 +28,8 @@ import { VARIANTS } from './variants/index.ts';
 
 export type { AttachWorkload } from './target/workload.ts';
 
-async function run(world: World, scenario: Scenario<AttachWorkload>): Promise<RunOutcome<Observed, Truth>> {
+/** Runs one scenario; `timers` retune the pump's constants (a test double, issue 12). */
+export async function runAttach(world: World, scenario: Scenario<AttachWorkload>, timers: PumpTimers = {}): Promise<RunOutcome<Observed, Truth>> {
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
   if (!variant) throw new Error(`attach-pump: unknown variant ${scenario.variant}`);
@@ -44,7 +46,7 @@ async function run(world: World, scenario: Scenario<AttachWorkload>): Promise<Ru
   const log = new ObservedLog(() => client.clock.now());
   // listen registers at once, so the runner is up before the client's first request
   runner.listen().catch((e: unknown) => world.record('runner', 'runner.listen-failed', { error: String(e) }));
-  world.spawn('client', () => runExec({ ...client, net: proxy.wrap(client.net) }, variant.slots, w.command, log));
+  world.spawn('client', () => runExec({ ...client, net: proxy.wrap(client.net) }, variant.slots, w.command, log, timers));
   world.schedule(scenario.faults);
   const horizon = Math.max(w.exit.atMs, settledAt(scenario)) + TERMINATION_BOUND_MS + lingeringCostMs(scenario) + 60_000;
   const r = await world.run(horizon);
@@ -67,5 +69,5 @@ export const target: Target<AttachWorkload, Observed, Truth> = {
   liveness: LIVENESS,
   workload: { arbitrary: workloadArbitrary, schema: ATTACH_WORKLOAD, rules: workloadRules, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
-  run,
+  run: (world, scenario) => runAttach(world, scenario),
 };
