@@ -41,7 +41,7 @@ export const PROCESS_ID = 'p1';
 export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
   name: 'exec-stream',
   summary: "codex exec-server: a process's output, exit and close over a JSON-RPC WebSocket, an event log, and unified exec's completion",
-  defaultVariant: 'v1-strict',
+  defaultVariant: 'v1-stricter',
   variants: variantInfos(VARIANTS),
   properties: [
     {
@@ -174,6 +174,7 @@ export async function runExecStream(
     eventCapacity: w.eventCapacity,
     resultAt,
     runEndedAt: r.timeMs,
+    serverHost: SERVER_HOST,
     ...(scenario.mode === 'liveness' && scenario.healAtMs !== undefined ? { healedAt: scenario.healAtMs } : {}),
   });
   return { history: world.trace.events, observed: observedOf(report, ledger, PROCESS_ID), truth };

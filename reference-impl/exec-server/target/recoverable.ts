@@ -23,8 +23,8 @@
  * 4. the exit watcher was lost: an `exit-watcher-lost` fault fired while the process ran.
  * 5. a `process/read` failed on purpose (`read-error`): the executor broke its own contract.
  * 6. reordering beyond the client's pending cap (#31576): a notification was overtaken by at
- *    least `eventCapacity` later ones (one dropped while detached counts every later one), which
- *    the client must refuse.
+ *    least `eventCapacity` later ones (one the network lost, dropped while detached or sent in
+ *    the instant of a cut, counts every later one), which the client must refuse.
  * 7. a legacy server with the old nextSeq rule together with a transport cut: the resume merge
  *    needs `nextSeq` to cover the exit and close.
  */
@@ -57,6 +57,8 @@ export interface RecoverabilityInput {
   processId: string;
   /** When the run ended. */
   runEndedAt: number;
+  /** Per ledger notification of the process, in order: the network lost it (wireFate.ts); default: the ledger's `dropped`. */
+  lost?: readonly boolean[];
   /** When the consumer reported its terminal outcome (undefined: never). */
   resultAt: number | undefined;
   eventCapacity: number;
@@ -89,7 +91,7 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
   if (lost) why.push(`the exit watcher was lost at t=${lost.at}: exit code -1`);
   const readErrors = i.ledger.readErrors.filter((r) => r.processId === i.processId).length;
   if (readErrors > 0) why.push(`${readErrors} process/read request(s) failed on purpose`);
-  const overtaken = maxOvertaken(i.ledger, i.processId);
+  const overtaken = maxOvertaken(i.ledger, i.processId, i.lost);
   if (overtaken.by >= i.eventCapacity)
     why.push(`notification seq ${overtaken.seq} was overtaken by ${overtaken.by} later ones (pending cap ${i.eventCapacity})`);
   if (i.faults.some((f) => f.kind === 'legacy-server' && f.oldNextSeq === true) && i.faults.some((f) => f.kind === 'transport-cut')) {
@@ -132,15 +134,16 @@ export function detachWindows(faults: readonly Fault[]): Array<{ start: number; 
  * The notification overtaken by the most later seqs on the live connection: before it was sent,
  * or, for one dropped while detached (filled by the recovery read), at any time (an upper bound).
  */
-function maxOvertaken(ledger: ServerLedger, processId: string): { seq: number; by: number } {
+function maxOvertaken(ledger: ServerLedger, processId: string, lostFlags?: readonly boolean[]): { seq: number; by: number } {
   const all = ledger.notifications.filter((n) => n.processId === processId);
+  const lost = (j: number) => lostFlags?.[j] ?? (all[j] as { dropped: boolean }).dropped;
   let best = { seq: 0, by: 0 };
   all.forEach((n, idx) => {
     let by = 0;
-    const upTo = n.dropped ? all.length : idx;
+    const upTo = lost(idx) ? all.length : idx;
     for (let j = 0; j < upTo; j++) {
-      const m = all[j] as { seq: number; dropped: boolean };
-      if (!m.dropped && m.seq > n.seq) by++;
+      const m = all[j] as { seq: number };
+      if (!lost(j) && m.seq > n.seq) by++;
     }
     if (by > best.by) best = { seq: n.seq, by };
   });
