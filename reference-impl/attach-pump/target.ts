@@ -11,7 +11,15 @@ import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
 import { runExec } from './client/exec.ts';
 import type { PumpTimers } from './client/pump.ts';
 import { Runner } from './runner/server.ts';
-import { CHECKERS, LIVENESS, PROPERTIES, TERMINATION_BOUND_MS, lingeringCostMs, settledAt } from './target/checkers.ts';
+import {
+  CHECKERS,
+  LIVENESS,
+  PROPERTIES,
+  type AttachObserved,
+  TERMINATION_BOUND_MS,
+  lingeringCostMs,
+  settledAt,
+} from './target/checkers.ts';
 import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary } from './target/faults.ts';
 import { ObservedLog, truthOf } from './target/outcome.ts';
 import { AttachProxy } from './target/proxy.ts';
@@ -29,7 +37,11 @@ import { VARIANTS } from './variants/index.ts';
 export type { AttachWorkload } from './target/workload.ts';
 
 /** Runs one scenario; `timers` retune the pump's constants (a test double, issue 12). */
-export async function runAttach(world: World, scenario: Scenario<AttachWorkload>, timers: PumpTimers = {}): Promise<RunOutcome<Observed, Truth>> {
+export async function runAttach(
+  world: World,
+  scenario: Scenario<AttachWorkload>,
+  timers: PumpTimers = {},
+): Promise<RunOutcome<AttachObserved, Truth>> {
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
   if (!variant) throw new Error(`attach-pump: unknown variant ${scenario.variant}`);
@@ -54,12 +66,12 @@ export async function runAttach(world: World, scenario: Scenario<AttachWorkload>
   const silentForever = log.results.length === 0 && (r.status === 'stalled' || r.status === 'idle');
   return {
     history: world.trace.events,
-    observed: log.observed(),
+    observed: { ...log.observed(), wire: proxy.wire },
     truth: truthOf(world, scenario, silentForever ? Number.MAX_SAFE_INTEGER : r.timeMs),
   };
 }
 
-export const target: Target<AttachWorkload, Observed, Truth> = {
+export const target: Target<AttachWorkload, AttachObserved, Truth> = {
   name: 'attach-pump',
   summary: "boxlite REST exec attach: the Go runner's replay backlog and the client pump's probe, reconnect budget and drain (seed 003)",
   defaultVariant: 'cursor',

@@ -15,11 +15,18 @@ const ORACLES: Record<string, string[]> = {
     'target/checkers.ts',
     'target/wireCheckers.ts',
     'target/recoverable.ts',
+    'target/wireFate.ts',
     'target/collect.ts',
     'target/history.ts',
   ],
   'reference-impl/session-wait': ['target/spec.ts', 'target/checkers.ts', 'target/truth.ts'],
-  'reference-impl/attach-pump': ['target/spec.ts', 'target/checkers.ts', 'target/recoverability.ts', 'target/outcome.ts'],
+  'reference-impl/attach-pump': [
+    'target/spec.ts',
+    'target/checkers.ts',
+    'target/wireCheckers.ts',
+    'target/recoverability.ts',
+    'target/outcome.ts',
+  ],
 };
 
 describe('checkers and truth import no implementation file', () => {
@@ -55,10 +62,9 @@ describe('the scan itself, on a synthetic target', () => {
     expect(implementationReached(root, ['target/checkers.ts'])).toHaveLength(1);
   });
   it('reads multi-line import clauses and re-exports', () => {
-    expect(valueImports("import {\n  A,\n  B,\n} from '../x.ts';\nexport { C } from './y.ts';\nimport type {\n  D,\n} from '../z.ts';\n")).toEqual([
-      '../x.ts',
-      './y.ts',
-    ]);
+    expect(
+      valueImports("import {\n  A,\n  B,\n} from '../x.ts';\nexport { C } from './y.ts';\nimport type {\n  D,\n} from '../z.ts';\n"),
+    ).toEqual(['../x.ts', './y.ts']);
   });
 });
 

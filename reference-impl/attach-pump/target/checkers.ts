@@ -25,13 +25,10 @@ import {
   type Truth,
 } from '../../../sim/check/index.ts';
 import type { CheckInput, LivenessSpec, PropertyInfo, Scenario } from '../../../sim/target.ts';
+import type { WireConnection } from './proxy.ts';
 import { firedFaults } from './recoverability.ts';
-import {
-  SPEC_HANDSHAKE_TIMEOUT_MS,
-  SPEC_PROBE_TIMEOUT_MS,
-  SPEC_TERMINATION_BOUND_MS,
-  SPEC_WATCHDOG_MS,
-} from './spec.ts';
+import { SPEC_HANDSHAKE_TIMEOUT_MS, SPEC_PROBE_TIMEOUT_MS, SPEC_TERMINATION_BOUND_MS, SPEC_WATCHDOG_MS } from './spec.ts';
+import { cursorFrames } from './wireCheckers.ts';
 import type { AttachWorkload } from './workload.ts';
 
 /** The termination bound (spec.ts says where each term comes from). */
@@ -72,7 +69,12 @@ export function terminationDeadline(s: Scenario<AttachWorkload>, truth: Pick<Tru
   return from === undefined ? undefined : from + TERMINATION_BOUND_MS;
 }
 
-type Input = CheckInput<AttachWorkload, Observed, Truth>;
+/** What the user saw, plus the runner's frames as they reached the client (the wire checks). */
+export interface AttachObserved extends Observed {
+  wire?: WireConnection[];
+}
+
+type Input = CheckInput<AttachWorkload, AttachObserved, Truth>;
 
 export const PROPERTIES: readonly PropertyInfo[] = [
   {
@@ -95,6 +97,10 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { name: 'truthful-exit', summary: 'a reported exit code (without an error) is the real one' },
   { name: 'single-result', summary: 'exactly one ExecResult (at most one terminal result)' },
   {
+    name: 'cursor-frames',
+    summary: "on a cursor attach, the runner's frames start at the cursor and stay contiguous, whatever the client drops (wire level)",
+  },
+  {
     name: 'terminates',
     summary: `a result within ${TERMINATION_BOUND_MS / 1000} s (watchdog, drain, probe, handshake, the 270 s budget, final probe, slack) of the exit and the faults settling`,
     liveness: true,
@@ -109,6 +115,7 @@ export const CHECKERS: Readonly<Record<string, Checker<Input>>> = {
   'no-false-failure': noFalseFailure,
   'truthful-exit': truthfulExit,
   'single-result': singleResult,
+  'cursor-frames': cursorFrames,
 };
 
 /** `terminates`, judged by the harness: a result by the exit and the faults settling (plus what lingers), plus the bound. */

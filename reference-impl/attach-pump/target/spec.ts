@@ -54,3 +54,15 @@ export const SPEC_CONSTANTS = {
   SPEC_LATENCY_SLACK_MS,
   SPEC_TERMINATION_BOUND_MS,
 } as const;
+
+/**
+ * The cursor extension (our answer to boxlite-ai/boxlite#1046; wire.ts documents it): an attach
+ * asks with `?stdout=N&stderr=M`; output then comes as `[0x11|0x12] ++ u64be offset ++ bytes`,
+ * and `{"type":"gap","stream","from","to"}` names bytes the backlog no longer holds.
+ */
+export const SPEC_CURSOR = {
+  query: /\?stdout=(\d+)&stderr=(\d+)$/,
+  positioned: { 0x11: 'stdout', 0x12: 'stderr' } as Record<number, 'stdout' | 'stderr'>,
+  plain: [0x01, 0x02],
+  headerBytes: 9,
+} as const;
