@@ -78,6 +78,9 @@ export function unrecoverableBecause(s: Scenario<AttachWorkload>, processStarted
   const why: string[] = [];
   if (!processStarted) why.push('the exec request failed: the command never ran');
   for (const f of firedFaults(s)) if (f.kind === 'evict') why.push(`the runner evicted the execution (evict at t=${f.at} ms)`);
+  for (const f of firedFaults(s))
+    if (f.kind === 'refuse' && (f.status === 404 || f.status === 410))
+      why.push(`a ${String(f.status)} refusal at t=${f.at} ms told the client the execution is gone`);
   const budget = budgetEstimateMs(s);
   if (budget > SPEC_RECONNECT_BUDGET_MS)
     why.push(
