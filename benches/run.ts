@@ -6,12 +6,13 @@
  *   npm run bench                     the standard profile (about 10 minutes on 2 cores)
  *   npm run bench -- --quick          small samples, for a smoke check of the bench itself
  *   npm run bench -- --full           memory over 1,000,000 runs (about 10 more minutes)
- *   npm run bench -- --only a,b       sections: startup, smoke, throughput, detection, real, memory, workers
+ *   npm run bench -- --only a,b       sections: startup, smoke, throughput, detection, known-bugs, real, memory, workers
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runSmokeWorld } from '../sim/smoke/busyWorld.ts';
 import { detection } from './sections/detection.ts';
+import { knownBugDetection } from './sections/knownBugs.ts';
 import { memory } from './sections/memory.ts';
 import { realMode, SCALE } from './sections/realMode.ts';
 import { startup } from './sections/startup.ts';
@@ -141,6 +142,24 @@ if (want('throughput')) {
   targets.push(
     `>= 100,000x virtual to wall on session-wait: ${fmt(sw?.virtualToWall ?? 0)}x -> ${verdict((sw?.virtualToWall ?? 0) >= 100_000)}`,
   );
+  save();
+}
+
+if (want('known-bugs')) {
+  const rows = await knownBugDetection(P.seeds, P.maxRuns);
+  out.knownBugs = rows;
+  console.log(
+    table(
+      `Runs to first detection per known bug, ${P.seeds} seeds, at most ${P.maxRuns} runs (issue 12)`,
+      ['bug', 'explorer', 'found', 'runs med', 'runs worst', 'note'],
+      rows.map((r) => [r.bug, r.profile, `${r.found}/${r.seeds}`, r.runsMedian, r.runsWorst, r.note ?? '']),
+    ),
+  );
+  const hang = rows.filter((r) => r.bug.includes('late-subscriber')).at(-1);
+  if (hang)
+    targets.push(
+      `the late-subscriber hang found blind within ${P.maxRuns} runs on every seed: ${hang.found}/${hang.seeds} -> ${verdict(hang.found === hang.seeds)}`,
+    );
   save();
 }
 

@@ -10,7 +10,7 @@ import type { Mode, Scenario } from '../sim/target.ts';
 export const registry = new TargetRegistry(BUILTIN_TARGETS);
 
 /** The candidate-fix variant of each target: the one expected to pass. */
-export const MAIN: Record<string, string> = { 'exec-stream': 'v1-strict', 'session-wait': 'fixed', 'attach-pump': 'cursor' };
+export const MAIN: Record<string, string> = { 'exec-stream': 'v1-stricter', 'session-wait': 'fixed', 'attach-pump': 'cursor' };
 
 export async function target(name: string): Promise<AnyTarget> {
   return registry.get(name);

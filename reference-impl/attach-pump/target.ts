@@ -9,8 +9,17 @@ import type { World } from '../../sim/index.ts';
 import { variantInfos } from '../../sim/ports/index.ts';
 import type { RunOutcome, Scenario, Target } from '../../sim/target.ts';
 import { runExec } from './client/exec.ts';
+import type { PumpTimers } from './client/pump.ts';
 import { Runner } from './runner/server.ts';
-import { CHECKERS, LIVENESS, PROPERTIES, TERMINATION_BOUND_MS, lingeringCostMs, settledAt } from './target/checkers.ts';
+import {
+  CHECKERS,
+  LIVENESS,
+  PROPERTIES,
+  type AttachObserved,
+  TERMINATION_BOUND_MS,
+  lingeringCostMs,
+  settledAt,
+} from './target/checkers.ts';
 import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary } from './target/faults.ts';
 import { ObservedLog, truthOf } from './target/outcome.ts';
 import { AttachProxy } from './target/proxy.ts';
@@ -27,7 +36,12 @@ import { VARIANTS } from './variants/index.ts';
 
 export type { AttachWorkload } from './target/workload.ts';
 
-async function run(world: World, scenario: Scenario<AttachWorkload>): Promise<RunOutcome<Observed, Truth>> {
+/** Runs one scenario; `timers` retune the pump's constants (a test double, issue 12). */
+export async function runAttach(
+  world: World,
+  scenario: Scenario<AttachWorkload>,
+  timers: PumpTimers = {},
+): Promise<RunOutcome<AttachObserved, Truth>> {
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
   if (!variant) throw new Error(`attach-pump: unknown variant ${scenario.variant}`);
@@ -44,7 +58,7 @@ async function run(world: World, scenario: Scenario<AttachWorkload>): Promise<Ru
   const log = new ObservedLog(() => client.clock.now());
   // listen registers at once, so the runner is up before the client's first request
   runner.listen().catch((e: unknown) => world.record('runner', 'runner.listen-failed', { error: String(e) }));
-  world.spawn('client', () => runExec({ ...client, net: proxy.wrap(client.net) }, variant.slots, w.command, log));
+  world.spawn('client', () => runExec({ ...client, net: proxy.wrap(client.net) }, variant.slots, w.command, log, timers));
   world.schedule(scenario.faults);
   const horizon = Math.max(w.exit.atMs, settledAt(scenario)) + TERMINATION_BOUND_MS + lingeringCostMs(scenario) + 60_000;
   const r = await world.run(horizon);
@@ -52,12 +66,12 @@ async function run(world: World, scenario: Scenario<AttachWorkload>): Promise<Ru
   const silentForever = log.results.length === 0 && (r.status === 'stalled' || r.status === 'idle');
   return {
     history: world.trace.events,
-    observed: log.observed(),
+    observed: { ...log.observed(), wire: proxy.wire },
     truth: truthOf(world, scenario, silentForever ? Number.MAX_SAFE_INTEGER : r.timeMs),
   };
 }
 
-export const target: Target<AttachWorkload, Observed, Truth> = {
+export const target: Target<AttachWorkload, AttachObserved, Truth> = {
   name: 'attach-pump',
   summary: "boxlite REST exec attach: the Go runner's replay backlog and the client pump's probe, reconnect budget and drain (seed 003)",
   defaultVariant: 'cursor',
@@ -67,5 +81,5 @@ export const target: Target<AttachWorkload, Observed, Truth> = {
   liveness: LIVENESS,
   workload: { arbitrary: workloadArbitrary, schema: ATTACH_WORKLOAD, rules: workloadRules, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
-  run,
+  run: (world, scenario) => runAttach(world, scenario),
 };

@@ -37,6 +37,13 @@ export interface ConsumerPolicy {
    * or a signal) is reported with an error, not as a real exit (F22).
    */
   readonly strict: boolean;
+  /**
+   * A late subscriber asks for the session's state when it already failed: the unsequenced
+   * Failed event counts its message against the log's byte cap and, bigger than the cap, is
+   * evicted at once (spec §2 publish step 2), so the replay can be empty and nothing follows
+   * live (issue 12). The read is synthesized by the client without asking the server.
+   */
+  readonly readFailureOnSubscribe: boolean;
 }
 
 export type ConsumerVariant = Variant<ConsumerPolicy>;

@@ -41,7 +41,7 @@ export const PROCESS_ID = 'p1';
 export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
   name: 'exec-stream',
   summary: "codex exec-server: a process's output, exit and close over a JSON-RPC WebSocket, an event log, and unified exec's completion",
-  defaultVariant: 'v1-strict',
+  defaultVariant: 'v1-stricter',
   variants: variantInfos(VARIANTS),
   properties: [
     {
@@ -91,7 +91,19 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
   run: (world, scenario) => runExecStream(world, scenario),
 };
 
-export async function runExecStream(world: World, scenario: Scenario<ExecWorkload>): Promise<RunOutcome<ExecObserved, ExecTruth>> {
+/** Timers a test double may retune (tests of the oracle: a wrong timer must be caught, issue 12). */
+export interface ExecTuning {
+  /** The server's DETACHED_SESSION_TTL (default 30 s). */
+  detachedTtlMs?: number;
+  /** The client's recovery window (default 25 s). */
+  recoveryWindowMs?: number;
+}
+
+export async function runExecStream(
+  world: World,
+  scenario: Scenario<ExecWorkload>,
+  tuning: ExecTuning = {},
+): Promise<RunOutcome<ExecObserved, ExecTruth>> {
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
   if (!variant) throw new Error(`exec-stream: unknown variant ${scenario.variant}`);
@@ -100,7 +112,12 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
   const clientPorts = world.host(CLIENT_HOST);
   const ledger = new ServerLedger();
   const knobs = { ...defaultKnobs(), pipeJitterMsMax: w.pipeJitterMsMax, sendJitterMsMax: w.sendJitterMsMax };
-  const server = new ExecServer(serverPorts, { launcher: scriptedLauncher(serverPorts.proc, () => scriptedProcess(w)), knobs, ledger });
+  const server = new ExecServer(serverPorts, {
+    launcher: scriptedLauncher(serverPorts.proc, () => scriptedProcess(w)),
+    knobs,
+    ledger,
+    ...(tuning.detachedTtlMs !== undefined ? { detachedTtlMs: tuning.detachedTtlMs } : {}),
+  });
   const consumer = new ConsumerKnobs();
   for (const kind of execFaultKinds({ server, consumer, schedule: (f) => world.schedule(f) })) world.faults.define(kind);
   world.faults.onHeal(() => {
@@ -121,6 +138,7 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
     try {
       client = await ExecClient.connect(clientPorts, {
         ...DEFAULT_CLIENT_OPTIONS,
+        ...(tuning.recoveryWindowMs !== undefined ? { recoveryWindowMs: tuning.recoveryWindowMs } : {}),
         url: `ws://${SERVER_HOST}:${SERVER_PORT}`,
         session: {
           ...DEFAULT_CLIENT_OPTIONS.session,
@@ -156,6 +174,7 @@ export async function runExecStream(world: World, scenario: Scenario<ExecWorkloa
     eventCapacity: w.eventCapacity,
     resultAt,
     runEndedAt: r.timeMs,
+    serverHost: SERVER_HOST,
     ...(scenario.mode === 'liveness' && scenario.healAtMs !== undefined ? { healedAt: scenario.healAtMs } : {}),
   });
   return { history: world.trace.events, observed: observedOf(report, ledger, PROCESS_ID), truth };

@@ -34,6 +34,8 @@ export interface CallerOptions {
   /** Think time before a re-wait. */
   rewaitDelayMs: number;
   cd?: string;
+  /** A test double's `LOCK_FILE_STALE_SECS` in ms (issue 12); the source's 60 s when absent. */
+  lockFileStaleMs?: number;
 }
 
 export const WAIT_PROCESS_NAME = 'csa-wait';
@@ -69,6 +71,7 @@ export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: num
     memoryWarnMb: opts.memoryWarnMb,
     sampleRssMb: opts.sampleRssMb,
     memo: new Map(),
+    ...(opts.lockFileStaleMs !== undefined ? { lockFileStaleMs: opts.lockFileStaleMs } : {}),
     stopped: () => p.exitStatus !== undefined,
     out: (line) => p.write('stdout', line + '\n'),
     err: (line) => p.write('stderr', line + '\n'),

@@ -30,6 +30,8 @@ export interface WaitContext {
    * anything new: taking them once changes no outcome, only the cost. The loop clears it.
    */
   readonly memo: Map<string, unknown>;
+  /** `LOCK_FILE_STALE_SECS` in ms when a test double retunes it (issue 12); else 60 s. */
+  readonly lockFileStaleMs?: number;
   /** True once this wait's process is gone (killed): it runs no more code. */
   stopped(): boolean;
   out(line: string): void;

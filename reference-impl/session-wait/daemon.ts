@@ -48,6 +48,8 @@ export interface DaemonPlan {
   /** A progress line on stderr.log this often (0: none). */
   stderrEveryMs: number;
   tool?: ToolPlan;
+  /** The daemon stays a zombie this long after it exits (its parent slow to reap it; 0: at once). */
+  zombieMs?: number;
 }
 
 /** What the daemon really did, for the harness's truth (never read by the wait). */
@@ -97,7 +99,11 @@ export class SessionDaemon {
     // locks/ and output/ appear when the tool first takes its lock or writes its output
     await fs.mkdir(p.dir, { recursive: true });
     await fs.writeFile(p.state, formatState('Active', tool));
-    const d = proc.spawn({ name: DAEMON_NAME, cmdline: `csa run --daemon-child --session ${p.id} --cd ${PROJECT_ROOT}` });
+    const d = proc.spawn({
+      name: DAEMON_NAME,
+      cmdline: `csa run --daemon-child --session ${p.id} --cd ${PROJECT_ROOT}`,
+      ...(this.plan.zombieMs ? { zombieMs: this.plan.zombieMs } : {}),
+    });
     this.proc = d;
     await fs.writeFile(p.daemonPid, `${d.pid} ${d.startTimeTicks}\n`);
     await fs.appendFile(p.stderrLog, `[csa] daemon started pid=${d.pid} session=${p.id}\n`);

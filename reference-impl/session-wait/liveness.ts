@@ -94,7 +94,7 @@ export async function findSessionPid(ctx: WaitContext): Promise<number | undefin
   for (const lock of await lockFiles(ctx)) {
     const pid = lock.content === undefined ? undefined : lockPid(lock.content);
     if (pid === undefined) continue;
-    const recent = Math.max(0, ctx.ports.clock.now() - lock.mtimeMs) <= LOCK_FILE_STALE_MS;
+    const recent = Math.max(0, ctx.ports.clock.now() - lock.mtimeMs) <= (ctx.lockFileStaleMs ?? LOCK_FILE_STALE_MS);
     if (pidMatchesSessionContext(ctx, pid, lock.name.slice(0, -'.lock'.length), recent)) return pid;
   }
   return undefined;

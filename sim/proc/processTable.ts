@@ -196,7 +196,9 @@ export class ProcessTable {
   stat(pid: number): ProcStat | undefined {
     const p = this.procs.get(pid);
     if (!p) return undefined;
-    return { pid, ppid: p.ppid, pgrp: p.pgrp, state: p.state, startTimeTicks: p.startTimeTicks, name: p.name, cmdline: p.cmdline };
+    // Linux: a zombie's /proc/<pid>/cmdline reads empty (its memory is gone)
+    const cmdline = p.state === 'Z' ? '' : p.cmdline;
+    return { pid, ppid: p.ppid, pgrp: p.pgrp, state: p.state, startTimeTicks: p.startTimeTicks, name: p.name, cmdline };
   }
 
   // ---- faults ------------------------------------------------------------------------------

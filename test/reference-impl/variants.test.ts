@@ -27,6 +27,7 @@ const CONSUMER_SLOTS: Record<keyof ConsumerPolicy, true> = {
   unknownDenial: true,
   ordering: true,
   strict: true,
+  readFailureOnSubscribe: true,
 };
 const PUMP_SLOTS: Record<keyof PumpPolicy, true> = {
   attachPath: true,

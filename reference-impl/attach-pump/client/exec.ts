@@ -6,9 +6,9 @@ import type { Ports } from '../../../sim/ports/index.ts';
 import { BOX_ID } from '../constants.ts';
 import type { PumpPolicy } from '../policy.ts';
 import { ApiClient } from './api.ts';
-import { AttachPump, type ExecSink } from './pump.ts';
+import { AttachPump, type ExecSink, type PumpTimers } from './pump.ts';
 
-export async function runExec(ports: Ports, policy: PumpPolicy, command: string, sink: ExecSink): Promise<void> {
+export async function runExec(ports: Ports, policy: PumpPolicy, command: string, sink: ExecSink, timers: PumpTimers = {}): Promise<void> {
   const api = new ApiClient(ports);
   const created = await api.exec(BOX_ID, command);
   if (!created.ok) {
@@ -17,5 +17,5 @@ export async function runExec(ports: Ports, policy: PumpPolicy, command: string,
     return;
   }
   ports.log('exec.created', { execution: created.id });
-  await new AttachPump(ports, api, BOX_ID, created.id, sink, policy).run();
+  await new AttachPump(ports, api, BOX_ID, created.id, sink, policy, timers).run();
 }

@@ -60,6 +60,12 @@ export interface PumpMemory {
   cursor: Totals;
 }
 
+/** Constants a test double may inject instead of the source's (issue 12); not a variant slot. */
+export interface PumpTimers {
+  /** `WS_WATCHDOG` (default 45 s). */
+  watchdogMs?: number;
+}
+
 export class AttachPump {
   readonly memory: PumpMemory = { drainAttempted: false, cursor: { stdout: 0, stderr: 0 } };
   private budgetMs: number = CLIENT.reconnectBudgetMs;
@@ -74,6 +80,8 @@ export class AttachPump {
     readonly execId: string,
     readonly sink: ExecSink,
     readonly policy: PumpPolicy,
+    /** Timers a test double retunes (tests of the oracle, issue 12); the source's when absent. */
+    private readonly timers: PumpTimers = {},
   ) {}
 
   /** `attach_ws`: connect, pump, and emit exactly one result. */
@@ -147,7 +155,7 @@ export class AttachPump {
 
   private async read(socket: WsSocket, reader: FrameReader): Promise<SessionEnd> {
     for (;;) {
-      const item = await reader.next(this.firstFrameSeen ? CLIENT.watchdogMs : CLIENT.firstFrameTimeoutMs);
+      const item = await reader.next(this.firstFrameSeen ? (this.timers.watchdogMs ?? CLIENT.watchdogMs) : CLIENT.firstFrameTimeoutMs);
       if (item === TIMED_OUT) {
         socket.close(1001, 'client dropped the socket');
         return { kind: 'disconnect', cause: 'no WS traffic for watchdog interval (likely connection idle timeout or proxy cut)' };

@@ -25,20 +25,14 @@ import {
   type Truth,
 } from '../../../sim/check/index.ts';
 import type { CheckInput, LivenessSpec, PropertyInfo, Scenario } from '../../../sim/target.ts';
-import { CLIENT, RUNNER } from '../constants.ts';
+import type { WireConnection } from './proxy.ts';
 import { firedFaults } from './recoverability.ts';
+import { SPEC_HANDSHAKE_TIMEOUT_MS, SPEC_PROBE_TIMEOUT_MS, SPEC_TERMINATION_BOUND_MS, SPEC_WATCHDOG_MS } from './spec.ts';
+import { cursorFrames } from './wireCheckers.ts';
 import type { AttachWorkload } from './workload.ts';
 
-const LATENCY_SLACK_MS = 3_000;
-
-export const TERMINATION_BOUND_MS =
-  CLIENT.watchdogMs +
-  RUNNER.drainMs +
-  CLIENT.probeTimeoutMs +
-  CLIENT.handshakeTimeoutMs +
-  CLIENT.reconnectBudgetMs +
-  CLIENT.probeTimeoutMs +
-  LATENCY_SLACK_MS;
+/** The termination bound (spec.ts says where each term comes from). */
+export const TERMINATION_BOUND_MS = SPEC_TERMINATION_BOUND_MS;
 
 /** When the faults stop acting: the heal in liveness mode, else the end of the last window. */
 export function settledAt(s: Scenario<AttachWorkload>): number {
@@ -57,8 +51,8 @@ export function lingeringCostMs(s: Scenario<AttachWorkload>): number {
     if (f.kind === 'lag') lagMs = Math.max(lagMs, f.extraMs as number);
     if (s.mode === 'liveness') continue; // the heal disarms refusals and mutes
     if (f.kind === 'refuse' && f.timeout === true && typeof f.count === 'number')
-      ms += f.count * (f.scope === 'http' ? CLIENT.probeTimeoutMs : CLIENT.handshakeTimeoutMs + CLIENT.probeTimeoutMs);
-    if (f.kind === 'mute-exit') ms += ((f.count as number | undefined) ?? 1) * (CLIENT.watchdogMs + CLIENT.probeTimeoutMs);
+      ms += f.count * (f.scope === 'http' ? SPEC_PROBE_TIMEOUT_MS : SPEC_HANDSHAKE_TIMEOUT_MS + SPEC_PROBE_TIMEOUT_MS);
+    if (f.kind === 'mute-exit') ms += ((f.count as number | undefined) ?? 1) * (SPEC_WATCHDOG_MS + SPEC_PROBE_TIMEOUT_MS);
   }
   return ms + 2 * lagMs;
 }
@@ -75,7 +69,12 @@ export function terminationDeadline(s: Scenario<AttachWorkload>, truth: Pick<Tru
   return from === undefined ? undefined : from + TERMINATION_BOUND_MS;
 }
 
-type Input = CheckInput<AttachWorkload, Observed, Truth>;
+/** What the user saw, plus the runner's frames as they reached the client (the wire checks). */
+export interface AttachObserved extends Observed {
+  wire?: WireConnection[];
+}
+
+type Input = CheckInput<AttachWorkload, AttachObserved, Truth>;
 
 export const PROPERTIES: readonly PropertyInfo[] = [
   {
@@ -98,6 +97,10 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { name: 'truthful-exit', summary: 'a reported exit code (without an error) is the real one' },
   { name: 'single-result', summary: 'exactly one ExecResult (at most one terminal result)' },
   {
+    name: 'cursor-frames',
+    summary: "on a cursor attach, the runner's frames start at the cursor and stay contiguous, whatever the client drops (wire level)",
+  },
+  {
     name: 'terminates',
     summary: `a result within ${TERMINATION_BOUND_MS / 1000} s (watchdog, drain, probe, handshake, the 270 s budget, final probe, slack) of the exit and the faults settling`,
     liveness: true,
@@ -112,6 +115,7 @@ export const CHECKERS: Readonly<Record<string, Checker<Input>>> = {
   'no-false-failure': noFalseFailure,
   'truthful-exit': truthfulExit,
   'single-result': singleResult,
+  'cursor-frames': cursorFrames,
 };
 
 /** `terminates`, judged by the harness: a result by the exit and the faults settling (plus what lingers), plus the bound. */

@@ -167,12 +167,21 @@ export function faultArbitrary(kind: string, w: AttachWorkload): fc.Arbitrary<Fa
 
 /**
  * Refusals the attach path meets in the field: the upgrade answered by a proxy (502–504, #1546),
- * by auth (401, #804) or by the runner's slot (409); the probe failing (5xx, timeout). Never 404:
- * only the runner decides that an execution is gone (`evict`).
+ * by auth (401, #804) or by the runner's slot (409); the probe failing (5xx, timeout); and, more
+ * rarely, every other status the real systems send (issue 12): 404 and 410 (a proxy or a stale
+ * route saying the execution is gone, map_ws_error's NotFound and SessionReaped), 409 and 500 on
+ * either path. A 404 or 410 claims the execution is gone, which makes the run unrecoverable
+ * (recoverability.ts); the runner's own 404 still comes only from `evict`.
  */
 function refuseArbitrary(at: fc.Arbitrary<number>): fc.Arbitrary<Fault> {
-  const ws = fc.constantFrom<number | 'refused' | 'timeout'>(502, 502, 503, 504, 401, 409, 409, 'refused', 'timeout');
-  const http = fc.constantFrom<number | 'refused' | 'timeout'>(500, 502, 503, 'refused', 'timeout');
+  const ws = fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom<number | 'refused' | 'timeout'>(502, 502, 503, 504, 401, 409, 409, 'refused', 'timeout') },
+    { weight: 2, arbitrary: fc.constantFrom<number | 'refused' | 'timeout'>(404, 410, 500) },
+  );
+  const http = fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom<number | 'refused' | 'timeout'>(500, 502, 503, 'refused', 'timeout') },
+    { weight: 2, arbitrary: fc.constantFrom<number | 'refused' | 'timeout'>(404, 409, 410, 504) },
+  );
   const answer = fc.oneof(fc.tuple(fc.constant('ws' as const), ws), fc.tuple(fc.constant('http' as const), http));
   const howMany = fc.oneof(
     { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }).map((count) => ({ count })) },

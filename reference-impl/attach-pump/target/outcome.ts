@@ -6,8 +6,9 @@ import type { DeliveredChunk, Notice, Observed, ProducedChunk, ReportedResult, T
 import type { World } from '../../../sim/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import type { ExecResult, ExecSink } from '../client/pump.ts';
-import { STREAMS, type StreamName } from '../wire.ts';
+import type { StreamName } from '../wire.ts';
 import { unrecoverableBecause } from './recoverability.ts';
+import { SPEC_STREAMS } from './spec.ts';
 import type { AttachWorkload } from './workload.ts';
 
 export class ObservedLog implements ExecSink {
@@ -42,7 +43,7 @@ export class ObservedLog implements ExecSink {
 export function truthOf(world: World, scenario: Scenario<AttachWorkload>, runEndedAt: number): Truth {
   const rec = world.proc.records.find((p) => p.name === 'cmd');
   const streams: Record<string, ProducedChunk[]> = {};
-  for (const s of STREAMS) streams[s] = [];
+  for (const s of SPEC_STREAMS) streams[s] = [];
   for (const o of rec?.output ?? []) (streams[o.stream] as ProducedChunk[]).push({ t: o.t, data: o.data });
   const why = unrecoverableBecause(scenario, rec !== undefined);
   const truth: Truth = {

@@ -10,10 +10,23 @@
  * the connection through a scheduled `cut`; the kernel counts frames from the moment the fault
  * fires and cuts at delivery. Rebinding attach-cut to the kernel's moves 10 of the corpus's trace
  * hashes and changes the verdicts of the #627 field-bug scenarios, so it stays a target kind.
+ *
+ * It also records every attach connection's URL and the head of each server frame that reached
+ * it (before any cut swallows it), for the wire-level checks (`cursor-frames`): what the runner
+ * sent, whatever the client then does with it.
  */
 import type { Net, WsSocket, WsSocketEvents } from '../../../sim/ports/index.ts';
 import type { World } from '../../../sim/index.ts';
 import { endpointsOf, matchesTarget } from '../../../sim/net/address.ts';
+
+/** One server frame as it reached the proxy: text whole, binary as its first 9 bytes and length. */
+export type WireFrame = { t: number; text: string } | { t: number; head: Uint8Array; length: number };
+
+export interface WireConnection {
+  id: string;
+  url: string;
+  frames: WireFrame[];
+}
 
 interface Arm {
   target: string;
@@ -22,6 +35,7 @@ interface Arm {
 
 export class AttachProxy {
   private arms: Arm[] = [];
+  readonly wire: WireConnection[] = [];
 
   constructor(private readonly world: World) {}
 
@@ -30,13 +44,22 @@ export class AttachProxy {
     this.arms.push({ target, afterFrames });
   }
 
+  now(): number {
+    return this.world.now();
+  }
+
   heal(): void {
     this.arms = [];
   }
 
   wrap(inner: Net): Net {
     return {
-      connect: async (url, options) => new ProxiedSocket(await inner.connect(url, options), this),
+      connect: async (url, options) => {
+        const socket = await inner.connect(url, options);
+        const conn: WireConnection = { id: socket.id, url, frames: [] };
+        this.wire.push(conn);
+        return new ProxiedSocket(socket, this, conn);
+      },
       request: (req) => inner.request(req),
       listen: (port, handler) => inner.listen(port, handler),
     };
@@ -66,8 +89,13 @@ class ProxiedSocket implements WsSocket {
   constructor(
     private readonly inner: WsSocket,
     proxy: AttachProxy,
+    conn: WireConnection,
   ) {
     inner.on('message', (data, isBinary) => {
+      const t = proxy.now();
+      if (!isBinary || typeof data === 'string')
+        conn.frames.push({ t, text: typeof data === 'string' ? data : Buffer.from(data).toString() });
+      else conn.frames.push({ t, head: data.slice(0, 9), length: data.length });
       if (!proxy.forward(this)) return;
       for (const fn of [...this.listeners]) fn(data, isBinary);
     });

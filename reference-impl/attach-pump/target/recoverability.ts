@@ -18,11 +18,17 @@
  */
 import { isFault, LAG, type Fault } from '../../../sim/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
-import { CLIENT } from '../constants.ts';
+import {
+  SPEC_BACKOFF_INITIAL_MS,
+  SPEC_BACKOFF_MAX_MS,
+  SPEC_FIRST_FRAME_TIMEOUT_MS,
+  SPEC_PROBE_TIMEOUT_MS,
+  SPEC_RECONNECT_BUDGET_MS,
+} from './spec.ts';
 import type { AttachWorkload } from './workload.ts';
 
-const EPISODE_MS = CLIENT.backoffInitialMs;
-const FAILED_CONNECT_MS = CLIENT.backoffMaxMs;
+const EPISODE_MS = SPEC_BACKOFF_INITIAL_MS;
+const FAILED_CONNECT_MS = SPEC_BACKOFF_MAX_MS;
 
 /** Faults that really fire: in liveness mode, those before the heal. */
 export function firedFaults(s: Scenario<AttachWorkload>): Fault[] {
@@ -31,7 +37,7 @@ export function firedFaults(s: Scenario<AttachWorkload>): Fault[] {
 
 function attempts(f: Fault): number {
   if (typeof f.count === 'number') return f.count;
-  if (typeof f.durationMs === 'number') return Math.ceil(f.durationMs / CLIENT.backoffInitialMs) + 1;
+  if (typeof f.durationMs === 'number') return Math.ceil(f.durationMs / SPEC_BACKOFF_INITIAL_MS) + 1;
   return 1;
 }
 
@@ -56,14 +62,14 @@ export function budgetEstimateMs(s: Scenario<AttachWorkload>): number {
         if (f.scope === undefined || f.scope === 'any') ms += attempts(f) * EPISODE_MS;
         break;
       case 'lag':
-        if (isFault(LAG, f) && 2 * f.extraMs >= CLIENT.probeTimeoutMs) ms += attempts(f) * EPISODE_MS;
+        if (isFault(LAG, f) && 2 * f.extraMs >= SPEC_PROBE_TIMEOUT_MS) ms += attempts(f) * EPISODE_MS;
         break;
     }
   }
   const w = s.workload;
   const firstOutputMs = Math.min(w.exit.atMs, ...w.steps.map((x) => x.atMs));
-  if (firstOutputMs >= CLIENT.firstFrameTimeoutMs)
-    ms += (Math.floor(firstOutputMs / (CLIENT.firstFrameTimeoutMs + CLIENT.backoffInitialMs)) + 1) * EPISODE_MS;
+  if (firstOutputMs >= SPEC_FIRST_FRAME_TIMEOUT_MS)
+    ms += (Math.floor(firstOutputMs / (SPEC_FIRST_FRAME_TIMEOUT_MS + SPEC_BACKOFF_INITIAL_MS)) + 1) * EPISODE_MS;
   return ms;
 }
 
@@ -72,10 +78,13 @@ export function unrecoverableBecause(s: Scenario<AttachWorkload>, processStarted
   const why: string[] = [];
   if (!processStarted) why.push('the exec request failed: the command never ran');
   for (const f of firedFaults(s)) if (f.kind === 'evict') why.push(`the runner evicted the execution (evict at t=${f.at} ms)`);
+  for (const f of firedFaults(s))
+    if (f.kind === 'refuse' && (f.status === 404 || f.status === 410))
+      why.push(`a ${String(f.status)} refusal at t=${f.at} ms told the client the execution is gone`);
   const budget = budgetEstimateMs(s);
-  if (budget > CLIENT.reconnectBudgetMs)
+  if (budget > SPEC_RECONNECT_BUDGET_MS)
     why.push(
-      `the faults could use up the ${CLIENT.reconnectBudgetMs / 1000} s reconnect budget (worst case ${budget / 1000} s of backoff)`,
+      `the faults could use up the ${SPEC_RECONNECT_BUDGET_MS / 1000} s reconnect budget (worst case ${budget / 1000} s of backoff)`,
     );
   return why;
 }

@@ -25,6 +25,11 @@ export async function pushedConsumer(
   const rx = session.subscribeEvents();
   let lastSeq = 0;
   let exitApplied = false;
+  if (policy.readFailureOnSubscribe && session.events.failure !== undefined) {
+    log('consumer.fallback-read', { reason: 'failed-before-subscribe', afterSeq: lastSeq });
+    state.failure = (await session.read(lastSeq, null, 0)).failure ?? session.events.failure;
+    return finish();
+  }
   for (;;) {
     await knobs.hold(clock, knobs.stallUntilMs, 'consumer-stall');
     const got = await rx.recv();

@@ -4,16 +4,16 @@
  */
 import { fail, pass, terminalResult, truthfulExit, type Checker } from '../../../sim/check/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
-import { RECOVERY_WINDOW_MS } from '../client/execClient.ts';
 import { faultEndMs } from './faultKinds.ts';
 import type { ExecCheckInput, ExecObserved, ExecTruth } from './history.ts';
+import { SPEC_CALL_DEADLINE_MS, SPEC_RECOVERY_WINDOW_MS } from './spec.ts';
 import { exitAtMs, type ExecWorkload } from './workload.ts';
 
 /** How long a call may take once nothing stands in its way (spec I5: recovery window plus the call). */
-export const CALL_DEADLINE_MS = 10_000;
+export const CALL_DEADLINE_MS = SPEC_CALL_DEADLINE_MS;
 
 /** I5's bound once nothing stands in the way: the 25 s recovery window plus the call deadline. */
-export const TERMINATES_BOUND_MS = RECOVERY_WINDOW_MS + CALL_DEADLINE_MS;
+export const TERMINATES_BOUND_MS = SPEC_RECOVERY_WINDOW_MS + CALL_DEADLINE_MS;
 
 /**
  * When a run settles for I5: the later of the process's close and the end of every fault window

@@ -12,6 +12,7 @@ import type { ServerLedger } from '../server/ledger.ts';
 import type { ExecObserved, ExecTruth } from './history.ts';
 import { PROCESS_NAME } from './processSource.ts';
 import { unrecoverableBecause } from './recoverable.ts';
+import { lostNotifications } from './wireFate.ts';
 import { DENIAL_LINE } from './workload.ts';
 
 export class RecordingReport implements ConsumerReport {
@@ -73,6 +74,8 @@ export interface TruthInput {
   resultAt: number | undefined;
   runEndedAt: number;
   healedAt?: number;
+  /** The server's host name in the world (whose sends the trace records). */
+  serverHost: string;
 }
 
 export function truthOf(i: TruthInput): ExecTruth {
@@ -86,9 +89,19 @@ export function truthOf(i: TruthInput): ExecTruth {
     const wroteDenial = (rec.output ?? []).some((o) => o.stream === 'stderr' && Buffer.from(o.data).toString() === DENIAL_LINE);
     outcome = { kind: 'exit', code, signal, denied: wroteDenial && code !== null && code !== 0, t: rec.exit.t };
   }
+  const output = rec?.output ?? [];
+  const sent = i.ledger.notifications.filter((n) => n.processId === i.processId);
   const why = unrecoverableBecause({
     faults: i.faults,
     ledger: i.ledger,
+    process: {
+      exitAt: rec?.exit?.t,
+      closedAt: rec?.closedAt,
+      outputBytes: output.reduce((n, o) => n + o.data.length, 0),
+      outputWrites: output.length,
+    },
+    runEndedAt: i.runEndedAt,
+    lost: lostNotifications(i.world.trace.events, sent, i.serverHost),
     processId: i.processId,
     resultAt: i.resultAt,
     eventCapacity: i.eventCapacity,

@@ -20,6 +20,7 @@ import {
 } from '../../../sim/index.ts';
 import type { ConsumerKnobs } from '../consumer/report.ts';
 import type { ExecServer } from '../server/execServer.ts';
+import { SPEC_DETACHED_SESSION_TTL_MS, SPEC_RECOVERY_WINDOW_MS } from './spec.ts';
 import { eventCount, exitAtMs, totalBytes, type ExecWorkload } from './workload.ts';
 
 export const CONNECTION = 'client->exec-server';
@@ -141,15 +142,39 @@ export function faultEndMs(f: Fault): number {
   }
 }
 
+/**
+ * The protocol's windows (spec.ts): the 25 s recovery window and the 30 s session TTL and
+ * retention. Boundary-biased draws land within 1.5 s of one (issue 12: a delay just past the
+ * recovery window is what a late subscriber after a session failure needs).
+ */
+const WINDOWS = [SPEC_RECOVERY_WINDOW_MS, SPEC_DETACHED_SESSION_TTL_MS];
+
 /** Short, medium and long waits, small first: lags rarely, but reaches the 25 s and 30 s windows. */
-const wait = (maxMs: number) =>
+const waitOf = (boundary: boolean) => (maxMs: number) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: 1, max: 300 }) },
     { weight: 2, arbitrary: fc.integer({ min: 300, max: 5_000 }) },
     { weight: 1, arbitrary: fc.integer({ min: 5_000, max: maxMs }) },
+    ...(boundary
+      ? [
+          {
+            weight: 1,
+            arbitrary: fc
+              .constantFrom(...WINDOWS.filter((x) => x <= maxMs))
+              .chain((x) => fc.integer({ min: x - 1_500, max: Math.min(maxMs, x + 1_500) })),
+          },
+        ]
+      : []),
   );
 
-export function faultArbitrary(kind: string, w: ExecWorkload): fc.Arbitrary<Fault> {
+/** Fault arbitraries; `boundary` (the default) adds draws next to the protocol's windows. */
+export function faultArbitraryWith(opts: { boundary: boolean }) {
+  return (kind: string, w: ExecWorkload) => faultArbitraryOf(kind, w, waitOf(opts.boundary));
+}
+
+export const faultArbitrary = faultArbitraryWith({ boundary: true });
+
+function faultArbitraryOf(kind: string, w: ExecWorkload, wait: (maxMs: number) => fc.Arbitrary<number>): fc.Arbitrary<Fault> {
   const span = exitAtMs(w) + w.childHoldsPipesMs + 50;
   const at = fc.integer({ min: 0, max: span });
   switch (kind) {

@@ -3,7 +3,8 @@
  * every property must hold. Otherwise the consumer may end in an explicit failure, but it must
  * still never splice output silently, report a clean success with output missing, or lie about
  * the exit. Each rule is checked against the fault schedule and what the server (the daemon)
- * really did, never against the consumer under test. A run is NOT recoverable when:
+ * really did (the world's process record), never against the consumer under test, and never
+ * against what the server decided by its own timers: every bound is the spec's (spec.ts). A run is NOT recoverable when:
  *
  * 0. a cut before the start completed: a transport cut before the server answered
  *    process/start, or within the answer's round trip (2 x (latency bound + the largest lag)): there is
@@ -11,28 +12,53 @@
  * 1. detach beyond the recovery window: transport cuts whose refused-reconnect windows, merged,
  *    last 23 s or more (the client gives up at 25 s; 2 s covers the reconnect and initialize
  *    round trips, lag included). The server's 30 s TTL is longer, so it never decides alone.
- * 2. retention overrun: the server evicted any retained output of the process (1 MiB / 50,000
- *    chunks upstream, or the `retention-size` cap): those bytes cannot be read again.
- * 3. retention expiry: the server forgot the process (30 s after Closed) or expired its session
- *    before the consumer reported its outcome (a consumer stalled or subscribed that late).
- * 4. the exit watcher was lost: the server reported -1, the real status is gone.
+ * 2. retention overrun: the process wrote more than the spec lets a server retain (1 MiB / 50,000
+ *    chunks upstream, or the `retention-size` cap): those bytes cannot be read again. Judged from
+ *    what the process really wrote (the world's record), so a server that evicts too early is
+ *    not excused by its own eviction.
+ * 3. retention expiry: the consumer reported its outcome (or the run ended) more than the spec's
+ *    30 s after the process really closed, so a spec-abiding server may have forgotten it. A
+ *    session expiry is never an excuse by itself (issue 12): a spec-abiding server expires a
+ *    session only after 30 s detached, which rule 1 already covers from the fault schedule.
+ * 4. the exit watcher was lost: an `exit-watcher-lost` fault fired while the process ran.
  * 5. a `process/read` failed on purpose (`read-error`): the executor broke its own contract.
  * 6. reordering beyond the client's pending cap (#31576): a notification was overtaken by at
- *    least `eventCapacity` later ones (one dropped while detached counts every later one), which
- *    the client must refuse.
+ *    least `eventCapacity` later ones (one the network lost, dropped while detached or sent in
+ *    the instant of a cut, counts every later one), which the client must refuse.
  * 7. a legacy server with the old nextSeq rule together with a transport cut: the resume merge
  *    needs `nextSeq` to cover the exit and close.
  */
 import { isFault, LAG, type Fault } from '../../../sim/index.ts';
 import { TRANSPORT_CUT } from './faultKinds.ts';
 import type { ServerLedger } from '../server/ledger.ts';
+import {
+  SPEC_DETACH_LIMIT_MS,
+  SPEC_EXITED_PROCESS_RETENTION_MS,
+  SPEC_RETAINED_BYTES_MAX,
+  SPEC_RETAINED_CHUNKS_MAX,
+} from './spec.ts';
 
-export const DETACH_LIMIT_MS = 23_000;
+export const DETACH_LIMIT_MS = SPEC_DETACH_LIMIT_MS;
+
+/** What the process really did, from the world's process table. */
+export interface ProcessFacts {
+  /** When it exited and when its pipes closed (undefined: not yet). */
+  exitAt: number | undefined;
+  closedAt: number | undefined;
+  /** Bytes and writes it produced. */
+  outputBytes: number;
+  outputWrites: number;
+}
 
 export interface RecoverabilityInput {
   faults: readonly Fault[];
   ledger: ServerLedger;
+  process: ProcessFacts;
   processId: string;
+  /** When the run ended. */
+  runEndedAt: number;
+  /** Per ledger notification of the process, in order: the network lost it (wireFate.ts); default: the ledger's `dropped`. */
+  lost?: readonly boolean[];
   /** When the consumer reported its terminal outcome (undefined: never). */
   resultAt: number | undefined;
   eventCapacity: number;
@@ -49,28 +75,44 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
   const earlyCut = i.faults.find((f) => f.kind === 'transport-cut' && f.at <= startSettled);
   if (earlyCut) why.push(`the transport was cut at t=${earlyCut.at}, before process/start completed: nothing to resume`);
   for (const w of detachWindows(i.faults)) {
-    if (w.end - w.start >= DETACH_LIMIT_MS)
+    if (w.end - w.start >= SPEC_DETACH_LIMIT_MS)
       why.push(`detached ${w.end - w.start} ms from t=${w.start} (reconnects refused), beyond the 25 s recovery window`);
   }
-  const evicted = i.ledger.evicted.filter((e) => e.processId === i.processId);
-  if (evicted.length > 0)
-    why.push(`retention overrun: the server evicted ${evicted.length} retained chunk(s), first seq ${evicted[0]?.seq}`);
-  for (const f of i.ledger.forgotten) {
-    if (f.processId === i.processId && f.t < end)
-      why.push(`retention expiry: the server forgot ${f.processId} at t=${f.t}, before the consumer finished`);
+  const overrun = retentionOverrun(i.faults, i.process);
+  if (overrun) why.push(`retention overrun: ${overrun}`);
+  const finished = i.resultAt ?? i.runEndedAt;
+  const { exitAt, closedAt } = i.process;
+  if (exitAt !== undefined && closedAt !== undefined) {
+    const closed = Math.max(exitAt, closedAt);
+    if (finished > closed + SPEC_EXITED_PROCESS_RETENTION_MS)
+      why.push(`retention expiry: the process closed at t=${closed}, more than 30 s before the consumer finished`);
   }
-  for (const s of i.ledger.expiredSessions) if (s.t < end) why.push(`the detached session expired at t=${s.t}`);
-  if (i.ledger.seqs.some((s) => s.processId === i.processId && s.type === 'exited' && s.watcherLost))
-    why.push('the exit watcher was lost: exit code -1');
+  const lost = i.faults.find((f) => f.kind === 'exit-watcher-lost' && f.at <= end && (exitAt === undefined || f.at <= exitAt));
+  if (lost) why.push(`the exit watcher was lost at t=${lost.at}: exit code -1`);
   const readErrors = i.ledger.readErrors.filter((r) => r.processId === i.processId).length;
   if (readErrors > 0) why.push(`${readErrors} process/read request(s) failed on purpose`);
-  const overtaken = maxOvertaken(i.ledger, i.processId);
+  const overtaken = maxOvertaken(i.ledger, i.processId, i.lost);
   if (overtaken.by >= i.eventCapacity)
     why.push(`notification seq ${overtaken.seq} was overtaken by ${overtaken.by} later ones (pending cap ${i.eventCapacity})`);
   if (i.faults.some((f) => f.kind === 'legacy-server' && f.oldNextSeq === true) && i.faults.some((f) => f.kind === 'transport-cut')) {
     why.push('a legacy server with the old nextSeq rule cannot be resumed from');
   }
   return why;
+}
+
+/** Whether the process wrote more than a spec-abiding server retains (the caps in force at the end). */
+function retentionOverrun(faults: readonly Fault[], p: ProcessFacts): string | undefined {
+  let bytesMax = SPEC_RETAINED_BYTES_MAX;
+  let chunksMax = SPEC_RETAINED_CHUNKS_MAX;
+  for (const f of faults) {
+    if (f.kind !== 'retention-size') continue;
+    bytesMax = Math.min(bytesMax, f.bytes as number);
+    chunksMax = Math.min(chunksMax, f.chunks as number);
+  }
+  // Writes bound the server's chunks from above (a pipe read may join writes, never split one).
+  if (p.outputBytes > bytesMax) return `the process wrote ${p.outputBytes} bytes, over the ${bytesMax}-byte retention cap`;
+  if (p.outputWrites > chunksMax) return `the process made ${p.outputWrites} writes, over the ${chunksMax}-chunk retention cap`;
+  return undefined;
 }
 
 /** Refused-reconnect windows of transport cuts, merged where they overlap or touch. */
@@ -92,15 +134,16 @@ export function detachWindows(faults: readonly Fault[]): Array<{ start: number; 
  * The notification overtaken by the most later seqs on the live connection: before it was sent,
  * or, for one dropped while detached (filled by the recovery read), at any time (an upper bound).
  */
-function maxOvertaken(ledger: ServerLedger, processId: string): { seq: number; by: number } {
+function maxOvertaken(ledger: ServerLedger, processId: string, lostFlags?: readonly boolean[]): { seq: number; by: number } {
   const all = ledger.notifications.filter((n) => n.processId === processId);
+  const lost = (j: number) => lostFlags?.[j] ?? (all[j] as { dropped: boolean }).dropped;
   let best = { seq: 0, by: 0 };
   all.forEach((n, idx) => {
     let by = 0;
-    const upTo = n.dropped ? all.length : idx;
+    const upTo = lost(idx) ? all.length : idx;
     for (let j = 0; j < upTo; j++) {
-      const m = all[j] as { seq: number; dropped: boolean };
-      if (!m.dropped && m.seq > n.seq) by++;
+      const m = all[j] as { seq: number };
+      if (!lost(j) && m.seq > n.seq) by++;
     }
     if (by > best.by) best = { seq: n.seq, by };
   });

@@ -8,7 +8,7 @@
  *   is assigned: one past the largest seq ever seen).
  */
 import { fail, pass, type Checker, type Evidence } from '../../../sim/check/index.ts';
-import { METHOD } from '../protocol/wire.ts';
+import { SPEC_METHOD as METHOD } from './spec.ts';
 
 export interface Frame {
   t: number;

@@ -8,5 +8,6 @@ import { noDedupe } from './noDedupe.ts';
 import { v0Poll } from './v0Poll.ts';
 import { v1Pushed } from './v1Pushed.ts';
 import { v1Strict } from './v1Strict.ts';
+import { v1Stricter } from './v1Stricter.ts';
 
-export const VARIANTS = variantTable([v0Poll, v1Pushed, v1Strict, lagSkips, lagCloses, noDedupe, arrivalOrder, legacyDenial]);
+export const VARIANTS = variantTable([v0Poll, v1Pushed, v1Strict, v1Stricter, lagSkips, lagCloses, noDedupe, arrivalOrder, legacyDenial]);

@@ -14,6 +14,6 @@ export const v0Poll = defineVariant(
   {
     summary: 'wake + read polling: notifications only wake the task, reads are the truth, a final read after close',
     source: 'openai/codex unified exec before #30273 (spawn_exec_server_output_task); #29424 reads sandboxDenied',
-    expected: withUpstreamGaps([]),
+    expected: withUpstreamGaps([], 'poll'),
   },
 );

@@ -14,9 +14,18 @@ import type { ConsumerPolicy } from '../policy.ts';
  */
 const UPSTREAM_GAPS = ['truthful-exit', 'no-false-failure', 'no-lost-output', 'authoritative-completion'];
 
+/**
+ * The upstream gap every pushed consumer inherits, v1-strict included (issue 12): a subscriber
+ * that comes after the session failed can wait forever, because the unsequenced Failed event,
+ * bigger than the event log's byte cap, was evicted at once (spec §2). v1-stricter closes it;
+ * v0-poll reads, so it never waits on the Failed event.
+ */
+export const LATE_FAILED_GAP = 'terminates';
+
 /** What a variant built on upstream violates: its field bug's own properties, then the upstream gaps. */
-export function withUpstreamGaps(own: string[]): string[] {
-  return [...own, ...UPSTREAM_GAPS.filter((p) => !own.includes(p))];
+export function withUpstreamGaps(own: string[], loop: 'pushed' | 'poll' = 'pushed'): string[] {
+  const gaps = loop === 'poll' ? UPSTREAM_GAPS : [...UPSTREAM_GAPS, LATE_FAILED_GAP];
+  return [...own, ...gaps.filter((p) => !own.includes(p))];
 }
 
 export const v1Pushed = defineBase<ConsumerPolicy>(
@@ -29,6 +38,7 @@ export const v1Pushed = defineBase<ConsumerPolicy>(
     unknownDenial: 'read',
     ordering: 'seq',
     strict: false,
+    readFailureOnSubscribe: false,
   },
   {
     summary: 'ordered pushed events with a read fallback on lag, gap and legacy exit; upstream as it is (F15, F16, F22 unguarded)',

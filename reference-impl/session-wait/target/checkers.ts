@@ -5,17 +5,17 @@
  */
 import { fail, noLostOutput, pass, unknown, type Checker, type Evidence } from '../../../sim/check/index.ts';
 import type { CheckInput } from '../../../sim/target.ts';
-import { LOCK_FILE_STALE_MS } from '../liveness.ts';
 import type { WaitObserved, WaitSeen } from './observe.ts';
+import { SPEC_LIFE_AFTER_DEATH_MS, SPEC_TERMINATES_BOUND_MS } from './spec.ts';
 import { aliveAt, aliveDuring, type SessionTruth } from './truth.ts';
 import type { SessionWaitWorkload } from './workload.ts';
 
 export type SessionCheckInput = CheckInput<SessionWaitWorkload, WaitObserved, SessionTruth>;
 
 /** Longest a fixed wait may honestly see life after the last session process: the lock-file rule, plus a poll. */
-export const LIFE_AFTER_DEATH_MS = LOCK_FILE_STALE_MS + 1_000;
+export const LIFE_AFTER_DEATH_MS = SPEC_LIFE_AFTER_DEATH_MS;
 /** `terminates`: a terminal answer within this long after the session ended (or the wait started, if later), plus the caller's think time. */
-export const TERMINATES_BOUND_MS = LIFE_AFTER_DEATH_MS + 1_000;
+export const TERMINATES_BOUND_MS = SPEC_TERMINATES_BOUND_MS;
 
 const at = (ms: number) => `t=${(ms / 1000).toFixed(3)}s`;
 // the caller's host is usually named `wait` itself: say `wait #1`, not `wait wait #1`

@@ -37,6 +37,8 @@ export function horizonMs(scenario: Scenario<SessionWaitWorkload>): number {
 export async function runSessionWait(
   world: World,
   scenario: Scenario<SessionWaitWorkload>,
+  /** Timers a test double retunes (tests of the oracle, issue 12); the source's when absent. */
+  tuning: { lockFileStaleMs?: number } = {},
 ): Promise<RunOutcome<WaitObserved, SessionTruth>> {
   const w = scenario.workload;
   const policy = VARIANTS[scenario.variant]?.slots;
@@ -58,7 +60,7 @@ export async function runSessionWait(
     world.spawn(host.host, async () => {
       if (delayMs > 0) await host.clock.sleep(delayMs, 'caller');
       const memoryWarnMb = w.wait.memoryWarnMb ?? undefined;
-      await runCaller(host, { paths: PATHS, policy, flocks, memoryWarnMb, sampleRssMb, rewaitDelayMs: w.wait.rewaitDelayMs }, (r) =>
+      await runCaller(host, { paths: PATHS, policy, flocks, memoryWarnMb, sampleRssMb, rewaitDelayMs: w.wait.rewaitDelayMs, ...tuning }, (r) =>
         runs.push(r),
       );
     });

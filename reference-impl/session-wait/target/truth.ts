@@ -7,7 +7,8 @@
 import type { ProducedChunk, Truth } from '../../../sim/check/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import type { World } from '../../../sim/world.ts';
-import { DAEMON_NAME, type DaemonWitness } from '../daemon.ts';
+import type { DaemonWitness } from '../daemon.ts';
+import { SPEC_DAEMON_PROCESS_NAME as DAEMON_NAME } from './spec.ts';
 import { TOOL_NAME, type SessionWaitWorkload } from './workload.ts';
 
 export interface ResultWritten {

@@ -95,6 +95,11 @@ export const workloadArbitrary: fc.Arbitrary<SessionWaitWorkload> = story.chain(
     ),
     mtimeGranularity: fc.constantFrom('ns' as const, 'ns' as const, '1s' as const, '2s' as const),
     rssMb: fc.integer({ min: 50, max: 400 }),
+    daemonZombieMs: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(0) },
+      { weight: 2, arbitrary: grid(1, 100) },
+      { weight: 1, arbitrary: grid(100, 1_200) },
+    ),
     wait: fc.record({
       startMs: fc.oneof({ weight: 3, arbitrary: grid(1, 10) }, { weight: 1, arbitrary: grid(0, 700).map((n) => s.exitAtMs + n + 100) }),
       capSecs: fc.constantFrom(1, 2, 3, 5, 10, 30, 60, 240),
@@ -121,6 +126,7 @@ export function daemonPlan(w: SessionWaitWorkload): DaemonPlan {
     stdout,
     stderrEveryMs: w.stderrEveryMs,
   };
+  if (w.daemonZombieMs) plan.zombieMs = w.daemonZombieMs;
   if (w.tool) {
     plan.tool = { name: TOOL_NAME, startMs: w.tool.startMs, endMs: w.tool.endMs, outputEveryMs: w.tool.outputEveryMs };
     if (w.tool.outputResult) plan.tool.outputResult = w.tool.outputResult;

@@ -2,7 +2,7 @@
  * The session-wait workload, declared once: its type, its validation (with JSON paths) and its
  * part of scenario.schema.json come from this schema; the rules across fields sit beside it.
  */
-import { bool, fieldsOf, int, list, nullable, obj, oneOf, type Static } from '../../../sim/index.ts';
+import { bool, fieldsOf, int, list, nullable, obj, oneOf, optional, type Static } from '../../../sim/index.ts';
 
 export const RESULT_STATUSES = ['success', 'failure', 'timeout', 'signal', 'retired'] as const;
 
@@ -42,6 +42,10 @@ export const SESSION_WAIT_WORKLOAD = obj(
     ),
     mtimeGranularity: oneOf(['ns', '1s', '2s'], "the session file system's mtime granularity (every writer shares it)"),
     rssMb: int("RSS of the session's process tree while it runs", 'MB'),
+    // Issue 12: the zombie rows of the liveness table (spec §2); absent in older files.
+    daemonZombieMs: optional(
+      int('the daemon is left unreaped this long after it exits or is killed (a zombie, with or without its tool alive)', 'ms'),
+    ),
     wait: obj(
       {
         startMs: int('when the caller first runs `csa session wait` (after `csa run` returned the id)', 'ms', { min: 1 }),

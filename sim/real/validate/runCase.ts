@@ -1,5 +1,5 @@
 /**
- * One validation run: a fresh client session (v1-strict, the correct consumer) through the fault
+ * One validation run: a fresh client session (v1-stricter, the correct consumer) through the fault
  * proxy to the executor, one workload command, the case's faults; then probe reads for the
  * nextSeq rules. The run is judged like a simulated one (sim/judge.ts), with the exec-stream
  * target's own properties and checkers: the server's record is what the executor said on the
@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ExecClient, DEFAULT_CLIENT_OPTIONS } from '../../../reference-impl/exec-server/client/execClient.ts';
 import { pushedConsumer } from '../../../reference-impl/exec-server/consumer/pushed.ts';
 import { ConsumerKnobs } from '../../../reference-impl/exec-server/consumer/report.ts';
-import { v1Strict } from '../../../reference-impl/exec-server/variants/v1Strict.ts';
+import { v1Stricter } from '../../../reference-impl/exec-server/variants/v1Stricter.ts';
 import { METHOD, toBase64, type StartParams } from '../../../reference-impl/exec-server/protocol/wire.ts';
 import { target as execStream, PROCESS_ID } from '../../../reference-impl/exec-server/target.ts';
 import { RecordingReport } from '../../../reference-impl/exec-server/target/collect.ts';
@@ -102,7 +102,7 @@ export async function runCase(
             .catch(() => undefined);
         }
       }
-      await pushedConsumer(clock, ports.log, session, v1Strict.slots, new ConsumerKnobs(), report);
+      await pushedConsumer(clock, ports.log, session, v1Stricter.slots, new ConsumerKnobs(), report);
     })();
     const timer = new Promise<void>((r) => setTimeout(r, deadline).unref());
     await Promise.race([consumed, timer, abort]);

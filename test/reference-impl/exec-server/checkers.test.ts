@@ -140,7 +140,8 @@ describe('recoverable: the written definition, rule by rule', () => {
     fill(l);
     return l;
   };
-  const base = { processId: P, resultAt: 1_000, eventCapacity: 8, latencyMsMax: 10 };
+  const facts = { exitAt: 100, closedAt: 100, outputBytes: 10, outputWrites: 2 };
+  const base = { processId: P, resultAt: 1_000, eventCapacity: 8, latencyMsMax: 10, runEndedAt: 1_000, process: facts };
 
   it('a healthy run, a short cut after the start and a short stall are recoverable', () => {
     expect(unrecoverableBecause({ ...base, faults: [], ledger: ledger() })).toEqual([]);
@@ -159,24 +160,33 @@ describe('recoverable: the written definition, rule by rule', () => {
     expect(detachWindows(faults)).toEqual([{ start: 500, end: 24_000 }]);
     expect(unrecoverableBecause({ ...base, faults, ledger: ledger() })[0]).toMatch(/detached 23500 ms/);
   });
-  it('2-5: eviction, expiry before the result, lost exit watcher, injected read errors', () => {
-    const l = ledger((x) => {
-      x.evicted.push({ t: 5, processId: P, seq: 1 });
-      x.forgotten.push({ t: 900, processId: P });
-      x.seqs.push({ t: 3, processId: P, seq: 3, type: 'exited', exitCode: -1, sandboxDenied: false, watcherLost: true });
-      x.readErrors.push({ t: 7, processId: P });
-    });
-    const why = unrecoverableBecause({ ...base, faults: [], ledger: l });
+  it('2-5: over-retention, expiry before the result, lost exit watcher, injected read errors', () => {
+    const l = ledger((x) => x.readErrors.push({ t: 7, processId: P }));
+    const faults = [
+      { at: 0, kind: 'retention-size', bytes: 8, chunks: 4 },
+      { at: 50, kind: 'exit-watcher-lost' },
+    ];
+    const why = unrecoverableBecause({ ...base, resultAt: 30_200, faults, ledger: l });
     expect(why.map((w) => w.split(':')[0])).toEqual([
       'retention overrun',
       'retention expiry',
-      'the exit watcher was lost',
+      'the exit watcher was lost at t=50',
       '1 process/read request(s) failed on purpose',
     ]);
-    // forgetting after the consumer finished does not matter
-    expect(
-      unrecoverableBecause({ ...base, resultAt: 800, faults: [], ledger: ledger((x) => x.forgotten.push({ t: 900, processId: P })) }),
-    ).toEqual([]);
+    expect(unrecoverableBecause({ ...base, process: { ...facts, outputWrites: 50_001 }, faults: [], ledger: ledger() })[0]).toMatch(
+      /50001 writes, over the 50000-chunk/,
+    );
+    // a consumer done within 30 s of the close, or a watcher lost after the exit, is not excused
+    expect(unrecoverableBecause({ ...base, resultAt: 30_100, faults: [], ledger: ledger() })).toEqual([]);
+    expect(unrecoverableBecause({ ...base, faults: [{ at: 101, kind: 'exit-watcher-lost' }], ledger: ledger() })).toEqual([]);
+  });
+  it("never takes the server's own timers as an excuse: its eviction, its forgetting or its session expiry (issue 12)", () => {
+    const l = ledger((x) => {
+      x.evicted.push({ t: 5, processId: P, seq: 1 });
+      x.forgotten.push({ t: 900, processId: P });
+      x.expiredSessions.push({ t: 800, sessionId: 's1' });
+    });
+    expect(unrecoverableBecause({ ...base, faults: [{ at: 500, kind: 'transport-cut', refuseMs: 3_000 }], ledger: l })).toEqual([]);
   });
   it('6: a notification overtaken by as many later ones as the pending cap', () => {
     const l = ledger((x) => {

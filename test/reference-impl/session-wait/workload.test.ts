@@ -40,7 +40,7 @@ describe('session-wait workloads and faults', () => {
       wait: { ...w.wait, startMs: 0, capSecs: 0 },
     };
     expect(workloadProblems(target, bad, 'workload')).toEqual([
-      'workload.extra: unknown field (expected one of results, enrichedResults, exitAtMs, exitCode, stdout, stderrEveryMs, tool, mtimeGranularity, rssMb, wait)',
+      'workload.extra: unknown field (expected one of results, enrichedResults, exitAtMs, exitCode, stdout, stderrEveryMs, tool, mtimeGranularity, rssMb, daemonZombieMs, wait)',
       'workload.results[1].status: expected one of "success", "failure", "timeout", "signal", "retired", got "won"',
       'workload.wait.startMs: expected an integer >= 1, got 0',
       'workload.wait.capSecs: expected an integer from 1 to 3600, got 0',
