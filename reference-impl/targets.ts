@@ -13,7 +13,7 @@ const load =
     import(new URL(path + EXT, import.meta.url).href) as Promise<TargetModule>;
 
 export const BUILTIN_TARGETS: Record<string, TargetLoader> = {
-  'exec-stream': load('./exec-server/target'),
+  'exec-stream': load('./exec-stream/target'),
   'session-wait': load('./session-wait/target'),
   'attach-pump': load('./attach-pump/target'),
 };

@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/sim/check/**/*.test.ts', 'test/reference-impl/*/checkers.test.ts', 'test/reference-impl/exec-server/wireCheckers.test.ts'],
+    include: ['test/sim/check/**/*.test.ts', 'test/reference-impl/*/checkers.test.ts', 'test/reference-impl/exec-stream/wireCheckers.test.ts'],
   },
 });

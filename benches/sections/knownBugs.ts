@@ -7,7 +7,7 @@
  * the other targets' explorers did not change (one row).
  */
 import fc from 'fast-check';
-import { faultArbitraryWith } from '../../reference-impl/exec-server/target/faultKinds.ts';
+import { faultArbitraryWith } from '../../reference-impl/exec-stream/target/faultKinds.ts';
 import type { AnyTarget } from '../../sim/registry.ts';
 import { scenarioArbitrary } from '../../sim/explore/scenarioArbitrary.ts';
 import { runScenario } from '../../sim/runner.ts';

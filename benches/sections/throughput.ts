@@ -7,7 +7,7 @@
  * protocol logic), alternating in rounds, so a busy neighbour slows both alike: the ratio of the
  * two is the headline, the absolute runs/s only context.
  */
-import { ExecProcessEventLog } from '../../reference-impl/exec-server/eventLog/eventLog.ts';
+import { ExecProcessEventLog } from '../../reference-impl/exec-stream/eventLog/eventLog.ts';
 import { runScenario } from '../../sim/runner.ts';
 import type { Scenario } from '../../sim/target.ts';
 import { createWorld, type World } from '../../sim/world.ts';

@@ -4,9 +4,9 @@
  * the codex binary does, and on SIGINT/SIGTERM stops every child process group it started.
  */
 import { fileURLToPath } from 'node:url';
-import { ExecServer, type ExecServerOptions } from '../../reference-impl/exec-server/server/execServer.ts';
-import type { ProcessLauncher } from '../../reference-impl/exec-server/server/launcher.ts';
-import { listenExecServer } from '../../reference-impl/exec-server/server/wsServer.ts';
+import { ExecServer, type ExecServerOptions } from '../../reference-impl/exec-stream/server/execServer.ts';
+import type { ProcessLauncher } from '../../reference-impl/exec-stream/server/launcher.ts';
+import { listenExecServer } from '../../reference-impl/exec-stream/server/wsServer.ts';
 import type { Server } from '../ports/net.ts';
 import { RealClock } from './clock.ts';
 import { killGroup, launch, type RealProcess } from './proc.ts';

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { implementationReached, valueImports } from '../helpers/oracleImports.ts';
 
 const ORACLES: Record<string, string[]> = {
-  'reference-impl/exec-server': [
+  'reference-impl/exec-stream': [
     'target/spec.ts',
     'target/checkers.ts',
     'target/wireCheckers.ts',
@@ -70,12 +70,12 @@ describe('the scan itself, on a synthetic target', () => {
 
 describe("the faithful implementations agree with the spec modules' constants", () => {
   it('exec-stream', async () => {
-    const spec = await import('../../reference-impl/exec-server/target/spec.ts');
-    const { RECOVERY_WINDOW_MS } = await import('../../reference-impl/exec-server/client/execClient.ts');
-    const { DETACHED_SESSION_TTL_MS } = await import('../../reference-impl/exec-server/server/sessions.ts');
-    const { EXITED_PROCESS_RETENTION_MS } = await import('../../reference-impl/exec-server/server/processTable.ts');
-    const knobs = await import('../../reference-impl/exec-server/server/knobs.ts');
-    const { METHOD } = await import('../../reference-impl/exec-server/protocol/wire.ts');
+    const spec = await import('../../reference-impl/exec-stream/target/spec.ts');
+    const { RECOVERY_WINDOW_MS } = await import('../../reference-impl/exec-stream/client/execClient.ts');
+    const { DETACHED_SESSION_TTL_MS } = await import('../../reference-impl/exec-stream/server/sessions.ts');
+    const { EXITED_PROCESS_RETENTION_MS } = await import('../../reference-impl/exec-stream/server/processTable.ts');
+    const knobs = await import('../../reference-impl/exec-stream/server/knobs.ts');
+    const { METHOD } = await import('../../reference-impl/exec-stream/protocol/wire.ts');
     expect([RECOVERY_WINDOW_MS, DETACHED_SESSION_TTL_MS, EXITED_PROCESS_RETENTION_MS]).toEqual([
       spec.SPEC_RECOVERY_WINDOW_MS,
       spec.SPEC_DETACHED_SESSION_TTL_MS,

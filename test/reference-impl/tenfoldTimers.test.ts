@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runAttach, target as attachPump } from '../../reference-impl/attach-pump/target.ts';
-import { runExecStream, target as execStream } from '../../reference-impl/exec-server/target.ts';
+import { runExecStream, target as execStream } from '../../reference-impl/exec-stream/target.ts';
 import { target as sessionWait } from '../../reference-impl/session-wait/target.ts';
 import { runSessionWait } from '../../reference-impl/session-wait/target/run.ts';
 import { explore } from '../../sim/explore/explore.ts';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Variant } from '../../sim/ports/index.ts';
 import type { Target } from '../../sim/target.ts';
 import type { PumpPolicy } from '../../reference-impl/attach-pump/policy.ts';
-import type { ConsumerPolicy } from '../../reference-impl/exec-server/policy.ts';
+import type { ConsumerPolicy } from '../../reference-impl/exec-stream/policy.ts';
 import type { WaitPolicy } from '../../reference-impl/session-wait/policy.ts';
 
 // Every slot of each interface, checked exhaustive and exact by the type: the declaration at run time.
@@ -42,7 +42,7 @@ const PUMP_SLOTS: Record<keyof PumpPolicy, true> = {
 };
 
 const TARGETS = [
-  { folder: 'exec-server', base: 'v1-pushed', slots: CONSUMER_SLOTS },
+  { folder: 'exec-stream', base: 'v1-pushed', slots: CONSUMER_SLOTS },
   { folder: 'session-wait', base: 'fixed', slots: WAIT_SLOTS },
   { folder: 'attach-pump', base: 'pre-627', slots: PUMP_SLOTS },
 ];

@@ -8,15 +8,15 @@
  */
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { ExecClient, DEFAULT_CLIENT_OPTIONS } from '../../../reference-impl/exec-server/client/execClient.ts';
-import { pushedConsumer } from '../../../reference-impl/exec-server/consumer/pushed.ts';
-import { ConsumerKnobs } from '../../../reference-impl/exec-server/consumer/report.ts';
-import { v1Stricter } from '../../../reference-impl/exec-server/variants/v1Stricter.ts';
-import { METHOD, toBase64, type StartParams } from '../../../reference-impl/exec-server/protocol/wire.ts';
-import { target as execStream, PROCESS_ID } from '../../../reference-impl/exec-server/target.ts';
-import { RecordingReport } from '../../../reference-impl/exec-server/target/collect.ts';
-import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-server/target/history.ts';
-import { wireLedger } from '../../../reference-impl/exec-server/target/wireLedger.ts';
+import { ExecClient, DEFAULT_CLIENT_OPTIONS } from '../../../reference-impl/exec-stream/client/execClient.ts';
+import { pushedConsumer } from '../../../reference-impl/exec-stream/consumer/pushed.ts';
+import { ConsumerKnobs } from '../../../reference-impl/exec-stream/consumer/report.ts';
+import { v1Stricter } from '../../../reference-impl/exec-stream/variants/v1Stricter.ts';
+import { METHOD, toBase64, type StartParams } from '../../../reference-impl/exec-stream/protocol/wire.ts';
+import { target as execStream, PROCESS_ID } from '../../../reference-impl/exec-stream/target.ts';
+import { RecordingReport } from '../../../reference-impl/exec-stream/target/collect.ts';
+import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-stream/target/history.ts';
+import { wireLedger } from '../../../reference-impl/exec-stream/target/wireLedger.ts';
 import type { CheckResult, DeliveredChunk } from '../../check/index.ts';
 import { classOf, judge } from '../../judge.ts';
 import type { Fault } from '../../faults/fault.ts';

@@ -132,7 +132,7 @@ describe('execsim validate', () => {
     expect(html).toContain('every required property holds');
     expect(readFileSync(join(r.dir, 'junit.xml'), 'utf8')).toContain('name="no-lost-output × cut-resume"');
     // judged with the exec-stream target's own properties, every one of them, each cell a verdict
-    const { target } = await import('../../../reference-impl/exec-server/target.ts');
+    const { target } = await import('../../../reference-impl/exec-stream/target.ts');
     expect(Object.keys(r.report.matrix)).toEqual(target.properties.map((p) => p.name));
     expect(Object.keys(r.report.matrix)).toEqual(expect.arrayContaining(['authoritative-completion', 'failed-is-terminal']));
     for (const [p, row] of Object.entries(r.report.matrix)) {

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { workloadProblems } from '../../../sim/scenario/load.ts';
 import { createWorld } from '../../../sim/world.ts';
-import { target } from '../../../reference-impl/exec-server/target.ts';
-import { ExecServer } from '../../../reference-impl/exec-server/server/execServer.ts';
-import { ConsumerKnobs } from '../../../reference-impl/exec-server/consumer/report.ts';
-import { execFaultKinds } from '../../../reference-impl/exec-server/target/faultKinds.ts';
-import { VARIANTS } from '../../../reference-impl/exec-server/variants/index.ts';
+import { target } from '../../../reference-impl/exec-stream/target.ts';
+import { ExecServer } from '../../../reference-impl/exec-stream/server/execServer.ts';
+import { ConsumerKnobs } from '../../../reference-impl/exec-stream/consumer/report.ts';
+import { execFaultKinds } from '../../../reference-impl/exec-stream/target/faultKinds.ts';
+import { VARIANTS } from '../../../reference-impl/exec-stream/variants/index.ts';
 
 function faultValidator() {
   const world = createWorld({ seed: 1 });

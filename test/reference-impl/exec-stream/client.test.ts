@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProcessScript } from '../../../sim/ports/index.ts';
-import { DEFAULT_CLIENT_OPTIONS, ExecClient } from '../../../reference-impl/exec-server/client/execClient.ts';
-import { OrderedSessionEvents, type OrderingOptions } from '../../../reference-impl/exec-server/client/orderedEvents.ts';
-import { recoverEvents } from '../../../reference-impl/exec-server/client/recovery.ts';
-import { ExecProcessEventLog } from '../../../reference-impl/exec-server/eventLog/eventLog.ts';
-import type { ExecProcessEvent } from '../../../reference-impl/exec-server/eventLog/events.ts';
-import { Watch } from '../../../reference-impl/exec-server/eventLog/watch.ts';
-import type { ReadResult } from '../../../reference-impl/exec-server/protocol/wire.ts';
+import { DEFAULT_CLIENT_OPTIONS, ExecClient } from '../../../reference-impl/exec-stream/client/execClient.ts';
+import { OrderedSessionEvents, type OrderingOptions } from '../../../reference-impl/exec-stream/client/orderedEvents.ts';
+import { recoverEvents } from '../../../reference-impl/exec-stream/client/recovery.ts';
+import { ExecProcessEventLog } from '../../../reference-impl/exec-stream/eventLog/eventLog.ts';
+import type { ExecProcessEvent } from '../../../reference-impl/exec-stream/eventLog/events.ts';
+import { Watch } from '../../../reference-impl/exec-stream/eventLog/watch.ts';
+import type { ReadResult } from '../../../reference-impl/exec-stream/protocol/wire.ts';
 import { START, harness, inWorld } from './serverHarness.ts';
 
 const out = (seq: number, text = 'x'): ExecProcessEvent => ({ type: 'output', seq, stream: 'stdout', chunk: Buffer.from(text) });

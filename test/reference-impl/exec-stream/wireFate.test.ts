@@ -1,6 +1,6 @@
 /** Which notifications the network really lost, from the trace (issue 12: a send in the instant of a cut). */
 import { describe, expect, it } from 'vitest';
-import { lostNotifications } from '../../../reference-impl/exec-server/target/wireFate.ts';
+import { lostNotifications } from '../../../reference-impl/exec-stream/target/wireFate.ts';
 import type { TraceEvent } from '../../../sim/trace.ts';
 
 const send = (t: number, n: number, text: string): TraceEvent => ({

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { workloadProblems } from '../../../sim/scenario/load.ts';
 import { meetsExpectation, runScenario } from '../../../sim/runner.ts';
 import type { Scenario } from '../../../sim/target.ts';
-import { target } from '../../../reference-impl/exec-server/target.ts';
-import type { ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+import { target } from '../../../reference-impl/exec-stream/target.ts';
+import type { ExecWorkload } from '../../../reference-impl/exec-stream/target/workload.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DIR = `${ROOT}scenarios/field-bugs/exec-stream/`;

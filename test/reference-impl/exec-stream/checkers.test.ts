@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportedOutcome } from '../../../sim/check/index.ts';
-import { ServerLedger, type LedgerSeq } from '../../../reference-impl/exec-server/server/ledger.ts';
+import { ServerLedger, type LedgerSeq } from '../../../reference-impl/exec-stream/server/ledger.ts';
 import {
   authoritativeCompletion,
   deadlineMs,
   failedIsTerminal,
   truthfulExitExec,
-} from '../../../reference-impl/exec-server/target/checkers.ts';
-import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-server/target/history.ts';
-import { detachWindows, unrecoverableBecause } from '../../../reference-impl/exec-server/target/recoverable.ts';
-import type { ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+} from '../../../reference-impl/exec-stream/target/checkers.ts';
+import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-stream/target/history.ts';
+import { detachWindows, unrecoverableBecause } from '../../../reference-impl/exec-stream/target/recoverable.ts';
+import type { ExecWorkload } from '../../../reference-impl/exec-stream/target/workload.ts';
 
 const P = 'p1';
 const seqs = (denied = false, exitCode = 0): LedgerSeq[] => [

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../sim/runner.ts';
 import type { Scenario } from '../../../sim/target.ts';
-import { target } from '../../../reference-impl/exec-server/target.ts';
-import type { ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+import { target } from '../../../reference-impl/exec-stream/target.ts';
+import type { ExecWorkload } from '../../../reference-impl/exec-stream/target/workload.ts';
 import { ALL_KINDS, scenarioArbitrary } from './swarm.ts';
 
 interface Reached {

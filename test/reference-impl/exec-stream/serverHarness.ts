@@ -4,11 +4,11 @@
  */
 import { Inbox, type Ports, type ProcessScript, type WsSocket } from '../../../sim/ports/index.ts';
 import { createWorld, type World } from '../../../sim/world.ts';
-import { ExecServer } from '../../../reference-impl/exec-server/server/execServer.ts';
-import { defaultKnobs, type ServerKnobs } from '../../../reference-impl/exec-server/server/knobs.ts';
-import { scriptedLauncher } from '../../../reference-impl/exec-server/server/launcher.ts';
-import { listenExecServer } from '../../../reference-impl/exec-server/server/wsServer.ts';
-import type { SandboxType } from '../../../reference-impl/exec-server/protocol/wire.ts';
+import { ExecServer } from '../../../reference-impl/exec-stream/server/execServer.ts';
+import { defaultKnobs, type ServerKnobs } from '../../../reference-impl/exec-stream/server/knobs.ts';
+import { scriptedLauncher } from '../../../reference-impl/exec-stream/server/launcher.ts';
+import { listenExecServer } from '../../../reference-impl/exec-stream/server/wsServer.ts';
+import type { SandboxType } from '../../../reference-impl/exec-stream/protocol/wire.ts';
 
 export interface Harness {
   world: World;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Broadcast } from '../../../reference-impl/exec-server/eventLog/broadcast.ts';
-import { ExecProcessEventLog } from '../../../reference-impl/exec-server/eventLog/eventLog.ts';
-import type { ExecProcessEvent } from '../../../reference-impl/exec-server/eventLog/events.ts';
-import { Watch } from '../../../reference-impl/exec-server/eventLog/watch.ts';
+import { Broadcast } from '../../../reference-impl/exec-stream/eventLog/broadcast.ts';
+import { ExecProcessEventLog } from '../../../reference-impl/exec-stream/eventLog/eventLog.ts';
+import type { ExecProcessEvent } from '../../../reference-impl/exec-stream/eventLog/events.ts';
+import { Watch } from '../../../reference-impl/exec-stream/eventLog/watch.ts';
 
 const out = (seq: number, text: string): ExecProcessEvent => ({ type: 'output', seq, stream: 'stdout', chunk: Buffer.from(text) });
 

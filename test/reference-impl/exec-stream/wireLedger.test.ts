@@ -1,9 +1,9 @@
 /** A real run's server record, rebuilt from the wire, and I4 judged against it (it can fail). */
 import { describe, expect, it } from 'vitest';
-import { authoritativeCompletion } from '../../../reference-impl/exec-server/target/checkers.ts';
-import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-server/target/history.ts';
-import { wireLedger } from '../../../reference-impl/exec-server/target/wireLedger.ts';
-import type { Frame } from '../../../reference-impl/exec-server/target/wireCheckers.ts';
+import { authoritativeCompletion } from '../../../reference-impl/exec-stream/target/checkers.ts';
+import type { ExecObserved, ExecTruth } from '../../../reference-impl/exec-stream/target/history.ts';
+import { wireLedger } from '../../../reference-impl/exec-stream/target/wireLedger.ts';
+import type { Frame } from '../../../reference-impl/exec-stream/target/wireCheckers.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const note = (t: number, method: string, params: Record<string, unknown>): Frame => ({

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import type { Fault } from '../../../sim/index.ts';
 import { runScenario, type ScenarioRun } from '../../../sim/runner.ts';
 import type { Scenario } from '../../../sim/target.ts';
-import { target } from '../../../reference-impl/exec-server/target.ts';
-import type { ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+import { target } from '../../../reference-impl/exec-stream/target.ts';
+import type { ExecWorkload } from '../../../reference-impl/exec-stream/target/workload.ts';
 
 export const ALL_KINDS: string[] = [...target.faults.kernelKinds, ...target.faults.specs.map((s) => s.kind)];
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../../sim/index.ts';
 import { runScenario } from '../../../sim/runner.ts';
-import { target } from '../../../reference-impl/exec-server/target.ts';
-import type { ChunkSpec, ExecWorkload } from '../../../reference-impl/exec-server/target/workload.ts';
+import { target } from '../../../reference-impl/exec-stream/target.ts';
+import type { ChunkSpec, ExecWorkload } from '../../../reference-impl/exec-stream/target/workload.ts';
 
 const BASE: ExecWorkload = {
   chunks: [],

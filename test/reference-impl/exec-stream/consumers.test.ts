@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../sim/ports/index.ts';
-import type { Session } from '../../../reference-impl/exec-server/client/session.ts';
-import { ExecProcessEventLog } from '../../../reference-impl/exec-server/eventLog/eventLog.ts';
-import type { ExecProcessEvent } from '../../../reference-impl/exec-server/eventLog/events.ts';
-import { Watch } from '../../../reference-impl/exec-server/eventLog/watch.ts';
-import { pushedConsumer } from '../../../reference-impl/exec-server/consumer/pushed.ts';
-import { ConsumerKnobs, type ConsumerOutcome } from '../../../reference-impl/exec-server/consumer/report.ts';
-import { VARIANTS } from '../../../reference-impl/exec-server/variants/index.ts';
-import type { ReadResult } from '../../../reference-impl/exec-server/protocol/wire.ts';
+import type { Session } from '../../../reference-impl/exec-stream/client/session.ts';
+import { ExecProcessEventLog } from '../../../reference-impl/exec-stream/eventLog/eventLog.ts';
+import type { ExecProcessEvent } from '../../../reference-impl/exec-stream/eventLog/events.ts';
+import { Watch } from '../../../reference-impl/exec-stream/eventLog/watch.ts';
+import { pushedConsumer } from '../../../reference-impl/exec-stream/consumer/pushed.ts';
+import { ConsumerKnobs, type ConsumerOutcome } from '../../../reference-impl/exec-stream/consumer/report.ts';
+import { VARIANTS } from '../../../reference-impl/exec-stream/variants/index.ts';
+import type { ReadResult } from '../../../reference-impl/exec-stream/protocol/wire.ts';
 
 const clock = { now: () => 0 } as unknown as Clock;
 const out = (seq: number): ExecProcessEvent => ({ type: 'output', seq, stream: 'stdout', chunk: Buffer.from(`o${seq}`) });

@@ -3,7 +3,7 @@
  * them against real broken executors, in test/sim/real/validate.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { nextSeqRule, seqDiscipline, type Frame } from '../../../reference-impl/exec-server/target/wireCheckers.ts';
+import { nextSeqRule, seqDiscipline, type Frame } from '../../../reference-impl/exec-stream/target/wireCheckers.ts';
 
 const P = 'p1';
 const out = (seq: number, chunk = 'aGkK', t = 1): Frame => ({

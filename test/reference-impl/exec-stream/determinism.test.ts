@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { firstDivergence } from '../../../sim/determinism.ts';
 import { runScenario } from '../../../sim/runner.ts';
-import { target } from '../../../reference-impl/exec-server/target.ts';
+import { target } from '../../../reference-impl/exec-stream/target.ts';
 import { scenarioArbitrary } from './swarm.ts';
 
 describe('exec-stream determinism: one seed, one trace', () => {
