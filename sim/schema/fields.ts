@@ -23,7 +23,7 @@ export interface Schema<T = unknown> {
   [keyword: string]: unknown;
 }
 
-type Optional<T> = Schema<T> & { readonly [OPTIONAL]: true };
+export type Optional<T> = Schema<T> & { readonly [OPTIONAL]: true };
 
 /** The type of the values a schema accepts. */
 export type Static<S> = S extends Schema<infer T> ? T : never;
