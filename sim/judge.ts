@@ -41,10 +41,11 @@ export function livenessChecker<I extends LivenessInput>(
   spec: LivenessSpec<I>,
   settledAt: (input: I) => number | undefined = spec.settledAt,
 ): Checker<I> {
+  const opts = { what: spec.pending, ...(spec.answer ? { answer: spec.answer } : {}), ...(spec.instead ? { instead: spec.instead } : {}) };
   return terminates<I>((i) => {
     const at = settledAt(i);
     return at === undefined ? undefined : at + spec.boundMs;
-  }, spec.pending);
+  }, opts);
 }
 
 /** Every property a target's runs report, in report order: its own, then `no-crash`. */

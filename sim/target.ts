@@ -73,6 +73,10 @@ export interface LivenessSpec<I = CheckInput> {
   boundMs: number;
   /** When nothing but the protocol stands in the way of the answer (the process ended, the faults settled or healed); undefined: no answer is due. */
   settledAt(input: I): number | undefined;
+  /** The caller's first terminal answer; default the first observed result that is not `running`. */
+  answer?(input: I): { t: number; what?: string } | undefined;
+  /** What the caller did instead of answering, for a missing-answer verdict ("3 KV-warm exits"). */
+  instead?(input: I): string | undefined;
 }
 
 /** What `run` returns: the world's history plus what was observed and what was true. */

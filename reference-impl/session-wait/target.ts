@@ -5,7 +5,7 @@
  */
 import { variantInfos } from '../../sim/ports/index.ts';
 import type { Target } from '../../sim/target.ts';
-import { CHECKERS, LIFE_AFTER_DEATH_MS, TERMINATES_BOUND_MS } from './target/checkers.ts';
+import { CHECKERS, LIFE_AFTER_DEATH_MS, LIVENESS, TERMINATES_BOUND_MS } from './target/checkers.ts';
 import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
 import type { WaitObserved } from './target/observe.ts';
 import { runSessionWait } from './target/run.ts';
@@ -42,6 +42,7 @@ export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
     { name: 'no-lost-output', summary: 'a completion streams every stdout.log byte the daemon wrote before it' },
   ],
   checkers: CHECKERS,
+  liveness: LIVENESS,
   workload: { arbitrary: workloadArbitrary, schema: SESSION_WAIT_WORKLOAD, rules: workloadRules, describe: describeWorkload },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
   // A real pid space: pids do not wrap within a run, so only the pid-reuse fault reuses one.

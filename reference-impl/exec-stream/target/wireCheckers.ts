@@ -7,7 +7,7 @@
  *   the last returned seq + 1; otherwise one past the last seq assigned (once closed, nothing more
  *   is assigned: one past the largest seq ever seen).
  */
-import { fail, pass, type Checker, type Evidence } from '../../../sim/check/index.ts';
+import { fail, notApplicable, pass, type Checker, type Evidence } from '../../../sim/check/index.ts';
 import { SPEC_METHOD as METHOD } from './spec.ts';
 
 export interface Frame {
@@ -74,7 +74,7 @@ const MAX_EVIDENCE = 12;
 export function seqDiscipline(processId: string): Checker<{ frames: readonly Frame[] }> {
   return ({ frames }) => {
     const { events } = seqEvents(frames, processId);
-    if (events.length === 0) return pass('not applicable: no numbered event was seen');
+    if (events.length === 0) return notApplicable('no numbered event was seen');
     const problems: Evidence[] = [];
     const bySeq = new Map<number, SeqEvent>();
     for (const e of events) {
@@ -118,7 +118,7 @@ export function seqDiscipline(processId: string): Checker<{ frames: readonly Fra
 export function nextSeqRule(processId: string): Checker<{ frames: readonly Frame[] }> {
   return ({ frames }) => {
     const { events, reads } = seqEvents(frames, processId);
-    if (reads.length === 0) return pass('not applicable: no process/read was made');
+    if (reads.length === 0) return notApplicable('no process/read was made');
     const maxSeq = events.reduce((m, e) => Math.max(m, e.seq), 0);
     const problems: Evidence[] = [];
     for (const r of reads) {

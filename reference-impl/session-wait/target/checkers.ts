@@ -1,10 +1,10 @@
 /**
  * The session-wait properties, as pure functions of the truth and what the callers saw. Each
  * looks at every wait process of every caller (a second wait's answer counts as much as the
- * first's), except `terminates`, which asks when the first terminal answer came.
+ * first's). `terminates` is the harness's (sim/judge.ts), from `LIVENESS`: when the first terminal answer came.
  */
 import { fail, noLostOutput, pass, unknown, type Checker, type Evidence } from '../../../sim/check/index.ts';
-import type { CheckInput } from '../../../sim/target.ts';
+import type { CheckInput, LivenessSpec } from '../../../sim/target.ts';
 import type { WaitObserved, WaitSeen } from './observe.ts';
 import { SPEC_LIFE_AFTER_DEATH_MS, SPEC_TERMINATES_BOUND_MS } from './spec.ts';
 import { aliveAt, aliveDuring, type SessionTruth } from './truth.ts';
@@ -96,31 +96,36 @@ export const truthfulCapExit: Checker<SessionCheckInput> = ({ truth, observed })
   return verdictOf(bad, 'untruthful cap exit', caps === 0 ? 'no wait reached its cap' : `${caps} cap exits, each truthful`);
 };
 
-/** When a terminal answer is due: the session's end (or the first wait, or the heal, if later) plus the bound. */
-export function terminatesDeadline(input: SessionCheckInput): number | undefined {
+/** When nothing but the wait loop stands between the caller and its answer: the session's end (or the first wait, or the heal, if later), plus the caller's re-wait think time. */
+function settledAt(input: SessionCheckInput): number | undefined {
   const { truth, scenario } = input;
   if (truth.endedAt === undefined) return undefined;
   const from = Math.max(truth.endedAt, scenario.workload.wait.startMs, scenario.mode === 'liveness' ? (scenario.healAtMs ?? 0) : 0);
-  return from + TERMINATES_BOUND_MS + scenario.workload.wait.rewaitDelayMs;
+  return from + scenario.workload.wait.rewaitDelayMs;
 }
 
-/** `terminates`: after the session ended, some caller gets a terminal answer within the bound; a reused pid must not keep it waiting. */
-export const terminates: Checker<SessionCheckInput> = (input) => {
-  const by = terminatesDeadline(input);
-  if (by === undefined) return pass('not applicable: a session process still ran when the run ended');
-  const first = input.observed.waits.find((w) => reportedTerminal(w));
-  if (first && first.endedAt <= by) return pass(`terminal answer (${first.verdict.kind}) at ${at(first.endedAt)}, deadline ${at(by)}`);
-  if (first)
-    return fail(`first terminal answer only at ${at(first.endedAt)}, after the deadline ${at(by)}`, [
-      { t: by, tEnd: first.endedAt, note: 'late' },
-    ]);
-  if (input.truth.runEndedAt < by)
-    return unknown(`the run ended at ${at(input.truth.runEndedAt)}, before the deadline ${at(by)}, with no terminal answer`);
-  const kv = input.observed.waits.filter((w) => w.verdict.kind === 'kv-warm').length;
-  return fail(`no terminal answer by ${at(by)} (the session ended at ${at(input.truth.endedAt ?? 0)}; ${kv} KV-warm exits)`, [
-    { t: by, note: 'deadline passed' },
-  ]);
+/**
+ * `terminates`, judged by the harness (sim/judge.ts): after the session ended, some caller gets
+ * a terminal answer within the bound; a reused pid must not keep it waiting.
+ */
+export const LIVENESS: LivenessSpec<SessionCheckInput> = {
+  property: 'terminates',
+  pending: 'terminal answer',
+  boundMs: TERMINATES_BOUND_MS,
+  settledAt,
+  answer: (input) => {
+    const first = input.observed.waits.find((w) => reportedTerminal(w));
+    return first && { t: first.endedAt, what: first.verdict.kind };
+  },
+  instead: (input) =>
+    `the session ended at ${at(input.truth.endedAt ?? 0)}; ${input.observed.waits.filter((w) => w.verdict.kind === 'kv-warm').length} KV-warm exits`,
 };
+
+/** When a terminal answer is due (the harness's deadline for `terminates`). */
+export function terminatesDeadline(input: SessionCheckInput): number | undefined {
+  const from = settledAt(input);
+  return from === undefined ? undefined : from + TERMINATES_BOUND_MS;
+}
 
 function reportedTerminal(w: WaitSeen): boolean {
   return !['kv-warm', 'lock-held', 'killed'].includes(w.verdict.kind);
@@ -130,6 +135,5 @@ export const CHECKERS: Record<string, Checker<SessionCheckInput>> = {
   'no-false-failure': noFalseFailure,
   'no-false-success': noFalseSuccess,
   'truthful-cap-exit': truthfulCapExit,
-  terminates,
   'no-lost-output': noLostOutput,
 };

@@ -10,8 +10,8 @@ import {
   LIFE_AFTER_DEATH_MS,
   noFalseFailure,
   noFalseSuccess,
+  LIVENESS,
   TERMINATES_BOUND_MS,
-  terminates,
   terminatesDeadline,
   truthfulCapExit,
   type SessionCheckInput,
@@ -19,6 +19,10 @@ import {
 import { classify, observe } from '../../../reference-impl/session-wait/target/observe.ts';
 import type { SessionTruth } from '../../../reference-impl/session-wait/target/truth.ts';
 import { S, scenario, workload } from './helpers.ts';
+import { livenessChecker } from '../../../sim/judge.ts';
+
+// `terminates` is judged by the harness from the target's LIVENESS spec, as every run judges it
+const terminates = livenessChecker(LIVENESS);
 
 const KV = `<!-- CSA:SESSION_WAIT_KV_WARM session=${S} status=alive elapsed=3s action=re-wait cmd="csa session wait --session ${S}" -->\n`;
 const TIMEOUT_DEAD = `<!-- CSA:SESSION_WAIT_TIMEOUT session=${S} elapsed=3s status=dead cmd="csa session result --session ${S}" -->\n`;
@@ -143,7 +147,9 @@ describe('terminates', () => {
   });
 
   it('does not apply while a session process still runs, and cannot tell when the run ended early', () => {
-    expect(terminates(input(truth({ alive: [{ name: 'csa-daemon', from: 0 }], endedAt: undefined }), [])).valid).toBe(true);
+    const running = terminates(input(truth({ alive: [{ name: 'csa-daemon', from: 0 }], endedAt: undefined }), []));
+    expect(running.valid).toBe(true);
+    expect(running.notApplicable).toMatch(/no terminal answer is due/);
     expect(terminates(input(truth({ runEndedAt: by - 1 }), [kvWarm(3_000)])).valid).toBe('unknown');
   });
 });
@@ -190,11 +196,11 @@ describe('session-wait checkers: edges mutation testing showed unguarded', () =>
 
   it('terminates: a late answer and a missing one are told apart; KV-warm exits are counted, refusals are not', () => {
     const late = terminates(input(truth(), [completion(by2 + 1, 'success', 0)]));
-    expect(late.summary).toMatch(/^first terminal answer only at t=64\.401s, after the deadline t=64\.400s$/);
-    expect(late.evidence).toEqual([{ t: by2, tEnd: by2 + 1, note: 'late' }]);
+    expect(late.summary).toBe('the terminal answer (completed) came only at t=64.401s, after the deadline t=64.400s');
+    expect(late.evidence).toEqual([{ t: by2, tEnd: by2 + 1, note: 'late result' }]);
     const none = terminates(input(truth(), [kvWarm(30_000), lockHeld(31_000)]));
-    expect(none.summary).toBe(`no terminal answer by t=64.400s (the session ended at t=2.400s; 1 KV-warm exits)`);
-    expect(none.evidence).toEqual([{ t: by2, note: 'deadline passed' }]);
+    expect(none.summary).toBe(`no terminal answer by the deadline t=64.400s (the session ended at t=2.400s; 1 KV-warm exits)`);
+    expect(none.evidence).toEqual([{ t: by2, note: 'deadline passed with no result' }]);
     // a run that ended exactly at the deadline had its chance
     expect(terminates(input(truth({ runEndedAt: by2 }), [kvWarm(3_000)])).valid).toBe(false);
   });

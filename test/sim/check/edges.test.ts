@@ -237,7 +237,7 @@ describe('liveness and merging at their boundaries', () => {
     );
     expect(c({ truth: truth({}, { runEndedAt: 99 }), observed: observed({}) })).toEqual({
       valid: 'unknown',
-      summary: 'the run ended at t=0.099s, before the deadline, with no result',
+      summary: 'the run ended at t=0.099s, before the deadline, with no terminal result',
       evidence: [],
     });
     expect(c({ truth: truth({}), observed: observed({}, [250, EXIT0]) }).evidence).toEqual([{ t: 100, tEnd: 250, note: 'late result' }]);
