@@ -11,7 +11,8 @@ import { headCommit, seedFromCommit } from '../host/git.ts';
 import { exploreParallel } from '../host/pool.ts';
 import { Progress } from '../host/progress.ts';
 import { wallMs, writeTextAtomic } from '../host/hostIo.ts';
-import { classOf } from '../judge.ts';
+import { classOf, violationsByClass } from '../judge.ts';
+import { exitOfClasses, LIVENESS_EXIT } from './exitCodes.ts';
 import type { AnyTarget } from '../registry.ts';
 import { scenarioToJson, type SavedScenario } from '../scenario/save.ts';
 import type { Mode, Scenario } from '../target.ts';
@@ -25,11 +26,12 @@ import { Reporters } from './reporters.ts';
 
 export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
                 [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2] [--workers N]
-                [--shard i/n] [--save DIR] [--report DIR] [--json]
+                [--shard i/n] [--save DIR] [--report DIR] [--json] [--exit-by-class]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
-the command prints a one-line replay command and exits 1. No violation: exit 0. Either way
+the command prints a one-line replay command and exits 1 (with --exit-by-class, ${LIVENESS_EXIT} when the
+violation is a liveness one only). No violation: exit 0. Either way
 summary.json and junit.xml go to --report (default reports/explore/NAME-VARIANT/). Same --seed
 and --runs give the same result (--json output identical but for "timing").
 NAME may be a module path (./my-target.js) exporting a target. Runs go in batches of 250 with
@@ -63,6 +65,7 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
     save: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
+    'exit-by-class': { type: 'boolean' },
     help: { type: 'boolean' },
   });
   if (values.help) {
@@ -199,7 +202,9 @@ async function exploreWith(
       ctx.io.out(`saved ${file}${entry.timeline ? `; timeline ${entry.timeline}` : ''}\n`);
       ctx.io.out(`replay: ${replay}\n`);
     }
-    return 1;
+    if (values['exit-by-class'] !== true) return 1;
+    const cls = violationsByClass(target, v.violated);
+    return exitOfClasses({ safety: cls.safety.length, liveness: cls.liveness.length, expectation: 0 });
   }
   reporters.onEnd({ command: header, total: 0, ok: 0, failed: 0, wallMs: wall, exploration });
   if (json) ctx.io.out(JSON.stringify({ ...report, timing }, null, 2) + '\n');

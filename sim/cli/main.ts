@@ -31,7 +31,8 @@ Usage:
 
 A third-party target is loaded from a module path: --target ./my-target.js
 Exit codes: 0 as expected, 1 a property violated, 2 bad usage or input, 3 execsim itself crashed.
-A violation is named safety or liveness (terminates) in the output and reports (summary.json failedAs).
+A violation is named safety or liveness (terminates) in the output and reports (summary.json failedAs);
+run and explore --exit-by-class exit 4 when every violation is a liveness one.
 `;
 
 const stdio: Io = {

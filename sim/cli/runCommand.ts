@@ -15,16 +15,18 @@ import { formatTime } from '../trace.ts';
 import { intOption, parse, shardOption } from './args.ts';
 import type { CliContext } from './context.ts';
 import { executeScenario } from './execute.ts';
+import { exitOfClasses, LIVENESS_EXIT } from './exitCodes.ts';
 import { Reporters } from './reporters.ts';
 
 export const RUN_USAGE = `execsim run [PATH...] [--report DIR] [--target MODULE]... [--reporter summary,junit,html]
-            [--shard i/n]
+            [--shard i/n] [--exit-by-class]
 
 Replays every scenario file under PATH (files or folders; default scenarios/) and checks that
 each meets its "expect". Writes summary.json, junit.xml and a timeline.html per failure to
 --report (default reports/run/) as it goes; a bad file leaves a summary saying so. Exit 0 when all meet their expectation, 1 otherwise
 (the last line and summary.json's "failedAs" say whether each failure is a safety violation,
-a liveness one or an expected violation that did not happen), 2 for a bad file or bad usage. --shard i/n runs every n-th file (CI matrices; combine the
+a liveness one or an expected violation that did not happen), 2 for a bad file or bad usage. With --exit-by-class, a run whose every failure is a liveness
+violation exits ${LIVENESS_EXIT} instead of 1 (a gate that must tell a hang from lost output). --shard i/n runs every n-th file (CI matrices; combine the
 shards' reports with execsim merge-reports).
 `;
 
@@ -35,6 +37,7 @@ export async function runCommand(ctx: CliContext, args: string[]): Promise<numbe
     reporter: { type: 'string' },
     seed: { type: 'string' },
     shard: { type: 'string' },
+    'exit-by-class': { type: 'boolean' },
     help: { type: 'boolean' },
   });
   const shard = shardOption(values.shard);
@@ -157,7 +160,8 @@ async function runWith(
   ctx.io.out(
     `${ok}/${loaded.length} scenarios as expected${failures.length ? `, ${failures.length} not (${byClass})` : ''} (reports in ${reportDir}/)\n`,
   );
-  return failures.length === 0 ? 0 : 1;
+  if (failures.length === 0) return 0;
+  return values['exit-by-class'] === true ? exitOfClasses(failedAs) : 1;
 }
 
 async function smokeFallback(ctx: CliContext, seedText: string | undefined): Promise<number> {
