@@ -2,7 +2,8 @@
  * A Proc whose `run` plays a ProcessScript on a real (or dilated) clock: the command in the box
  * of a real run is scripted, so its output and its ending are known in advance (the truth), and
  * what it really wrote, when, is recorded here for the checkers. Only what the attach runner
- * uses is supported: output, exit, SIGKILL/SIGTERM/SIGHUP (terminate at once), no stdin echo.
+ * uses is supported: output, exit, SIGKILL/SIGTERM/SIGHUP (terminate at once), no stdin echo; a
+ * grandchild holding the pipes (`childHoldsPipesMs`) delays the close after the exit.
  */
 import type { Clock, TimerHandle } from '../ports/clock.ts';
 import type {
@@ -21,6 +22,8 @@ export interface ScriptedRecord {
   name: string;
   output: Array<{ t: number; stream: OutputStream; data: Uint8Array }>;
   exit?: { t: number; status: ExitStatus };
+  /** When both pipes closed. */
+  closedAt?: number;
 }
 
 type Listeners = { [E in keyof ProcessEvents]: Array<ProcessEvents[E]> };
@@ -31,6 +34,8 @@ class ScriptedProcess implements ProcessHandle {
   private readonly listeners: Listeners = { output: [], exit: [], close: [] };
   private readonly timers: TimerHandle[] = [];
   private signalHandler: ((s: Signal) => void) | undefined;
+  private isClosed = false;
+  private readonly holdsPipesMs: number;
 
   constructor(
     readonly pid: number,
@@ -39,6 +44,7 @@ class ScriptedProcess implements ProcessHandle {
     private readonly rec: ScriptedRecord,
     script: ProcessScript,
   ) {
+    this.holdsPipesMs = script.childHoldsPipesMs ?? 0;
     for (const s of script.steps) this.timers.push(clock.setTimeout(() => this.write(s.stream, s.data), s.atMs));
     const end = script.end;
     if (end) this.timers.push(clock.setTimeout(() => this.finish('code' in end ? { code: end.code, signal: null } : { code: null, signal: end.signal }), end.atMs));
@@ -58,7 +64,7 @@ class ScriptedProcess implements ProcessHandle {
     return this.exitStatus ? Promise.resolve(this.exitStatus) : new Promise((r) => this.on('exit', r));
   }
   closed(): Promise<void> {
-    return this.exitStatus ? Promise.resolve() : new Promise((r) => this.on('close', r));
+    return this.isClosed ? Promise.resolve() : new Promise((r) => this.on('close', r));
   }
   write(stream: OutputStream, chunk: Uint8Array | string): void {
     if (this.exitStatus) return;
@@ -81,13 +87,20 @@ class ScriptedProcess implements ProcessHandle {
   }
   closeStdin(): void {}
 
-  /** Ends at once: no more timers, then exit and close (the pipes close with it). */
+  /** Ends: no more writes, then exit and close (the pipes close with it, or once the grandchild lets go). */
   private finish(status: ExitStatus): void {
     if (this.exitStatus) return;
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.exitStatus = status;
     this.rec.exit = { t: this.clock.now(), status };
     for (const l of this.listeners.exit) l(status);
+    if (this.holdsPipesMs > 0) this.timers.push(this.clock.setTimeout(() => this.close(), this.holdsPipesMs));
+    else this.close();
+  }
+
+  private close(): void {
+    this.isClosed = true;
+    this.rec.closedAt = this.clock.now();
     for (const l of this.listeners.close) l();
   }
 

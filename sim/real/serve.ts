@@ -3,7 +3,8 @@
  * through the same protocol code the simulator runs. It prints its URL on stdout when ready, as
  * the codex binary does, and on SIGINT/SIGTERM stops every child process group it started.
  */
-import { fileURLToPath } from 'node:url';
+import { homedir, tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExecServer, type ExecServerOptions } from '../../reference-impl/exec-stream/server/execServer.ts';
 import type { ProcessLauncher } from '../../reference-impl/exec-stream/server/launcher.ts';
 import { listenExecServer } from '../../reference-impl/exec-stream/server/wsServer.ts';
@@ -22,6 +23,24 @@ export function realLauncher(children: Set<RealProcess>): ProcessLauncher {
       void child.closed().then(() => children.delete(child));
       return { handle: child, sandboxType: 'none' };
     },
+  };
+}
+
+/**
+ * What a real server says about its host in `initialize` (the fields codex 0.169's client reads:
+ * it refuses a server whose environmentInfo has no `shell`; observed from the real executor).
+ */
+export function hostEnvironmentInfo(): Record<string, unknown> {
+  const shellPath = process.env.SHELL || '/bin/sh';
+  return {
+    shell: { name: shellPath.split('/').pop() ?? 'sh', path: shellPath },
+    cwd: pathToFileURL(process.cwd()).href,
+    userHomeDir: pathToFileURL(homedir()).href,
+    platformOs: process.platform,
+    prependPathDirs: [],
+    temporaryDirectories: [],
+    tempDir: pathToFileURL(tmpdir()).href,
+    capabilities: {},
   };
 }
 
@@ -44,6 +63,7 @@ export async function serveReference(opts: ServeOptions): Promise<RunningServer>
   const children = new Set<RealProcess>();
   let options: ExecServerOptions = {
     launcher: realLauncher(children),
+    environmentInfo: hostEnvironmentInfo(),
     ...(opts.detachedTtlMs !== undefined ? { detachedTtlMs: opts.detachedTtlMs } : {}),
   };
   if (opts.configure) options = opts.configure(options);

@@ -32,6 +32,8 @@ export interface ExecServerOptions {
   knobs?: ServerKnobs;
   ledger?: ServerLedger;
   detachedTtlMs?: number;
+  /** More of `initialize`'s environmentInfo (a real server's shell, cwd, home...): codex 0.169's client refuses a server without `shell`. */
+  environmentInfo?: Record<string, unknown>;
 }
 
 export class ExecServer {
@@ -167,7 +169,7 @@ export class ServerConnection {
     // Attach before answering: live notifications may reach the client before this response.
     this.session = resume ? sessions.resume(resume, this, this.send) : this.attachNew();
     this.server.ports.log('exec-server.initialize', { sessionId: this.session.id, resumed: Boolean(resume) });
-    return { sessionId: this.session.id, environmentInfo: { executorVersion: EXECUTOR_VERSION } };
+    return { sessionId: this.session.id, environmentInfo: { executorVersion: EXECUTOR_VERSION, ...this.server.options.environmentInfo } };
   }
 
   private attachNew(): ServerSession {
