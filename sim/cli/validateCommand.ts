@@ -28,13 +28,19 @@ Each property of the exec-stream target (plus the wire rules seq-discipline and 
 holds, violated or not applicable (with the reason) per fault kind.
 Exit 0: every required property holds; 1: a property violated (the last line names each as a
 safety or a liveness violation); 2: the executor could not be started or spoken to.
+A client instead: validate --client codex[@V] | "CMD {url}" --protocol codex-exec-server (a
+consumer of this protocol; --help there), or --client boxlite[@V] | "CMD {url}" (boxlite attach).
 `;
 
 export async function validateCommand(ctx: CliContext, args: string[]): Promise<number> {
   // a client under validation (boxlite's REST attach) instead of an executor
   // (loaded on demand: it brings the attach-pump target and the simulator, which `serve` never needs)
-  if (args.some((a) => a === '--client' || a.startsWith('--client=')))
-    return (await import('./validateClientCommand.ts')).validateClientCommand(ctx, args);
+  const client = args.flatMap((a, i) => (a === '--client' ? [args[i + 1] ?? ''] : a.startsWith('--client=') ? [a.slice(9)] : []))[0];
+  const protocol = args.flatMap((a, i) => (a === '--protocol' ? [args[i + 1] ?? ''] : a.startsWith('--protocol=') ? [a.slice(11)] : []))[0];
+  // a consumer of the exec-server protocol (codex's unified exec, or a command speaking it)
+  if (client !== undefined && (/^codex(@|$)/.test(client) || protocol === 'codex-exec-server'))
+    return (await import('./validateConsumerCommand.ts')).validateConsumerCommand(ctx, args);
+  if (client !== undefined) return (await import('./validateClientCommand.ts')).validateClientCommand(ctx, args);
   const { values } = parse('validate', args, {
     executor: { type: 'string' },
     protocol: { type: 'string' },

@@ -119,12 +119,12 @@ export const CONSUMER_CASES: ConsumerCase[] = [
   },
   {
     name: 'retention-size',
-    summary: 'the server retains 2 chunks only; a cut at 700 ms makes the resume read start after a hole',
+    summary: 'the server retains 2 chunks only; a cut at 300 ms with reconnects refused for 1 s: the resume read starts after a hole',
     source: 'F13/F15',
     workload: w(SLOW),
     faults: [
       { at: 0, kind: 'retention-size', bytes: 1024, chunks: 2 },
-      { at: 700, kind: 'transport-cut', refuseMs: 0 },
+      { at: 300, kind: 'transport-cut', refuseMs: 1_000 },
     ],
   },
   {

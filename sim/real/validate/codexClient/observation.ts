@@ -13,7 +13,7 @@ import type { DeliveredChunk, ReportedOutcome, ReportedResult } from '../../../c
 import { ExecsimError } from '../../../errors.ts';
 import type { LedgerSeq } from '../../../../reference-impl/exec-stream/server/ledger.ts';
 import type { ExecObserved } from '../../../../reference-impl/exec-stream/target/history.ts';
-import { DENIAL_LINE } from '../../../../reference-impl/exec-stream/target/workload.ts';
+import { DENIAL_LINE, type ExecWorkload } from '../../../../reference-impl/exec-stream/target/workload.ts';
 
 /** One answer of codex's exec tool, as the model got it. */
 export type ToolAnswer =
@@ -67,8 +67,11 @@ export function parseCodexJsonLine(line: string): CodexItem | undefined {
 
 const RECORD = /^[oe][0-9a-z]{6}\n/;
 
-/** Splits delivered text back into its streams by the tape's records; anything else is `other`. */
-export function splitByTape(t: number, text: string, into: Record<string, DeliveredChunk[]>): void {
+/**
+ * Splits delivered text back into its streams by the tape's records; the denial line goes to
+ * stderr at `denialOffset` (it follows every stderr record); anything else is `other`.
+ */
+export function splitByTape(t: number, text: string, into: Record<string, DeliveredChunk[]>, denialOffset: number): void {
   let i = 0;
   let other = '';
   const flushOther = () => {
@@ -90,8 +93,7 @@ export function splitByTape(t: number, text: string, into: Record<string, Delive
       i += 8;
     } else if (text.startsWith(DENIAL_LINE, i)) {
       flushOther();
-      // the denial line follows every stderr record: its offset is where the tape stops
-      (into.stderr ??= []).push({ t, data: new Uint8Array(Buffer.from(DENIAL_LINE)) });
+      (into.stderr ??= []).push({ t, offset: denialOffset, data: new Uint8Array(Buffer.from(DENIAL_LINE)) });
       i += DENIAL_LINE.length;
     } else {
       other += text[i];
@@ -187,10 +189,16 @@ export class Observation {
   readonly notices: ExecObserved['notices'] = [];
   /** Deliveries the consumer named by seq (generic consumers may). */
   private readonly named: ExecObserved['deliveries'] = [];
+  /** Where the denial line sits on stderr: after the workload's stderr tape. */
+  private readonly denialOffset: number;
+
+  constructor(w: ExecWorkload) {
+    this.denialOffset = w.chunks.filter((c) => c.stream === 'stderr').reduce((n, c) => n + c.bytes, 0);
+  }
 
   /** Text the consumer handed its user: split by the tape, positioned. */
   text(t: number, text: string): void {
-    splitByTape(t, text, this.streams);
+    splitByTape(t, text, this.streams, this.denialOffset);
   }
 
   line(t: number, l: ConsumerLine): void {

@@ -67,6 +67,8 @@ export interface ConsumerCaseResult {
   items: CodexItem[];
   wallMs: number;
   consumerExit: string;
+  /** When the server got process/start (ms since the case started). */
+  startedAt: number;
 }
 
 const START_BUDGET_MS = 60_000;
@@ -88,7 +90,7 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
   const ledger = new ServerLedger();
   const knobs = { ...defaultKnobs(), pipeJitterMsMax: 0, sendJitterMsMax: 0 };
   const timers: TimerHandle[] = [];
-  const observation = new Observation();
+  const observation = new Observation(c.workload);
   const toolOutputs: string[] = [];
   const items: CodexItem[] = [];
   let bad: ExecsimError | undefined;
@@ -199,7 +201,7 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
       argv = ['sh', '-c', `exec ${opts.consumer.command.split('{url}').join(proxy.url)}`];
       env = { ...(process.env as Record<string, string>), HOME: scratch };
     }
-    child = spawn(argv[0] as string, argv.slice(1), { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+    child = spawn(argv[0] as string, argv.slice(1), { cwd: opts.consumer.kind === 'codex' ? scratch : process.cwd(), stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     let buf = '';
     child.stdout?.on('data', (b: Buffer) => {
       buf += b.toString();
@@ -308,5 +310,6 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
     items,
     wallMs: Date.now() - wallStart,
     consumerExit: exit ?? 'killed at the deadline',
+    startedAt: started.t,
   };
 }

@@ -1,0 +1,106 @@
+/**
+ * `execsim validate --client "CMD {url}" --protocol codex-exec-server` with a small consumer of
+ * our own (test/fixtures/clients/execConsumer.mjs), so no test downloads codex: the reference
+ * exec-server served for real with its scripted process, the target's own fault kinds fired on
+ * it (notification-reorder) and through the proxy, the consumer JSON lines, the exec-stream
+ * checkers on the real run beside the v1-pushed model, and the reports. A consumer that completes
+ * on Exited without waiting for Closed, and one that skips a seq gap, are each flagged with the
+ * property they break; the correct one passes. Plus the observation adapter on codex's own
+ * answers (the texts 0.169.0 sent back to the model).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../../sim/cli/main.ts';
+import { noLostOutput } from '../../../sim/check/index.ts';
+import { Observation, parseConsumerLine, parseToolOutput } from '../../../sim/real/validate/codexClient/observation.ts';
+import { CONSUMER_CASES } from '../../../sim/real/validate/codexClient/cases.ts';
+import { processScript } from '../../../reference-impl/exec-stream/target/processSource.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const consumer = (bug?: string) => `"${process.execPath}" "${join(ROOT, 'test/fixtures/clients/execConsumer.mjs')}" {url}${bug ? ` --bug ${bug}` : ''}`;
+const capture = (): Io & { stdout: string; stderr: string } => {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+};
+interface CaseJson {
+  name: string;
+  real: Record<string, string>;
+  model: Record<string, string>;
+  differs: string[];
+}
+async function run(bug: string | undefined, cases: string): Promise<{ code: number; byName: Record<string, CaseJson>; io: ReturnType<typeof capture>; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'execsim-vconsumer-'));
+  const io = capture();
+  const code = await main(['validate', '--client', consumer(bug), '--protocol', 'codex-exec-server', '--cases', cases, '--report', dir], io);
+  const json = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as { cases: CaseJson[] };
+  return { code, byName: Object.fromEntries(json.cases.map((c) => [c.name, c])), io, dir };
+}
+
+describe('validate --client (an exec-server consumer over real sockets)', () => {
+  it('passes a correct consumer, with the v1-pushed model beside it', async () => {
+    const { code, byName, io, dir } = await run(undefined, 'clean,notification-reorder,pipes-held');
+    expect(code, io.stderr + io.stdout).toBe(0);
+    for (const c of Object.values(byName)) {
+      expect(Object.values(c.real).filter((v) => v === 'violated'), c.name).toEqual([]);
+      expect(c.real['no-lost-output'], c.name).toBe('holds');
+      expect(c.real['seq-discipline'], c.name).toBe('not applicable');
+      expect(c.differs, c.name).toEqual([]);
+    }
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<skipped');
+  }, 120_000);
+
+  it('flags a consumer that completes on Exited without waiting for Closed (authoritative-completion)', async () => {
+    const { code, byName } = await run('exited', 'pipes-held');
+    expect(code).toBe(1);
+    const c = byName['pipes-held'] as CaseJson;
+    expect(c.real['authoritative-completion']).toBe('violated');
+    expect(c.model['authoritative-completion']).toBe('holds');
+    expect(c.differs).toContain('authoritative-completion');
+  }, 120_000);
+
+  it('flags a consumer that skips a seq gap (no-lost-output)', async () => {
+    const { code, byName } = await run('skip-gap', 'notification-reorder');
+    expect(code).toBe(1);
+    const c = byName['notification-reorder'] as CaseJson;
+    expect(c.real['no-lost-output']).toBe('violated');
+    expect(c.model['no-lost-output']).toBe('holds');
+  }, 120_000);
+
+  it('refuses a bad JSON line with a clear error (exit 2)', async () => {
+    const io = capture();
+    const code = await main(['validate', '--client', `sh -c 'echo "{\\"type\\":\\"nope\\"}"; sleep 5' {url}`, '--protocol', 'codex-exec-server', '--cases', 'clean'], io);
+    expect(code).toBe(2);
+    expect(io.stderr).toMatch(/\$\.type: expected "output", "gap", "result" or "failure"/);
+  }, 60_000);
+});
+
+describe('the observation adapter', () => {
+  const clean = CONSUMER_CASES.find((c) => c.name === 'clean')!;
+  const tape = processScript(clean.workload).steps.map((s) => String(s.data)).join('');
+
+  it("parses codex's answers: exited, still running, an error", () => {
+    expect(parseToolOutput(`Chunk ID: 1\nWall time: 0.2 seconds\nProcess exited with code 3\nOriginal token count: 4\nOutput:\n${tape}`)).toEqual({ kind: 'exited', code: 3, output: tape });
+    expect(parseToolOutput('Chunk ID: 2\nProcess running with session ID 41183\nOutput:\no000000\n')).toEqual({ kind: 'running', sessionId: 41183, output: 'o000000\n' });
+    expect(parseToolOutput('exec_command failed: ProcessFailed { message: "x" }').kind).toBe('error');
+    expect(() => parseConsumerLine('{"type":"output","stream":"tty","data":""}')).toThrow(/\$\.stream/);
+  });
+
+  it('puts merged output back on its streams, so a missing record is a loss the checker sees', () => {
+    const truthOf = () => {
+      const streams: Record<string, Array<{ t: number; data: Uint8Array }>> = {};
+      for (const s of processScript(clean.workload).steps) (streams[s.stream] ??= []).push({ t: s.atMs, data: new Uint8Array(Buffer.from(String(s.data))) });
+      return { streams, outcome: { kind: 'running' as const }, recoverable: true, unrecoverableBecause: [], runEndedAt: 1_000 };
+    };
+    const whole = new Observation(clean.workload);
+    whole.text(500, tape);
+    expect(noLostOutput({ observed: whole.history([]), truth: truthOf() }).valid).toBe(true);
+    const missing = new Observation(clean.workload);
+    missing.text(500, tape.replace('o000001\n', ''));
+    const r = noLostOutput({ observed: missing.history([]), truth: truthOf() });
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/stdout/);
+  });
+});
