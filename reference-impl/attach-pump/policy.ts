@@ -6,7 +6,7 @@
  * reads like that PR. Every slot gets the pump: its ports, sink, ids, `connect`, `probe`, its
  * variant's `memory`, and the other slots (`p.policy`).
  */
-import type { Variant } from '../../sim/ports/index.ts';
+import type { Variant, WsSocket } from '../../sim/ports/index.ts';
 import type { Connected } from './client/api.ts';
 import type { AttachPump, ExecResult, Next, SessionEnd, Terminal } from './client/pump.ts';
 import type { ServerFrame } from './wire.ts';
@@ -30,6 +30,13 @@ export interface PumpPolicy {
   onOutput(p: AttachPump, f: Extract<ServerFrame, { type: 'output' }>): string | undefined;
   /** A gap frame (cursor attaches only). */
   onGap(p: AttachPump, f: Extract<ServerFrame, { type: 'gap' }>): void;
+  /**
+   * The read timeout once a frame has been seen: `configured` is `WS_WATCHDOG` (45 s, or a test
+   * double's); undefined: none fires (a ping tick that re-arms the read every 15 s wins).
+   */
+  watchdogMs(p: AttachPump, configured: number): number | undefined;
+  /** A read timed out (first-frame timeout or watchdog): what becomes of the socket, before the probe. */
+  onReadTimeout(p: AttachPump, socket: WsSocket): void;
 }
 
 export type PumpVariant = Variant<PumpPolicy>;

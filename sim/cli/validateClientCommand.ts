@@ -20,7 +20,7 @@ behind the fault proxy, runs one client process per case (boxlite: the pinned
 ~/.cache/execsim/; CMD: any client printing the JSON lines of README.md "Validating a client"),
 under faketime at --time-factor (default 100, as our runner), judges each run with the
 attach-pump checkers and runs the same case in the simulator on --model (default: the variant
-that claims the client, pre-627 for 0.10.0). Writes conformance.json, junit.xml and
+that claims the client, boxlite-0-10-0 for 0.10.0). Writes conformance.json, junit.xml and
 conformance.html to --report (default reports/validate-client/).
 `;
 

@@ -39,6 +39,8 @@ const PUMP_SLOTS: Record<keyof PumpPolicy, true> = {
   emitOrFallback: true,
   onOutput: true,
   onGap: true,
+  watchdogMs: true,
+  onReadTimeout: true,
 };
 
 const TARGETS = [

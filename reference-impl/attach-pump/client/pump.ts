@@ -155,9 +155,12 @@ export class AttachPump {
 
   private async read(socket: WsSocket, reader: FrameReader): Promise<SessionEnd> {
     for (;;) {
-      const item = await reader.next(this.firstFrameSeen ? (this.timers.watchdogMs ?? CLIENT.watchdogMs) : CLIENT.firstFrameTimeoutMs);
+      const timeoutMs = this.firstFrameSeen
+        ? this.policy.watchdogMs(this, this.timers.watchdogMs ?? CLIENT.watchdogMs)
+        : CLIENT.firstFrameTimeoutMs;
+      const item = await reader.next(timeoutMs ?? Infinity);
       if (item === TIMED_OUT) {
-        socket.close(1001, 'client dropped the socket');
+        this.policy.onReadTimeout(this, socket); // slot
         return { kind: 'disconnect', cause: 'no WS traffic for watchdog interval (likely connection idle timeout or proxy cut)' };
       }
       if (item.type === 'close') {

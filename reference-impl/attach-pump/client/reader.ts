@@ -1,7 +1,8 @@
 /**
  * The session's read side: `tokio::time::timeout(d, read.next())` in a loop. Frames queue as they
  * arrive; `next(timeoutMs)` gives the next one or TIMED_OUT when none came within `timeoutMs`
- * of the last one. One lazily re-armed timer serves the whole socket instead of one per read.
+ * of the last one (never, for an infinite timeout). One lazily re-armed timer serves the whole
+ * socket instead of one per read.
  */
 import { TIMED_OUT, type Clock, type InboxItem, type TimedOut, type TimerHandle, type WsSocket } from '../../../sim/ports/index.ts';
 
@@ -31,7 +32,8 @@ export class FrameReader {
     const item = this.items.shift() ?? this.closeItem;
     if (item) return Promise.resolve(item);
     this.timeoutMs = timeoutMs;
-    this.arm(this.lastAt + timeoutMs);
+    if (Number.isFinite(timeoutMs)) this.arm(this.lastAt + timeoutMs);
+    else this.stop(); // no timeout: wait for a frame or the close
     return new Promise((resolve) => {
       this.waiter = resolve;
     });

@@ -9,6 +9,8 @@
  * - `emit_or_fallback`: a fresh probe; Terminal → {probed code, no error} (at 5da30b52; #804
  *   later adds the cause), else {-1, cause}.
  * - Output is decoded per frame with `from_utf8_lossy`; gap frames are unknown text frames.
+ * - The 45 s watchdog bounds every read once a frame has been seen; a timed-out socket is closed
+ *   (1001) before the probe.
  */
 import { defineBase } from '../../../sim/ports/index.ts';
 import { lossy } from '../client/pump.ts';
@@ -40,6 +42,8 @@ export const pre627 = defineBase<PumpPolicy>(
       return undefined;
     },
     onGap: () => undefined,
+    watchdogMs: (_p, configured) => configured,
+    onReadTimeout: (_p, socket) => socket.close(1001, 'client dropped the socket'),
   },
   {
     summary: 'upstream before PR #627: a cut then a Terminal probe emits the probed code and drops the backlog',

@@ -112,6 +112,7 @@ describe('exploration: every field-bug variant is caught', () => {
     ['pre-627', 303],
     ['fixed-627', 404],
     ['no-probe', 505],
+    ['boxlite-0-10-0', 606],
   ] as const) {
     it(`${variant} is caught blind, and violates exactly what it claims`, async () => {
       const expected = target.variants[variant]?.expected as string[];

@@ -13,7 +13,7 @@ import { ExecsimError } from '../../../errors.ts';
 
 export const BOXLITE_DEFAULT_VERSION = '0.10.0';
 /** The model each released client is claimed by (the differential's sim side). */
-export const BOXLITE_MODEL: Record<string, string> = { '0.10.0': 'pre-627' };
+export const BOXLITE_MODEL: Record<string, string> = { '0.10.0': 'boxlite-0-10-0' };
 
 const DRIVER = fileURLToPath(new URL('./boxliteDriver.mjs', import.meta.url));
 
