@@ -86,8 +86,8 @@ export interface ScriptStep {
   /** Ms after spawn. */
   atMs: number;
   stream: OutputStream;
-  /** UTF-8 text. */
-  data: string;
+  /** UTF-8 text, or bytes (a write may end inside a UTF-8 character). */
+  data: string | Uint8Array;
 }
 
 export interface ProcessScript {

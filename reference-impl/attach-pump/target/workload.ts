@@ -16,10 +16,16 @@ const STEP = obj(
   {
     atMs: int('when the command writes, after it starts', 'ms'),
     stream: oneOf(['stdout', 'stderr'], 'the stream written'),
-    bytes: optional(int("bytes of tape, continuing the stream's tape (or text)", 'bytes', { min: 1 })),
+    bytes: optional(int("bytes of tape, continuing the stream's tape (or text)", 'bytes', { min: 1, max: 16 * 1024 * 1024 })),
     text: optional(str('literal UTF-8 text (or bytes)')),
+    hex: optional(
+      str('literal bytes as hex, e.g. "c3" then "a90a": a UTF-8 character split across writes', {
+        pattern: '^([0-9a-fA-F]{2})+$',
+        expected: 'an even number of hex digits',
+      }),
+    ),
   },
-  'one write of the command: bytes of tape or literal text',
+  'one write of the command: bytes of tape, literal text or literal bytes (hex)',
 );
 
 export const ATTACH_WORKLOAD = obj(
@@ -65,8 +71,9 @@ function tapeSlice(stream: StreamName, offset: number, length: number): string {
 export function processScript(w: AttachWorkload): ProcessScript {
   const at: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   const steps: ScriptStep[] = w.steps.map((s) => {
-    const data = s.text ?? tapeSlice(s.stream, at[s.stream], s.bytes ?? 0);
-    at[s.stream] += Buffer.byteLength(data);
+    const data =
+      s.hex !== undefined ? new Uint8Array(Buffer.from(s.hex, 'hex')) : (s.text ?? tapeSlice(s.stream, at[s.stream], s.bytes ?? 0));
+    at[s.stream] += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     return { atMs: s.atMs, stream: s.stream, data };
   });
   return { steps, end: { atMs: w.exit.atMs, code: w.exit.code } };
@@ -156,7 +163,13 @@ export function workloadRules(value: unknown, path: string): string[] {
     if (v === null || typeof v !== 'object') return;
     const s = fieldsOf(v);
     const p = `${path}.steps[${i}]`;
-    if ((s.bytes === undefined) === (s.text === undefined)) problems.push(`${p}: expected exactly one of bytes (tape) or text (literal)`);
+    const given = [s.bytes, s.text, s.hex].filter((x) => x !== undefined).length;
+    if (given !== 1)
+      problems.push(
+        s.hex === undefined
+          ? `${p}: expected exactly one of bytes (tape) or text (literal)`
+          : `${p}: expected exactly one of bytes (tape), text (literal) or hex (literal bytes)`,
+      );
     if (typeof s.atMs === 'number' && typeof exitAt === 'number' && s.atMs > exitAt)
       problems.push(`${p}.atMs: ${s.atMs} is after the exit (${exitAt}); a process writes nothing once it has exited`);
   });
@@ -165,7 +178,12 @@ export function workloadRules(value: unknown, path: string): string[] {
 
 export function describeWorkload(w: AttachWorkload): string {
   const bytes = (s: StreamName) =>
-    w.steps.filter((x) => x.stream === s).reduce((n, x) => n + (x.text !== undefined ? Buffer.byteLength(x.text) : (x.bytes ?? 0)), 0);
+    w.steps
+      .filter((x) => x.stream === s)
+      .reduce(
+        (n, x) => n + (x.hex !== undefined ? x.hex.length / 2 : x.text !== undefined ? Buffer.byteLength(x.text) : (x.bytes ?? 0)),
+        0,
+      );
   const scale = w.runner
     ? `, runner scaled (${w.runner.backlogBytesMax ?? RUNNER.backlogBytesMax} B backlog, ${w.runner.subscriberChunksMax ?? RUNNER.subscriberChunksMax} chunks)`
     : '';

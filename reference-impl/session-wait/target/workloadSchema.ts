@@ -24,7 +24,10 @@ export const SESSION_WAIT_WORKLOAD = obj(
     exitAtMs: int('when the daemon writes daemon-completion.toml and exits', 'ms'),
     exitCode: int('what the daemon exits with', 'exit code', { max: 255 }),
     stdout: list(
-      obj({ atMs: int('when', 'ms'), bytes: int('bytes of tape', 'bytes', { min: 1 }) }, 'one stdout.log spool write'),
+      obj(
+        { atMs: int('when', 'ms'), bytes: int('bytes of tape', 'bytes', { min: 1, max: 16 * 1024 * 1024 }) },
+        'one stdout.log spool write',
+      ),
       'stdout.log spool: tape bytes at times',
     ),
     stderrEveryMs: int('a progress line on stderr.log this often (0: none)', 'ms'),

@@ -5,7 +5,7 @@ import { validateFaults } from '../../../sim/faults/validate.ts';
 import { faultSpecsOf, workloadProblems } from '../../../sim/scenario/load.ts';
 import { target, type AttachWorkload } from '../../../reference-impl/attach-pump/target.ts';
 import { processScript } from '../../../reference-impl/attach-pump/target/workload.ts';
-import { ECHO_HELLO } from './helpers.ts';
+import { ECHO_HELLO, run, scenario } from './helpers.ts';
 
 const KINDS = [...target.faults.kernelKinds, ...target.faults.specs.map((s) => s.kind)];
 const SPECS = faultSpecsOf(target);
@@ -52,6 +52,36 @@ describe('attach-pump workload', () => {
       'workload.steps[0]: expected exactly one of bytes (tape) or text (literal)',
       'workload.steps[1].atMs: 50 is after the exit (10); a process writes nothing once it has exited',
     ]);
+  });
+
+  it('a step of literal bytes (hex) may end inside a UTF-8 character; hex is checked and exclusive', async () => {
+    const w: AttachWorkload = {
+      command: "printf 'caf\\303'; printf '\\251'",
+      steps: [
+        { atMs: 100, stream: 'stdout', hex: '636166c3' },
+        { atMs: 200, stream: 'stdout', hex: 'a9' },
+      ],
+      exit: { atMs: 300, code: 0 },
+    };
+    expect(workloadProblems(target, w, 'workload')).toEqual([]);
+    expect(processScript(w).steps.map((s) => Buffer.from(s.data).toString('hex'))).toEqual(['636166c3', 'a9']);
+    const bad = {
+      ...w,
+      steps: [
+        { atMs: 0, stream: 'stdout', hex: 'abc' },
+        { atMs: 0, stream: 'stdout', hex: 'a9', text: 'x' },
+      ],
+    };
+    expect(workloadProblems(target, bad, 'workload')).toEqual([
+      'workload.steps[0].hex: expected an even number of hex digits, got "abc"',
+      'workload.steps[1]: expected exactly one of bytes (tape), text (literal) or hex (literal bytes)',
+    ]);
+    // two frames: decoded per frame (pre-627) the split character becomes U+FFFD twice; cursor keeps the bytes
+    const base = await run(scenario('pre-627', w));
+    expect(base.stdout).toBe('caf\uFFFD\uFFFD');
+    expect(base.violated).toContain('ordered-output');
+    const fixed = await run(scenario('cursor', w));
+    expect([fixed.stdout, fixed.violated]).toEqual(['café', []]);
   });
 
   it('fault kinds of the target check their parameters', () => {

@@ -18,7 +18,8 @@ import { ExecsimError } from '../../../errors.ts';
 import { judge } from '../../../judge.ts';
 import type { Scenario } from '../../../target.ts';
 import type { TraceEvent } from '../../../trace.ts';
-import { serveBoxliteRunner } from '../../boxliteRest.ts';
+import type { TimerHandle } from '../../../ports/index.ts';
+import { serveBoxliteRunner, type RunningBoxliteRunner } from '../../boxliteRest.ts';
 import { DilatedClock } from '../../dilatedClock.ts';
 import { FaultProxy } from '../../faultProxy.ts';
 import { RealTimeline } from '../../ports.ts';
@@ -76,6 +77,9 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
   let injected = false;
   // eslint-disable-next-line prefer-const
   let proxy: FaultProxy;
+  // eslint-disable-next-line prefer-const
+  let runner: RunningBoxliteRunner;
+  const runnerTimers: TimerHandle[] = [];
   const inject = (): void => {
     if (injected) return;
     injected = true;
@@ -84,8 +88,17 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
     } catch (e) {
       bad ??= e instanceof ExecsimError ? e : new ExecsimError('EXECSIM_FAULT_INVALID', String(e));
     }
+    for (const f of c.runner ?? [])
+      runnerTimers.push(
+        clock.setTimeout(() => {
+          timeline.record('faults', 'fault', { ...f, target: 'runner' });
+          const manager = runner.runner.manager;
+          if (f.kill === true) for (const id of [...manager.execs.keys()]) manager.kill(id);
+          else manager.expireRetention();
+        }, f.at),
+      );
   };
-  const runner = await serveBoxliteRunner({
+  runner = await serveBoxliteRunner({
     timeline,
     script: processScript(c.workload),
     sizes: runnerSizes(c.workload),
@@ -128,7 +141,10 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
         if (!m) continue;
         timeline.record('client', `client.${m.type}`, m.type === 'result' ? { ...m } : { data: m.data });
         if (m.type === 'result') {
-          const outcome = m.errorMessage === undefined ? { kind: 'exit' as const, code: m.exitCode } : { kind: 'exit' as const, code: m.exitCode, error: m.errorMessage };
+          const outcome =
+            m.errorMessage === undefined
+              ? { kind: 'exit' as const, code: m.exitCode }
+              : { kind: 'exit' as const, code: m.exitCode, error: m.errorMessage };
           observed.results.push({ t, outcome });
         } else (streams[m.type] as DeliveredChunk[]).push({ t, data: new Uint8Array(Buffer.from(m.data)) });
       } catch (e) {
@@ -138,7 +154,11 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
   });
   child.on('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
   const deadline = (): number | undefined =>
-    execAt === undefined ? undefined : execAt + (terminationDeadline(scenario, { outcome: { kind: 'exit', code: 0, signal: null, denied: false, t: c.workload.exit.atMs } }) ?? 0) + 30_000;
+    execAt === undefined
+      ? undefined
+      : execAt +
+        (terminationDeadline(scenario, { outcome: { kind: 'exit', code: 0, signal: null, denied: false, t: c.workload.exit.atMs } }) ?? 0) +
+        30_000;
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, 20));
@@ -148,6 +168,7 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
       if (execAt === undefined && Date.now() - t0 > REAL_START_BUDGET_MS) break;
     }
   } finally {
+    for (const t of runnerTimers) clock.clearTimeout(t);
     if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
     await proxy.stop();
     await runner.stop();
@@ -165,12 +186,22 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
   const why = unrecoverableBecause(scenario, rec !== undefined);
   const truth: Truth = {
     streams: produced,
-    outcome: rec?.exit ? { kind: 'exit', code: rec.exit.status.code, signal: rec.exit.status.signal, denied: false, t: rec.exit.t } : { kind: 'running' },
+    outcome: rec?.exit
+      ? { kind: 'exit', code: rec.exit.status.code, signal: rec.exit.status.signal, denied: false, t: rec.exit.t }
+      : { kind: 'running' },
     recoverable: why.length === 0,
     unrecoverableBecause: why,
     runEndedAt: clock.now(),
   };
   // the target's own judgement, as for a simulated run: its checkers and its liveness property
   const checks = judge(attachPump, { history: timeline.events, observed, truth, scenario }, { mode: 'safety' });
-  return { name: c.name, results: checks.results, events: timeline.events, scenario, observed, wallMs: Date.now() - t0, clientExit: exit ?? 'killed at the deadline' };
+  return {
+    name: c.name,
+    results: checks.results,
+    events: timeline.events,
+    scenario,
+    observed,
+    wallMs: Date.now() - t0,
+    clientExit: exit ?? 'killed at the deadline',
+  };
 }
