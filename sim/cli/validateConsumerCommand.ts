@@ -61,13 +61,14 @@ export async function validateConsumerCommand(ctx: CliContext, args: string[]): 
   });
   const files = writeConsumerReport((values.report as string | undefined) ?? 'reports/validate-consumer', report, wallMs() - t0);
   if (values.json) {
-    ctx.io.out(JSON.stringify({ conforms: report.conforms, modelMatches: report.modelMatches, client: report.client, model: report.model, report: files.html }, null, 2) + '\n');
+    ctx.io.out(JSON.stringify({ conforms: report.conforms, modelMatches: report.modelMatches, outcomesDiffer: report.outcomesDiffer, client: report.client, model: report.model, report: files.html }, null, 2) + '\n');
   } else {
     ctx.io.out(`${report.client.preset ? `${report.client.preset}@${report.client.version}` : report.client.command} against the reference exec-server (real time), model exec-stream:${report.model}\n`);
     ctx.io.out(consumerTable(report));
     for (const c of report.cases)
       for (const [p, r] of Object.entries(c.result.results)) if (r.valid === false) ctx.io.out(`✗ ${p} (${c.name}): ${r.summary}\n`);
-    ctx.io.out(`${report.conforms ? 'every property holds' : 'violations found'}; ${report.modelMatches ? 'the model matches' : 'the model differs'}; report: ${files.html}\n`);
+    const answers = report.outcomesDiffer.length ? ` (its terminal answer differs on ${report.outcomesDiffer.join(', ')})` : '';
+    ctx.io.out(`${report.conforms ? 'every property holds' : 'violations found'}; ${report.modelMatches ? 'the model matches' : 'the model differs'}${answers}; report: ${files.html}\n`);
   }
   return report.conforms ? 0 : 1;
 }

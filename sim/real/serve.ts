@@ -8,10 +8,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExecServer, type ExecServerOptions } from '../../reference-impl/exec-stream/server/execServer.ts';
 import type { ProcessLauncher } from '../../reference-impl/exec-stream/server/launcher.ts';
 import { listenExecServer } from '../../reference-impl/exec-stream/server/wsServer.ts';
+import type { Fault } from '../faults/fault.ts';
 import type { Server } from '../ports/net.ts';
 import { RealClock } from './clock.ts';
 import { killGroup, launch, type RealProcess } from './proc.ts';
 import { realPorts, RealTimeline } from './ports.ts';
+import type { FaultArming } from './serverFaults.ts';
 
 /** Spawns `argv` for real; every child gets its own process group. */
 export function realLauncher(children: Set<RealProcess>): ProcessLauncher {
@@ -55,23 +57,40 @@ export interface ServeOptions {
   detachedTtlMs?: number;
   /** A hook to change the server (the broken-executor fixtures use it). */
   configure?(options: ExecServerOptions): ExecServerOptions;
+  /** exec-stream's server-side fault kinds (serverFaults.ts), `at` ms after the first process/start. */
+  faults?: readonly Fault[];
 }
 
 export async function serveReference(opts: ServeOptions): Promise<RunningServer> {
   const timeline = new RealTimeline(new RealClock());
   const ports = realPorts('exec-server', timeline);
   const children = new Set<RealProcess>();
+  let arming: FaultArming | undefined;
+  const real = realLauncher(children);
   let options: ExecServerOptions = {
-    launcher: realLauncher(children),
+    launcher: {
+      launch(params) {
+        arming?.onStart();
+        return real.launch(params);
+      },
+    },
     environmentInfo: hostEnvironmentInfo(),
     ...(opts.detachedTtlMs !== undefined ? { detachedTtlMs: opts.detachedTtlMs } : {}),
   };
   if (opts.configure) options = opts.configure(options);
   const server = new ExecServer(ports, options);
+  // loaded only when asked for: it brings the target's fault kinds (and the simulator's schemas)
+  if (opts.faults?.length)
+    arming = (await import('./serverFaults.ts')).armServerFaults(server, opts.faults, {
+      clock: timeline.clock,
+      record: (kind, data) => timeline.record('exec-server', kind, data),
+      onError: (m) => process.stderr.write(`execsim serve: ${m}\n`),
+    });
   const listening: Server = await listenExecServer(ports.net, opts.port, server);
   return {
     url: listening.url,
     stop: async () => {
+      arming?.dispose();
       for (const c of children) killGroup(c.pid, 'SIGKILL');
       await listening.close();
       ports.net.closeAll();

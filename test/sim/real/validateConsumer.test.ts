@@ -17,6 +17,7 @@ import { main, type Io } from '../../../sim/cli/main.ts';
 import { noLostOutput } from '../../../sim/check/index.ts';
 import { Observation, parseConsumerLine, parseToolOutput } from '../../../sim/real/validate/codexClient/observation.ts';
 import { CONSUMER_CASES } from '../../../sim/real/validate/codexClient/cases.ts';
+import { outcomesDiffer } from '../../../sim/real/validate/codexClient/validateConsumer.ts';
 import { processScript } from '../../../reference-impl/exec-stream/target/processSource.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -102,5 +103,16 @@ describe('the observation adapter', () => {
     const r = noLostOutput({ observed: missing.history([]), truth: truthOf() });
     expect(r.valid).toBe(false);
     expect(r.summary).toMatch(/stdout/);
+  });
+
+  it('compares terminal answers by kind and code; a denial only where the real answer states one', () => {
+    const exit = (code: number, denied?: boolean) => [{ t: 1, outcome: { kind: 'exit' as const, code, ...(denied !== undefined ? { denied } : {}) } }];
+    const failure = [{ t: 2, outcome: { kind: 'failure' as const, message: 'x' } }];
+    expect(outcomesDiffer(exit(0), failure)).toBe(true);
+    expect(outcomesDiffer(exit(0), exit(-1))).toBe(true);
+    expect(outcomesDiffer(exit(1), exit(1, true))).toBe(false);
+    expect(outcomesDiffer(exit(1, false), exit(1, true))).toBe(true);
+    expect(outcomesDiffer(failure, failure)).toBe(false);
+    expect(outcomesDiffer([], failure)).toBe(true);
   });
 });

@@ -73,6 +73,13 @@ export const CONSUMER_CASES: ConsumerCase[] = [
     faults: [{ at: 500, kind: 'transport-cut', refuseMs: 30_000 }],
   },
   {
+    name: 'cut-27s',
+    summary: 'the WebSocket is cut at 500 ms and reconnects are refused for 27 s: past the 25 s recovery window, within the 30 s session TTL',
+    source: 'F11/F13 boundary',
+    workload: w(SLOW),
+    faults: [{ at: 500, kind: 'transport-cut', refuseMs: 27_000 }],
+  },
+  {
     name: 'lag',
     summary: 'every frame is held 300 ms longer for 1 s from 300 ms',
     source: 'F3 (network side)',

@@ -26,10 +26,11 @@ export function consumerTable(r: ConsumerValidationReport): string {
     const cells = props.map((p, i) => `${SHORT[c.real[p] ?? 'unknown']}/${SHORT[c.model[p] ?? 'unknown']}${c.differs.includes(p) ? ' ≠' : ''}`.padEnd(cols[i] as number));
     s += `${c.name.padEnd(w)}  ${cells.join('  ')}\n`;
   }
+  s += `(real/model: ok holds, VIOL violated, n/a not applicable, ? unknown; ≠ where exec-stream:${r.model} disagrees with the real consumer)\n`;
   s += '\nterminal answers (time after process/start), real | model:\n';
-  for (const c of r.cases) s += `${c.name.padEnd(w)}  ${c.outcome.real} | ${c.outcome.model}\n`;
+  for (const c of r.cases) s += `${c.name.padEnd(w)}  ${c.outcome.real} ${c.outcome.differs ? '≠' : '|'} ${c.outcome.model}\n`;
   for (const c of r.cases) for (const n of c.notes) s += `note (${c.name}): ${n}\n`;
-  return s + `(real/model: ok holds, VIOL violated, n/a not applicable, ? unknown; ≠ where exec-stream:${r.model} disagrees with the real consumer)\n`;
+  return s;
 }
 
 export function writeConsumerReport(dir: string, r: ConsumerValidationReport, wallMs: number): { html: string; timelines: string[] } {
@@ -62,6 +63,7 @@ export function writeConsumerReport(dir: string, r: ConsumerValidationReport, wa
     timeFactor: r.timeFactor,
     conforms: r.conforms,
     modelMatches: r.modelMatches,
+    outcomesDiffer: r.outcomesDiffer,
     properties: r.properties,
     cases: r.cases.map((c) => ({
       name: c.name,
@@ -128,7 +130,7 @@ td.holds{background:#e8f5e9} td.violated{background:#ffcdd2;font-weight:600} td.
 ${r.cases.map((c) => `<tr><th title="${esc(c.summary)}">${esc(c.name)}</th>${props.map((p) => cell(c, p)).join('')}</tr>`).join('\n')}
 </tbody></table>
 <h2>Terminal answers (time after process/start)</h2><table id="outcomes"><thead><tr><th>case</th><th>real</th><th>model</th><th>notes</th></tr></thead><tbody>
-${r.cases.map((c) => `<tr><th>${esc(c.name)}</th><td>${esc(c.outcome.real)}</td><td>${esc(c.outcome.model)}</td><td>${esc(c.notes.join(' '))}</td></tr>`).join('\n')}
+${r.cases.map((c) => `<tr><th>${esc(c.name)}</th><td${c.outcome.differs ? ' class="differs"' : ''}>${esc(c.outcome.real)}</td><td>${esc(c.outcome.model)}</td><td>${esc(c.notes.join(' '))}</td></tr>`).join('\n')}
 </tbody></table><p>Each cell: the real consumer's verdict / the model's. Real runs are best-effort: timing is the machine's.</p></body></html>
 `;
   const htmlFile = join(dir, 'conformance.html');

@@ -13,7 +13,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsumerKnobs } from '../../../../reference-impl/exec-stream/consumer/report.ts';
 import { ExecServer } from '../../../../reference-impl/exec-stream/server/execServer.ts';
 import { defaultKnobs } from '../../../../reference-impl/exec-stream/server/knobs.ts';
 import { scriptedLauncher } from '../../../../reference-impl/exec-stream/server/launcher.ts';
@@ -21,7 +20,7 @@ import { ServerLedger } from '../../../../reference-impl/exec-stream/server/ledg
 import { listenExecServer } from '../../../../reference-impl/exec-stream/server/wsServer.ts';
 import { target as execStream } from '../../../../reference-impl/exec-stream/target.ts';
 import { settledAtMs, TERMINATES_BOUND_MS } from '../../../../reference-impl/exec-stream/target/checkers.ts';
-import { CONNECTION, execFaultKinds } from '../../../../reference-impl/exec-stream/target/faultKinds.ts';
+import { CONNECTION } from '../../../../reference-impl/exec-stream/target/faultKinds.ts';
 import type { ExecObserved, ExecTruth } from '../../../../reference-impl/exec-stream/target/history.ts';
 import { PROCESS_NAME, scriptedProcess } from '../../../../reference-impl/exec-stream/target/processSource.ts';
 import { unrecoverableBecause } from '../../../../reference-impl/exec-stream/target/recoverable.ts';
@@ -32,12 +31,12 @@ import type { Fault } from '../../../faults/fault.ts';
 import { judge } from '../../../judge.ts';
 import type { Scenario } from '../../../target.ts';
 import type { TraceEvent } from '../../../trace.ts';
-import type { TimerHandle } from '../../../ports/clock.ts';
 import { RealClock } from '../../clock.ts';
 import { FaultProxy, PROXY_FROM, PROXY_TO } from '../../faultProxy.ts';
 import { realPorts, RealTimeline } from '../../ports.ts';
 import { killGroup } from '../../proc.ts';
 import { ScriptedProc } from '../../scriptedProc.ts';
+import { armServerFaults, checkServerFaults } from '../../serverFaults.ts';
 import { hostEnvironmentInfo } from '../../serve.ts';
 import { groupMembers } from '../executor.ts';
 import type { ConsumerCase } from './cases.ts';
@@ -89,7 +88,6 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
   const proc = new ScriptedProc(clock);
   const ledger = new ServerLedger();
   const knobs = { ...defaultKnobs(), pipeJitterMsMax: 0, sendJitterMsMax: 0 };
-  const timers: TimerHandle[] = [];
   const observation = new Observation(c.workload);
   const toolOutputs: string[] = [];
   const items: CodexItem[] = [];
@@ -97,48 +95,26 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
   let started: { t: number; processId: string } | undefined;
   // eslint-disable-next-line prefer-const
   let proxy: FaultProxy;
-  // eslint-disable-next-line prefer-const
-  let server: ExecServer;
-  const fire = (): void => {
-    const kinds = new Map(
-      execFaultKinds({ server, consumer: new ConsumerKnobs(), schedule: (kernel) => proxy.inject(kernel.map((k) => toProxyFault(k, proxy.now()))) }).map((k) => [
-        k.kind,
-        k,
-      ]),
-    );
-    for (const f of c.faults) {
-      const apply = () => {
-        timeline.record('validate', 'fault.fire', { ...f });
-        try {
-          if (f.kind === 'lag') proxy.inject([toProxyFault(f, proxy.now())]);
-          else {
-            const k = kinds.get(f.kind);
-            if (!k) throw new Error(`no real counterpart for fault kind ${f.kind}`);
-            k.apply({ ...f, at: clock.now() });
-          }
-        } catch (e) {
-          bad ??= new ExecsimError('EXECSIM_FAULT_INVALID', `case ${c.name}: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      };
-      // static server knobs (at 0) are set before the process exists; the rest fire on time
-      if (f.at === 0) apply();
-      else timers.push(clock.setTimeout(apply, f.at));
-    }
-  };
   const script = scriptedLauncher(proc, () => scriptedProcess(c.workload));
-  server = new ExecServer(ports, {
+  const server = new ExecServer(ports, {
     launcher: {
       launch(params) {
         if (started) throw new Error(`validate: case ${c.name} scripts one process; ${params.processId} is a second`);
         started = { t: clock.now(), processId: params.processId };
         timeline.record('validate', 'process.start', { processId: params.processId, argv: params.argv });
-        fire();
+        arming.onStart();
         return script.launch(params);
       },
     },
     knobs,
     ledger,
     environmentInfo: hostEnvironmentInfo(),
+  });
+  const arming = armServerFaults(server, checkServerFaults(c.faults, `case ${c.name}: faults`, true), {
+    clock,
+    record: (kind, data) => timeline.record('validate', kind, data),
+    transport: (f) => proxy.inject([toProxyFault(f, proxy.now())]),
+    onError: (m) => (bad ??= new ExecsimError('EXECSIM_FAULT_INVALID', `case ${c.name}: ${m}`)),
   });
   const listening = await listenExecServer(ports.net, 0, server);
   proxy = new FaultProxy(listening.url, timeline);
@@ -222,7 +198,7 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
       if (started === undefined && Date.now() - wallStart > START_BUDGET_MS) break;
     }
   } finally {
-    for (const t of timers) clock.clearTimeout(t);
+    arming.dispose();
     if (child?.pid !== undefined) {
       const pid = child.pid;
       const hard = Date.now() + 5_000;

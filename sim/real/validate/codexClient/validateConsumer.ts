@@ -40,7 +40,7 @@ export interface ConsumerCaseReport {
   /** The model's evidence where it differs (or is violated). */
   modelEvidence: Record<string, string>;
   /** The terminal answer, real and model, with its time after process/start (ms). */
-  outcome: { real: string; model: string };
+  outcome: { real: string; model: string; differs: boolean };
   /** What the observation could not show (said out loud, never counted a pass). */
   notes: string[];
   wallMs: number;
@@ -56,7 +56,10 @@ export interface ConsumerValidationReport {
   properties: Record<string, string>;
   cases: ConsumerCaseReport[];
   conforms: boolean;
+  /** The model's verdicts equal the real consumer's everywhere. */
   modelMatches: boolean;
+  /** Cases whose terminal answer differs between the real consumer and the model (verdicts may still agree). */
+  outcomesDiffer: string[];
 }
 
 /** The first terminal answer, short: `exit 0 @1.2s`, `failure "..." @25.5s`, or `none`. */
@@ -67,6 +70,19 @@ export function describeResult(results: readonly ReportedResult[], since: number
   const at = `@${((r.t - since) / 1000).toFixed(1)}s`;
   if (o.kind === 'exit') return `exit ${o.code}${o.denied ? ' denied' : ''}${o.error !== undefined ? ` (error: ${o.error.slice(0, 60)})` : ''} ${at}`;
   return `failure "${o.kind === 'failure' ? o.message.slice(0, 80) : ''}" ${at}`;
+}
+
+/**
+ * The two terminal answers differ in kind (exit or failure) or exit code; a denial counts only
+ * where the real answer states one (codex's does not), the time never.
+ */
+export function outcomesDiffer(real: readonly ReportedResult[], model: readonly ReportedResult[]): boolean {
+  const a = real.find((x) => x.outcome.kind !== 'running')?.outcome;
+  const b = model.find((x) => x.outcome.kind !== 'running')?.outcome;
+  if (!a || !b) return a !== b;
+  if (a.kind !== b.kind) return true;
+  if (a.kind !== 'exit' || b.kind !== 'exit') return false;
+  return a.code !== b.code || (a.denied !== undefined && a.denied !== (b.denied ?? false));
 }
 
 export function verdictOf(r: CheckResult | undefined): Verdict {
@@ -130,9 +146,11 @@ export async function validateConsumer(opts: ConsumerValidateOptions): Promise<C
     }
     const differs = props.filter((p) => real[p] !== modelV[p]);
     for (const p of props) if (differs.includes(p) || modelV[p] === 'violated') modelEvidence[p] = sim.checks.results[p]?.summary ?? '';
+    const simResults = (sim.outcome.observed as ExecObserved).results;
     const outcome = {
       real: describeResult(result.observed.results, result.startedAt),
-      model: describeResult((sim.outcome.observed as ExecObserved).results, 0),
+      model: describeResult(simResults, 0),
+      differs: outcomesDiffer(result.observed.results, simResults),
     };
     const notes: string[] = [];
     const t = result.truth.outcome;
@@ -152,5 +170,6 @@ export async function validateConsumer(opts: ConsumerValidateOptions): Promise<C
     cases: out,
     conforms: out.every((c) => Object.values(c.real).every((v) => v !== 'violated')),
     modelMatches: out.every((c) => c.differs.length === 0),
+    outcomesDiffer: out.filter((c) => c.outcome.differs).map((c) => c.name),
   };
 }
