@@ -18,6 +18,12 @@ export interface ConsumerCase {
   faults: Fault[];
   /** The field report or spec rule it reproduces. */
   source: string;
+  /**
+   * Real only, outside the simulator's fault model: the server never sends the notification of
+   * this seq although the connection stays up (a frame lost on a live WebSocket). The model's
+   * column is then not applicable.
+   */
+  dropNotificationSeq?: number;
 }
 
 const BASE: Omit<ExecWorkload, 'chunks'> = {
@@ -140,5 +146,13 @@ export const CONSUMER_CASES: ConsumerCase[] = [
     source: 'F22',
     workload: w(trickle(4, 100)),
     faults: [{ at: 100, kind: 'exit-watcher-lost' }],
+  },
+  {
+    name: 'dropped-notification',
+    summary: 'real only: the notification of seq 2 is never sent on a live connection (outside the WebSocket fault model)',
+    source: 'issue 15: 0.169 stalled for good through a relay that dropped one notification',
+    workload: w(trickle(4, 30)),
+    faults: [],
+    dropNotificationSeq: 2,
   },
 ];

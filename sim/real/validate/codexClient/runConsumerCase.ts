@@ -81,6 +81,16 @@ function toProxyFault(f: Fault, now: number): Fault {
   return { ...f, at: now, target };
 }
 
+/** The seq of a process notification frame, else undefined. */
+function seqOfNotification(frame: string): number | undefined {
+  try {
+    const m = JSON.parse(frame) as { method?: unknown; params?: { seq?: unknown } };
+    return typeof m.method === 'string' && m.method.startsWith('process/') && typeof m.params?.seq === 'number' ? m.params.seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions): Promise<ConsumerCaseResult> {
   const clock = new RealClock();
   const timeline = new RealTimeline(clock);
@@ -116,6 +126,19 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
     transport: (f) => proxy.inject([toProxyFault(f, proxy.now())]),
     onError: (m) => (bad ??= new ExecsimError('EXECSIM_FAULT_INVALID', `case ${c.name}: ${m}`)),
   });
+  if (c.dropNotificationSeq !== undefined) {
+    const connect = server.connect.bind(server);
+    let dropped = false;
+    server.connect = (send) =>
+      connect((frame) => {
+        if (!dropped && seqOfNotification(frame) === c.dropNotificationSeq) {
+          dropped = true;
+          timeline.record('validate', 'fault.drop-notification', { seq: c.dropNotificationSeq });
+          return;
+        }
+        send(frame);
+      });
+  }
   const listening = await listenExecServer(ports.net, 0, server);
   proxy = new FaultProxy(listening.url, timeline);
   await proxy.start();
@@ -251,6 +274,7 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
     resultAt,
     eventCapacity: c.workload.eventCapacity,
     latencyMsMax: LOOPBACK_LATENCY_MS,
+    lost: ledger.notifications.filter((n) => n.processId === processId).map((n) => n.dropped || n.seq === c.dropNotificationSeq),
   });
   const truth: ExecTruth = {
     streams: produced,
