@@ -44,11 +44,31 @@ let nextId = 1;
 
 class RealSocket implements WsSocket {
   readonly id: string;
+  /**
+   * Messages that came before anyone listened, and the close once it came. `ws` emits a frame
+   * that arrives in the same read as the upgrade response before the `open` promise's
+   * continuation can listen (a server that speaks first, as the attach runner does, lost its
+   * first frames so); the first message listener gets them, and a close listener that comes
+   * after the close hears of it at once.
+   */
+  private early: Array<{ data: WsData; isBinary: boolean }> | undefined = [];
+  private closed: { code: number; reason: string } | undefined;
+  private readonly messageListeners: Array<WsSocketEvents['message']> = [];
+  private readonly closeListeners: Array<WsSocketEvents['close']> = [];
   constructor(
     readonly ws: WebSocket,
     label: string,
   ) {
     this.id = `${label}#${nextId++}`;
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      const data = isBinary ? toBytes(raw) : toBytes(raw).toString();
+      if (this.early) this.early.push({ data, isBinary });
+      else for (const fn of this.messageListeners) fn(data, isBinary);
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      this.closed = { code, reason: reason.toString() };
+      for (const fn of this.closeListeners) fn(code, this.closed.reason);
+    });
   }
   get readyState(): ReadyState {
     return this.ws.readyState as ReadyState;
@@ -65,10 +85,14 @@ class RealSocket implements WsSocket {
   on<E extends keyof WsSocketEvents>(event: E, listener: WsSocketEvents[E]): this {
     if (event === 'message') {
       const fn = listener as WsSocketEvents['message'];
-      this.ws.on('message', (raw: RawData, isBinary: boolean) => fn(isBinary ? toBytes(raw) : toBytes(raw).toString(), isBinary));
+      this.messageListeners.push(fn);
+      const early = this.early;
+      this.early = undefined;
+      for (const m of early ?? []) fn(m.data, m.isBinary);
     } else {
       const fn = listener as WsSocketEvents['close'];
-      this.ws.on('close', (code: number, reason: Buffer) => fn(code, reason.toString()));
+      this.closeListeners.push(fn);
+      if (this.closed) fn(this.closed.code, this.closed.reason);
     }
     return this;
   }

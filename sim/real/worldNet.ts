@@ -170,35 +170,59 @@ export class RealWorldNet implements Network, SocketNet {
       const u = parseUrl(url, 'ws');
       const { id, ep } = this.table.number(from, u.host);
       k.record(from, 'net.connect', { id, url });
-      const settle = (fn: () => void) => k.at(0, from, 'connect-result', fn);
       const rule = this.rules.takeRefusal(ep, 'ws', k.now());
-      const address = this.addresses.get(`${u.host}:${u.port}`);
-      if (rule || address === undefined) {
-        const err = rule ? connectRefusal(rule, url, u.host, u.port) : refusedError(u.host, u.port);
+      if (rule) {
+        const err = connectRefusal(rule, url, u.host, u.port);
         if (err) k.at(this.options.latencyMsMax, from, 'connect-refused', () => reject(err));
         return; // no answer: the caller's own timeout decides
       }
-      const conn: WorldConn = { id, ep, ends: [], blackhole: false };
-      this.table.add(conn);
-      const release = this.sched.hold();
-      const timeoutMs = (options?.timeoutMs ?? this.options.connectTimeoutMs) / this.scale;
-      address
-        .then((actual) =>
-          this.real.connect(`ws://127.0.0.1:${actual}${withNames(u.path, { conn: id, from })}`, { timeoutMs: Math.max(1, timeoutMs) }),
-        )
-        .then(
-          (socket) => {
-            const end = new WorldSocket(socket, conn, from, 'client', this);
-            conn.ends.unshift(end);
-            socket.on('close', () => release());
-            settle(() => resolve(end));
-          },
-          (e: unknown) => {
-            release();
-            settle(() => reject(e));
-          },
-        );
+      const key = `${u.host}:${u.port}`;
+      const dial = (address: Promise<number>) => this.dial({ from, path: u.path, id, ep, options }, address, resolve, reject);
+      const address = this.addresses.get(key);
+      if (address !== undefined) return dial(address);
+      // As in the simulated network, the server is looked up when the connect reaches its host
+      // (one latency later), not when it is dialled: a server that listens meanwhile accepts it.
+      k.at(this.options.latencyMsMax, `net:${id}:c2s`, 'upgrade', () => {
+        const later = this.addresses.get(key);
+        if (later !== undefined) dial(later);
+        else k.at(this.options.latencyMsMax, from, 'connect-refused', () => reject(refusedError(u.host, u.port)));
+      });
     });
+  }
+
+  /** The real connect to a listening host's loopback port; its result settles as a world task. */
+  private dial(
+    c: { from: string; path: string; id: string; ep: Endpoints; options: ConnectOptions | undefined },
+    address: Promise<number>,
+    resolve: (s: WsSocket) => void,
+    reject: (e: unknown) => void,
+  ): void {
+    const settle = (fn: () => void) => this.kernel.at(0, c.from, 'connect-result', fn);
+    const conn: WorldConn = { id: c.id, ep: c.ep, ends: [], blackhole: false };
+    this.table.add(conn);
+    const release = this.sched.hold();
+    const timeoutMs = (c.options?.timeoutMs ?? this.options.connectTimeoutMs) / this.scale;
+    address
+      .then((actual) =>
+        this.real.connect(`ws://127.0.0.1:${actual}${withNames(c.path, { conn: c.id, from: c.from })}`, { timeoutMs: Math.max(1, timeoutMs) }),
+      )
+      .then(
+        (socket) => {
+          socket.on('close', () => release());
+          // the world's end is made in the task that hands it over, so that frames the server
+          // sent at once (held by the real socket meanwhile) are delivered after it, as tasks
+          // the caller has had the chance to listen for
+          settle(() => {
+            const end = new WorldSocket(socket, conn, c.from, 'client', this);
+            conn.ends.unshift(end);
+            resolve(end);
+          });
+        },
+        (e: unknown) => {
+          release();
+          settle(() => reject(e));
+        },
+      );
   }
 
   private request(from: string, req: HttpRequest): Promise<HttpResponse> {

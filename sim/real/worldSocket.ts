@@ -29,6 +29,7 @@ export interface SocketNet {
 
 export class WorldSocket implements WsSocket {
   private queue: Promise<void> = Promise.resolve();
+  private closing = false;
   private readonly listeners: Array<WsSocketEvents['message']> = [];
 
   constructor(
@@ -54,11 +55,11 @@ export class WorldSocket implements WsSocket {
   }
 
   get readyState() {
-    return this.inner.readyState;
+    return this.closing && this.inner.readyState === 1 ? 2 : this.inner.readyState;
   }
 
   send(data: WsData): boolean {
-    if (this.inner.readyState !== 1) return false;
+    if (this.readyState !== 1) return false;
     if (this.conn.blackhole) {
       this.net.record('net.vanish', { id: this.conn.id });
       return true;
@@ -69,8 +70,10 @@ export class WorldSocket implements WsSocket {
     return true;
   }
 
+  /** After the frames sent before it (a lagged send is still queued): a close never overtakes them. */
   close(code?: number, reason?: string): void {
-    this.inner.close(code, reason);
+    this.closing = true;
+    this.queue = this.queue.then(() => this.inner.close(code, reason));
   }
 
   on<E extends keyof WsSocketEvents>(event: E, listener: WsSocketEvents[E]): this {
