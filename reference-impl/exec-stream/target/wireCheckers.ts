@@ -5,7 +5,8 @@
  *   `seq-discipline`: a seq names one event; Exited before Closed; Closed is the largest seq.
  *   `next-seq`: a read's chunks follow `afterSeq` in order; with `maxBytes` and chunks, nextSeq is
  *   the last returned seq + 1; otherwise one past the last seq assigned (once closed, nothing more
- *   is assigned: one past the largest seq ever seen).
+ *   is assigned: one past the largest seq ever seen, Closed's; if the process exited and closed
+ *   unseen, while the client was away, past the Exited and Closed seqs the wire never named).
  */
 import { fail, notApplicable, pass, type Checker, type Evidence } from '../../../sim/check/index.ts';
 import { SPEC_METHOD as METHOD } from './spec.ts';
@@ -120,6 +121,8 @@ export function nextSeqRule(processId: string): Checker<{ frames: readonly Frame
     const { events, reads } = seqEvents(frames, processId);
     if (reads.length === 0) return notApplicable('no process/read was made');
     const maxSeq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+    const closedSeen = events.some((e) => e.what === 'closed');
+    const exitedSeen = events.some((e) => e.what === 'exited');
     const problems: Evidence[] = [];
     for (const r of reads) {
       const chunks = r.result.chunks ?? [];
@@ -137,10 +140,20 @@ export function nextSeqRule(processId: string): Checker<{ frames: readonly Frame
       } else {
         if (last !== undefined && r.result.nextSeq <= last)
           problems.push({ t: r.t, note: `nextSeq ${r.result.nextSeq} is not past the returned seq ${last}` });
-        if (r.result.closed && r.result.nextSeq !== maxSeq + 1) {
+        if (r.result.closed && closedSeen && r.result.nextSeq !== maxSeq + 1) {
           problems.push({
             t: r.t,
             note: `read of a closed process: nextSeq ${r.result.nextSeq}, expected one past the last seq assigned (${maxSeq}) = ${maxSeq + 1}`,
+          });
+        }
+        // The process exited and closed while the client was away: a read carries those two as
+        // flags, not as seqs, so the wire never named them; they were assigned after every seq
+        // it did name, and nextSeq is past them (at least; unseen output may come before them).
+        const unseen = (closedSeen ? 0 : 1) + (exitedSeen || !r.result.exited ? 0 : 1);
+        if (r.result.closed && !closedSeen && r.result.nextSeq < maxSeq + 1 + unseen) {
+          problems.push({
+            t: r.t,
+            note: `read of a closed process: nextSeq ${r.result.nextSeq}, expected at least ${maxSeq + 1 + unseen}: past the largest seq seen (${maxSeq}) and the ${unseen === 2 ? 'Exited and Closed events' : 'Closed event'} assigned after it`,
           });
         }
       }

@@ -74,6 +74,19 @@ describe('next-seq', () => {
     const r = next({ frames: [out(1), closed(2), readReq(7, 0, 1), readRes(7, [1], 3)] });
     expect(r).toMatchObject({ valid: false, summary: 'read with maxBytes 1: nextSeq 3, expected the last returned seq + 1 = 2' });
   });
+  it('a process that exited and closed unseen (the client away): nextSeq past the two seqs the wire never named', () => {
+    // the reference after a cut: 12 outputs, Exited 13 and Closed 14 while disconnected, read back
+    const seen = [out(1), readReq(7, 1, null), readRes(7, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 15)];
+    expect(next({ frames: seen }).valid).toBe(true);
+    // the old rule (last returned + 1) gives the terminal events no room
+    const old = next({ frames: [out(1), readReq(7, 1, null), readRes(7, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 13)] });
+    expect(old.summary).toBe(
+      'read of a closed process: nextSeq 13, expected at least 15: past the largest seq seen (12) and the Exited and Closed events assigned after it',
+    );
+    // Exited seen, Closed not: one seq of room
+    expect(next({ frames: [out(1), exited(2), readReq(7, 0, null), readRes(7, [1], 4)] }).valid).toBe(true);
+    expect(next({ frames: [out(1), exited(2), readReq(7, 0, null), readRes(7, [1], 3)] }).valid).toBe(false);
+  });
   it('fails the old rule on a closed process, and chunks out of order or not after afterSeq', () => {
     const old = next({ frames: [out(1), out(2), exited(3), closed(4), readReq(7, 0, null), readRes(7, [1, 2], 3)] });
     expect(old.summary).toBe('read of a closed process: nextSeq 3, expected one past the last seq assigned (4) = 5');
