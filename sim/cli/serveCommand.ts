@@ -5,7 +5,7 @@ import { serveForever } from '../real/serve.ts';
 import { intOption, parse } from './args.ts';
 import type { CliContext } from './context.ts';
 
-export const SERVE_USAGE = `execsim serve [--port P] [--listen ws://127.0.0.1:P] [--detached-ttl-ms MS] [--faults JSON]
+export const SERVE_USAGE = `execsim serve [--port P] [--listen ws://127.0.0.1:P] [--detached-ttl-ms MS] [--faults JSON] [--time-factor F]
 
 Starts the reference codex exec-server on loopback (real WebSockets, real child processes) and
 prints its URL when ready. Stops, with every child it started, on Ctrl-C or SIGTERM.
@@ -13,6 +13,7 @@ prints its URL when ready. Stops, with every child it started, on Ctrl-C or SIGT
 --faults switches on exec-stream's server-side fault kinds, as in the simulator, \`at\` ms after
 the first process/start: a JSON list such as '[{"at":0,"kind":"legacy-server"}]' (legacy-server,
 retention-size, exit-watcher-lost, notification-reorder, read-error; see execsim list).
+--time-factor F runs the server's timers F times faster than the wall (validate's dilated runs).
 `;
 
 export async function serveCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function serveCommand(ctx: CliContext, args: string[]): Promise<num
     listen: { type: 'string' },
     'detached-ttl-ms': { type: 'string' },
     faults: { type: 'string' },
+    'time-factor': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (values.help) {
@@ -39,10 +41,16 @@ export async function serveCommand(ctx: CliContext, args: string[]): Promise<num
     try {
       parsed = JSON.parse(String(values.faults));
     } catch {
-      throw new ExecsimError('EXECSIM_USAGE', `--faults: expected a JSON list of faults, got ${JSON.stringify(String(values.faults).slice(0, 80))}`);
+      throw new ExecsimError(
+        'EXECSIM_USAGE',
+        `--faults: expected a JSON list of faults, got ${JSON.stringify(String(values.faults).slice(0, 80))}`,
+      );
     }
     const { checkServerFaults } = await import('../real/serverFaults.ts');
     faults = checkServerFaults(parsed, '--faults', false);
   }
-  return serveForever({ port, ...(ttl !== undefined ? { detachedTtlMs: ttl } : {}), ...(faults ? { faults } : {}) }, (line) => ctx.io.out(line));
+  const timeFactor = intOption(values['time-factor'], 'time-factor', 1, 1);
+  return serveForever({ port, timeFactor, ...(ttl !== undefined ? { detachedTtlMs: ttl } : {}), ...(faults ? { faults } : {}) }, (line) =>
+    ctx.io.out(line),
+  );
 }

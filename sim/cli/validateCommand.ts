@@ -12,9 +12,12 @@ import { validate } from '../real/validate/validate.ts';
 import { intOption, oneOf, parse } from './args.ts';
 import type { CliContext } from './context.ts';
 
+/** Our side's (and the reference executor's) time runs this many times faster than the wall. */
+export const DEFAULT_TIME_FACTOR = 20;
+
 export const VALIDATE_USAGE = `execsim validate --executor "CMD ... {port} ..." | codex | reference
                  [--protocol codex-exec-server] [--executor-version V] [--runs N] [--seed S]
-                 [--faults k1,k2] [--workloads w1,w2] [--report DIR] [--json]
+                 [--faults k1,k2] [--workloads w1,w2] [--time-factor F] [--report DIR] [--json]
 
 Starts the executor (CMD gets a free loopback port for {port}; codex runs
 npx --yes @openai/codex@0.169.0 exec-server with a scratch CODEX_HOME, fetched on first use;
@@ -24,6 +27,10 @@ under faults (cut and resume, cut in a burst, lag, refused reconnects, cut beyon
 a correct client, and judges each run. Writes conformance.json, junit.xml and conformance.html
 (with a timeline per violation) to --report (default reports/validate/). Stops the executor and
 every child it started at the end, on an error and on Ctrl-C. Loopback only.
+Time is dilated: our side (client, proxy, deadlines, the workloads' own waits) runs
+--time-factor F (default ${DEFAULT_TIME_FACTOR}) times faster than the wall, and so does the reference
+executor (serve --time-factor); the codex binary is static, so its timers run at the wall's rate
+(no case waits on them). --time-factor 1 runs at the wall's rate throughout.
 Each property of the exec-stream target (plus the wire rules seq-discipline and next-seq) gets
 holds, violated or not applicable (with the reason) per fault kind.
 Exit 0: every required property holds; 1: a property violated (the last line names each as a
@@ -49,6 +56,7 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
     seed: { type: 'string' },
     faults: { type: 'string' },
     workloads: { type: 'string' },
+    'time-factor': { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
@@ -64,6 +72,7 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
   const dir = reportDirOf(values.report, 'validate');
   const faults = list(values.faults);
   const workloads = list(values.workloads);
+  const timeFactor = intOption(values['time-factor'], 'time-factor', DEFAULT_TIME_FACTOR, 1);
   let running: RunningExecutor | undefined;
   // Ctrl-C: stop the executor (and its children) before leaving
   const onSigint = () => {
@@ -79,18 +88,19 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
         version: (values['executor-version'] as string | undefined) ?? '0.169.0',
         runs: intOption(values.runs, 'runs', 1, 1),
         seed: intOption(values.seed, 'seed', 1),
+        timeFactor,
         ...(faults ? { faults } : {}),
         ...(workloads ? { workloads } : {}),
         onCase: (c, i, n) => {
           const bad = Object.entries(c.results).filter(([, r]) => r.valid === false);
           ctx.io.err(
-            `validate [${i}/${n}] ${c.workload} × ${c.fault}: ${bad.length ? `✗ ${bad.map(([p]) => p).join(', ')}` : '✓'} (${(c.wallMs / 1000).toFixed(1)} s)\n`,
+            `validate [${i}/${n}] ${c.workload} × ${c.fault}: ${bad.length ? `✗ ${bad.map(([p]) => p).join(', ')}` : '✓'} (${(c.wallMs / 1000).toFixed(2)} s wall, ${(c.virtualMs / 1000).toFixed(1)} s ours)${c.faults.length > 0 && c.faultsFrom === null ? ' — its faults never ran: no output came' : ''}\n`,
           );
         },
       },
       (e) => {
         running = e;
-        ctx.io.err(`validate: executor pid ${e.pid} listening on ${e.url}\n`);
+        ctx.io.err(`validate: executor pid ${e.pid} listening on ${e.url} (time x${timeFactor})\n`);
       },
     );
     const files = writeValidationReport(dir, report, wallMs() - t0);
@@ -126,6 +136,10 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
         .filter(([, ps]) => ps.length > 0)
         .map(([cls, ps]) => `${cls}: ${ps.join(', ')}`)
         .join('; ');
+      const casesMs = report.cases.reduce((n, c) => n + c.wallMs, 0);
+      ctx.io.out(
+        `wall ${((wallMs() - t0) / 1000).toFixed(1)} s: executor start ${(report.executorMs.start / 1000).toFixed(1)} s, ${report.cases.length} cases ${(casesMs / 1000).toFixed(1)} s (slowest ${slowest(report.cases)}), stop ${(report.executorMs.stop / 1000).toFixed(1)} s; time x${report.time.factor}, the executor's: ${report.time.executor}\n`,
+      );
       ctx.io.out(`${report.conforms ? 'every required property holds' : `violations found (${byClass})`}; report: ${files.html}\n`);
     }
     return report.conforms ? 0 : 1;
@@ -137,4 +151,9 @@ export async function validateCommand(ctx: CliContext, args: string[]): Promise<
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+function slowest(cases: ReadonlyArray<{ workload: string; fault: string; wallMs: number }>): string {
+  const c = [...cases].sort((a, b) => b.wallMs - a.wallMs)[0];
+  return c ? `${c.workload} × ${c.fault} ${(c.wallMs / 1000).toFixed(2)} s` : 'none';
 }

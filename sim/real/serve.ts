@@ -11,6 +11,7 @@ import { listenExecServer } from '../../reference-impl/exec-stream/server/wsServ
 import type { Fault } from '../faults/fault.ts';
 import type { Server } from '../ports/net.ts';
 import { RealClock } from './clock.ts';
+import { DilatedClock } from './dilatedClock.ts';
 import { killGroup, launch, type RealProcess } from './proc.ts';
 import { realPorts, RealTimeline } from './ports.ts';
 import type { FaultArming } from './serverFaults.ts';
@@ -55,6 +56,8 @@ export interface ServeOptions {
   port: number;
   /** Scale the detached-session TTL (ms) for quick real runs; default upstream's 30 s. */
   detachedTtlMs?: number;
+  /** Runs the server's clock this many times faster than the wall (a validator's dilated run); default 1. */
+  timeFactor?: number;
   /** A hook to change the server (the broken-executor fixtures use it). */
   configure?(options: ExecServerOptions): ExecServerOptions;
   /** exec-stream's server-side fault kinds (serverFaults.ts), `at` ms after the first process/start. */
@@ -62,7 +65,8 @@ export interface ServeOptions {
 }
 
 export async function serveReference(opts: ServeOptions): Promise<RunningServer> {
-  const timeline = new RealTimeline(new RealClock());
+  const factor = opts.timeFactor ?? 1;
+  const timeline = new RealTimeline(factor === 1 ? new RealClock() : new DilatedClock(factor));
   const ports = realPorts('exec-server', timeline);
   const children = new Set<RealProcess>();
   let arming: FaultArming | undefined;

@@ -3,7 +3,9 @@
 // JSON plan, then exits with a code or kills itself with a signal. Its output is known exactly,
 // so what an executor delivers can be checked byte by byte.
 //   node emit.mjs '{"steps":[{"stream":"stdout","bytes":100,"delayMs":10}],"end":{"code":0}}'
+// `timeFactor` (default 1) divides every delay: the run's time is dilated, this program's too.
 const plan = JSON.parse(process.argv[2] ?? '{}');
+const factor = plan.timeFactor > 0 ? plan.timeFactor : 1;
 const offsets = { stdout: 0, stderr: 0 };
 
 function tape(stream, offset, length) {
@@ -24,7 +26,7 @@ const write = (stream, text) => new Promise((resolve) => process[stream].write(t
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (const step of plan.steps ?? []) {
-  if (step.delayMs) await sleep(step.delayMs);
+  if (step.delayMs) await sleep(step.delayMs / factor);
   const text = tape(step.stream, offsets[step.stream], step.bytes);
   offsets[step.stream] += step.bytes;
   await write(step.stream, text);

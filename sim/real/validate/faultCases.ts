@@ -14,7 +14,10 @@ export interface FaultCase {
   recoverable: boolean;
   /** How long the fault can hold the run up (ms), for the deadline. */
   costMs: number;
-  /** The proxy faults, relative to the start of the run; `jitterMs` varies them by seed. */
+  /**
+   * The proxy faults, `at` relative to the command's first output (its first output or exit
+   * notification: runCase.ts), not to the start of the run; `jitterMs` varies them by seed.
+   */
   faults(jitterMs: number): Fault[];
 }
 
@@ -26,7 +29,7 @@ export const FAULT_CASES: FaultCase[] = [
     workloads: ['trickle', 'interleaved', 'large'],
     recoverable: true,
     costMs: 2_000,
-    faults: (j) => [{ at: 400 + j, kind: 'cut', target: '*' }],
+    faults: (j) => [{ at: 250 + j, kind: 'cut', target: '*' }],
   },
   {
     name: 'cut-during-burst',
@@ -42,7 +45,7 @@ export const FAULT_CASES: FaultCase[] = [
     workloads: ['trickle', 'interleaved'],
     recoverable: true,
     costMs: 3_000,
-    faults: (j) => [{ at: 200 + j, kind: 'lag', target: '*', durationMs: 2_000, extraMs: 400 }],
+    faults: (j) => [{ at: 50 + j, kind: 'lag', target: '*', durationMs: 2_000, extraMs: 400 }],
   },
   {
     name: 'refused-reconnects',
@@ -51,8 +54,8 @@ export const FAULT_CASES: FaultCase[] = [
     recoverable: true,
     costMs: 3_000,
     faults: (j) => [
-      { at: 350 + j, kind: 'refuse', target: '*', scope: 'ws', count: 5, status: 502 },
-      { at: 400 + j, kind: 'cut', target: '*' },
+      { at: 200 + j, kind: 'refuse', target: '*', scope: 'ws', count: 5, status: 502 },
+      { at: 250 + j, kind: 'cut', target: '*' },
     ],
   },
   {
@@ -62,8 +65,8 @@ export const FAULT_CASES: FaultCase[] = [
     recoverable: false,
     costMs: 30_000,
     faults: (j) => [
-      { at: 350 + j, kind: 'refuse', target: '*', scope: 'ws', count: 1_000_000, status: 503 },
-      { at: 400 + j, kind: 'cut', target: '*' },
+      { at: 200 + j, kind: 'refuse', target: '*', scope: 'ws', count: 1_000_000, status: 503 },
+      { at: 250 + j, kind: 'cut', target: '*' },
     ],
   },
 ];

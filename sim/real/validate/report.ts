@@ -74,8 +74,11 @@ export function writeValidationReport(dir: string, r: ValidationReport, wallMs: 
         ]),
       ),
       faults: c.faults,
+      faultsFrom: c.faultsFrom,
+      wallMs: Math.round(c.wallMs),
+      virtualMs: Math.round(c.virtualMs),
     })),
-    timing: { wallMs: Math.round(wallMs) },
+    timing: { wallMs: Math.round(wallMs), executorStartMs: r.executorMs.start, executorStopMs: r.executorMs.stop },
   };
   writeTextAtomic(join(dir, 'conformance.json'), JSON.stringify(json, null, 2) + '\n');
 

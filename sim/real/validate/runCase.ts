@@ -22,12 +22,13 @@ import { classOf, judge } from '../../judge.ts';
 import type { Fault } from '../../faults/fault.ts';
 import type { PropertyClass, Scenario } from '../../target.ts';
 import type { TraceEvent } from '../../trace.ts';
-import { RealClock } from '../clock.ts';
+import { performance } from 'node:perf_hooks';
+import { DilatedClock } from '../dilatedClock.ts';
 import { FaultProxy } from '../faultProxy.ts';
 import { realPorts, RealTimeline } from '../ports.ts';
 import type { FaultCase } from './faultCases.ts';
 import { RecordingNet, Wire, type WireFrame } from './wire.ts';
-import { truthOutcome, type Workload } from './workloads.ts';
+import { argvOf, truthOutcome, type Workload } from './workloads.ts';
 
 /** What a validation run records beyond its timeline: every frame, for the wire properties. */
 const RECORDS = ['wire'];
@@ -49,7 +50,12 @@ export interface CaseResult {
   faults: Array<Record<string, unknown>>;
   /** The client completed the handshake with the executor. */
   connected: boolean;
+  /** When (virtual ms) the faults were scheduled from: the first output; null if none came (the faults never ran). */
+  faultsFrom: number | null;
+  /** Real ms the case took, start to judged. */
   wallMs: number;
+  /** Virtual ms it lasted on our side's (dilated) clock. */
+  virtualMs: number;
 }
 
 export async function runCase(
@@ -58,8 +64,12 @@ export async function runCase(
   fc: FaultCase,
   seed: number,
   abort: Promise<void> = new Promise(() => undefined),
+  timeFactor = 1,
 ): Promise<CaseResult> {
-  const clock = new RealClock();
+  const t0 = performance.now();
+  // our side (client, proxy, deadlines, the workload's own waits) runs `timeFactor` times faster
+  // than the wall; every constant is unchanged in virtual ms
+  const clock = new DilatedClock(timeFactor);
   const timeline = new RealTimeline(clock);
   const wire = new Wire(timeline);
   const base = realPorts('client', timeline, seed);
@@ -67,12 +77,32 @@ export async function runCase(
   const ports = { ...base, net };
   const proxy = new FaultProxy(executorUrl, timeline);
   await proxy.start();
-  const faults = fc.faults(seed % 97);
-  proxy.inject(faults);
+  // The case's faults are timed from the process's first output (its first output or exit
+  // notification), not from the start of the run: the handshake's and the command's start-up
+  // real latency does not shrink with the time factor, and a cut meant for mid-output must
+  // land mid-output, not in the handshake or before the command wrote anything.
+  let faults = fc.faults(seed % 97);
   const report = new RecordingReport(clock, ports.log);
   // the run settles once the command ended and the fault's cost is spent; the target's bound applies from there
-  const settledAt = w.durationMs + fc.costMs;
+  let settledAt = w.durationMs + fc.costMs;
   const deadline = settledAt + (execStream.liveness?.boundMs ?? 0);
+  let expire: () => void = () => undefined;
+  const timer = new Promise<void>((r) => (expire = r));
+  let deadlineTimer = clock.setTimeout(() => expire(), deadline).unref();
+  let faultsFrom: number | null = null;
+  const started = () => {
+    if (faultsFrom !== null) return;
+    faultsFrom = clock.now();
+    const at = proxy.now();
+    faults = faults.map((f) => ({ ...f, at: f.at + at }));
+    proxy.inject(faults);
+    settledAt += clock.now();
+    clock.clearTimeout(deadlineTimer);
+    deadlineTimer = clock.setTimeout(() => expire(), deadline).unref();
+  };
+  wire.onFrame = (f) => {
+    if (f.dir === 'in' && (f.message?.method === METHOD.output || f.message?.method === METHOD.exited)) started();
+  };
   let client: ExecClient | undefined;
   let connected = false;
   try {
@@ -80,7 +110,7 @@ export async function runCase(
     connected = true;
     const params: StartParams = {
       processId: PROCESS_ID,
-      argv: w.argv,
+      argv: argvOf(w, timeFactor),
       cwd: pathToFileURL(tmpdir()).href,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() },
       tty: false,
@@ -104,20 +134,20 @@ export async function runCase(
       }
       await pushedConsumer(clock, ports.log, session, v1Stricter.slots, new ConsumerKnobs(), report);
     })();
-    const timer = new Promise<void>((r) => setTimeout(r, deadline).unref());
     await Promise.race([consumed, timer, abort]);
     if (report.results.length > 0) {
       // probe reads for the nextSeq rules: without and with maxBytes
       for (const maxBytes of [null, 1]) {
         await Promise.race([
           call.call(METHOD.read, { processId: PROCESS_ID, afterSeq: 0, maxBytes, waitMs: 0 }).catch(() => undefined),
-          new Promise((r) => setTimeout(r, 5_000).unref()),
+          new Promise<void>((r) => clock.setTimeout(r, 5_000).unref()),
         ]);
       }
     }
   } catch (e) {
     report.result({ kind: 'failure', message: `could not speak to the executor: ${e instanceof Error ? e.message : String(e)}` });
   } finally {
+    clock.clearTimeout(deadlineTimer);
     client?.close();
     net.closeAll();
     await proxy.stop();
@@ -167,6 +197,8 @@ export async function runCase(
     events: timeline.events,
     faults: faults.map((f) => ({ ...f })),
     connected,
-    wallMs: end,
+    faultsFrom,
+    wallMs: performance.now() - t0,
+    virtualMs: end,
   };
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { ExecsimError } from '../../errors.ts';
 import { startExecutor, type RunningExecutor } from './executor.ts';
 import { FAULT_CASES, type FaultCase } from './faultCases.ts';
@@ -25,12 +26,18 @@ export interface ValidateOptions {
   seed: number;
   faults?: readonly string[];
   workloads?: readonly string[];
+  /** Our side runs this many times faster than the wall (default 1); the reference executor too. */
+  timeFactor?: number;
   onCase?(c: CaseResult, index: number, total: number): void;
 }
 
 export interface ValidationReport {
   protocol: 'codex-exec-server';
   executor: { preset: string | null; command: string };
+  /** How time was dilated: our side's factor, and whether the executor's ran at it too (and why not). */
+  time: { factor: number; executor: string };
+  /** Real ms to start and to stop the executor. */
+  executorMs: { start: number; stop: number };
   seed: number;
   runs: number;
   properties: Record<string, string>;
@@ -48,10 +55,17 @@ export interface ValidationReport {
 
 const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 
-export function presetCommand(
-  executor: string,
-  version: string,
-): { preset: string | null; template: string; env: Record<string, string>; startTimeoutMs: number; cleanup(): void } {
+export interface Preset {
+  preset: string | null;
+  template: string;
+  env: Record<string, string>;
+  startTimeoutMs: number;
+  /** How the executor's own time relates to our side's dilated one (for the report). */
+  time: string;
+  cleanup(): void;
+}
+
+export function presetCommand(executor: string, version: string, timeFactor = 1): Preset {
   if (executor === 'codex') {
     const home = mkdtempSync(join(tmpdir(), 'execsim-codex-home-'));
     return {
@@ -59,19 +73,25 @@ export function presetCommand(
       template: `npx --yes @openai/codex@${version} exec-server --listen ws://127.0.0.1:{port}`,
       env: { CODEX_HOME: home },
       startTimeoutMs: 600_000,
+      // its binary is static (musl): libfaketime cannot be preloaded into it
+      time:
+        timeFactor === 1
+          ? 'the wall'
+          : `the wall (a static binary: libfaketime cannot dilate it); its timers are ${timeFactor}x longer than ours, and no case waits on them`,
       cleanup: () => rmSync(home, { recursive: true, force: true }),
     };
   }
   if (executor === 'reference') {
     return {
       preset: 'reference',
-      template: `"${process.execPath}" "${BIN}" serve --listen ws://127.0.0.1:{port}`,
+      template: `"${process.execPath}" "${BIN}" serve --listen ws://127.0.0.1:{port}${timeFactor === 1 ? '' : ` --time-factor ${timeFactor}`}`,
       env: {},
       startTimeoutMs: 30_000,
+      time: timeFactor === 1 ? 'the wall' : `dilated as ours (serve --time-factor ${timeFactor})`,
       cleanup: () => undefined,
     };
   }
-  return { preset: null, template: executor, env: {}, startTimeoutMs: 60_000, cleanup: () => undefined };
+  return { preset: null, template: executor, env: {}, startTimeoutMs: 60_000, time: 'its own (the command as given)', cleanup: () => undefined };
 }
 
 export function plan(opts: Pick<ValidateOptions, 'faults' | 'workloads'>): Array<{ w: Workload; fc: FaultCase }> {
@@ -145,17 +165,21 @@ export function reasonsOf(
 
 export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningExecutor) => void): Promise<ValidationReport> {
   const todo = plan(opts);
-  const preset = presetCommand(opts.executor, opts.version);
+  const factor = opts.timeFactor ?? 1;
+  const preset = presetCommand(opts.executor, opts.version, factor);
   let executor: RunningExecutor | undefined;
   const cases: CaseResult[] = [];
+  const executorMs = { start: 0, stop: 0 };
+  let t = performance.now();
   try {
     executor = await startExecutor(preset.template, { env: preset.env, startTimeoutMs: preset.startTimeoutMs });
+    executorMs.start = performance.now() - t;
     onExecutor?.(executor);
     const total = todo.length * opts.runs;
     for (let run = 0; run < opts.runs; run++) {
       for (const { w, fc } of todo) {
         // a crashed executor ends the case at once instead of at its deadline
-        const c = await runCase(executor.url, w, fc, opts.seed + run, executor.exit);
+        const c = await runCase(executor.url, w, fc, opts.seed + run, executor.exit, factor);
         if (fc.name === 'none' && !c.connected) {
           throw new ExecsimError(
             'EXECSIM_EXECUTOR',
@@ -173,7 +197,9 @@ export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningEx
       }
     }
   } finally {
+    t = performance.now();
     await executor?.stop();
+    executorMs.stop = performance.now() - t;
     preset.cleanup();
   }
   const matrix = matrixOf(cases);
@@ -185,6 +211,8 @@ export async function validate(opts: ValidateOptions, onExecutor?: (e: RunningEx
   return {
     protocol: 'codex-exec-server',
     executor: { preset: preset.preset, command: executor?.command ?? preset.template },
+    time: { factor, executor: preset.time },
+    executorMs: { start: Math.round(executorMs.start), stop: Math.round(executorMs.stop) },
     seed: opts.seed,
     runs: opts.runs,
     properties: VALIDATION_PROPERTIES,

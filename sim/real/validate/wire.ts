@@ -25,6 +25,8 @@ export interface WireFrame {
 
 export class Wire {
   readonly frames: WireFrame[] = [];
+  /** Called with every frame as it is recorded. */
+  onFrame: ((f: WireFrame) => void) | undefined;
   constructor(private readonly timeline: RealTimeline) {}
 
   record(dir: 'in' | 'out', data: WsData): void {
@@ -34,7 +36,9 @@ export class Wire {
     } catch {
       message = undefined;
     }
-    this.frames.push({ t: this.timeline.clock.now(), dir, message });
+    const frame: WireFrame = { t: this.timeline.clock.now(), dir, message };
+    this.frames.push(frame);
+    this.onFrame?.(frame);
     const m = message ?? {};
     const params = (m.params ?? m.result ?? {}) as Record<string, unknown>;
     this.timeline.record('client', dir === 'in' ? 'wire.in' : 'wire.out', {

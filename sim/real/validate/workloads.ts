@@ -27,9 +27,21 @@ export interface Workload {
   end: { code: number } | { signal: Signal };
   /** About how long it runs (ms), for deadlines. */
   durationMs: number;
+  /** The command at a time factor: its own waits shrink with our side's (ours to scale: emit.mjs). */
+  argvAt?(timeFactor: number): string[];
 }
 
-function emit(name: string, summary: string, steps: PlanStep[], end: Workload['end']): Workload {
+/** The command a run starts, its waits scaled to the run's time factor. */
+export function argvOf(w: Workload, timeFactor: number): string[] {
+  return w.argvAt && timeFactor !== 1 ? w.argvAt(timeFactor) : w.argv;
+}
+
+/**
+ * `scaled`: its waits shrink with the run's time factor (they are protocol timing: slow output
+ * for mid-output cuts and lag). A burst keeps the wall's rate: how many bytes it writes while a
+ * reconnect's real latency (which no factor shrinks) runs is what its case is about.
+ */
+function emit(name: string, summary: string, steps: PlanStep[], end: Workload['end'], scaled = true): Workload {
   const offsets: Record<string, number> = { stdout: 0, stderr: 0 };
   const streams: Record<string, ProducedChunk[]> = {};
   for (const s of steps) {
@@ -37,10 +49,12 @@ function emit(name: string, summary: string, steps: PlanStep[], end: Workload['e
     offsets[s.stream] = (offsets[s.stream] as number) + s.bytes;
   }
   const plan = { steps, end: 'signal' in end ? { signal: end.signal } : { code: end.code } };
+  const argvAt = (timeFactor: number) => [process.execPath, EMIT, JSON.stringify(timeFactor === 1 ? plan : { ...plan, timeFactor })];
   return {
     name,
     summary,
-    argv: [process.execPath, EMIT, JSON.stringify(plan)],
+    argv: argvAt(1),
+    ...(scaled ? { argvAt } : {}),
     pipeStdin: false,
     writes: [],
     streams,
@@ -100,6 +114,7 @@ export const WORKLOADS: Workload[] = [
     '1.5 MiB in 64 KiB writes, beyond the 1 MiB retention',
     Array.from({ length: 24 }, (_, i): PlanStep => ({ stream: 'stdout', bytes: 65_536, delayMs: i === 0 ? 100 : 20 })),
     { code: 0 },
+    false,
   ),
   {
     name: 'stdin-echo',

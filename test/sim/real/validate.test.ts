@@ -189,7 +189,11 @@ describe('execsim validate', () => {
     // trickle runs): timed from its ready line, not from the spawn, as start-up is slow under load
     const serve = `"${NODE}" "${join(ROOT, 'sim/cli/bin.js')}" serve --listen ws://127.0.0.1:{port}`;
     const crashing = `sh -c 'f=$(mktemp -u); mkfifo "$f"; ${serve} > "$f" & s=$!; exec 3<"$f"; rm "$f"; read line <&3; sleep 1; echo crashing now >&2; kill -9 $s; exit 9'`;
-    const code = await main(['validate', '--executor', crashing, '--faults', 'none', '--workloads', 'trickle', '--report', tmp()], io);
+    // at the wall's rate (--time-factor 1): the trickle must still be running 1 s after the ready line
+    const code = await main(
+      ['validate', '--executor', crashing, '--faults', 'none', '--workloads', 'trickle', '--time-factor', '1', '--report', tmp()],
+      io,
+    );
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/the executor exited during the run[\s\S]*crashing now/);
     const started = pidAndPort(io.stderr);
@@ -209,6 +213,8 @@ describe('execsim validate', () => {
         'none',
         '--workloads',
         'trickle',
+        '--time-factor',
+        '1', // at the wall's rate: the trickle still runs 500 ms after the executor listens
         '--report',
         tmp(),
       ],
