@@ -6,7 +6,8 @@
  *   npm run bench                     the standard profile (about 10 minutes on 2 cores)
  *   npm run bench -- --quick          small samples, for a smoke check of the bench itself
  *   npm run bench -- --full           memory over 1,000,000 runs (about 10 more minutes)
- *   npm run bench -- --only a,b       sections: startup, smoke, throughput, detection, known-bugs, real, memory, workers
+ *   npm run bench -- --only a,b       sections: startup, smoke, throughput, detection, known-bugs, real, validate, memory, workers
+ *                                     (--only real,validate: real mode alone, a few minutes)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +18,7 @@ import { memory } from './sections/memory.ts';
 import { realMode, SCALE } from './sections/realMode.ts';
 import { startup } from './sections/startup.ts';
 import { throughput } from './sections/throughput.ts';
+import { validateReal } from './sections/validateReal.ts';
 import { workers } from './sections/workers.ts';
 import { fmt, median, now, table } from './shared.ts';
 
@@ -36,6 +38,7 @@ const P = quick
       maxRuns: 500,
       budgetMs: 5_000,
       real: 4,
+      validateReps: 2,
       memory: 5_000,
       workers: 2_000,
       ceiling: 50_000_000,
@@ -48,6 +51,7 @@ const P = quick
       maxRuns: 2_000,
       budgetMs: 20_000,
       real: 20,
+      validateReps: 20,
       memory: full ? 1_000_000 : 100_000,
       workers: 20_000,
       ceiling: 500_000_000,
@@ -197,8 +201,17 @@ if (want('real')) {
   console.log(
     table(
       `Real mode (loopback ws, real timers, constants / ${SCALE}) vs the simulator at full scale, ${P.real} scenarios each`,
-      ['target', 'sim ms', 'real ms', 'real/sim', 'real flakes', 'sim flakes'],
-      rows.map((r) => [r.target, r.simMs, r.realMs, r.ratio, `${r.realFlakes}/${r.scenarios}`, `${r.simFlakes}/${r.scenarios}`]),
+      ['target', 'sim ms', 'real ms', 'real ms/scenario med', 'max', 'real/sim', 'real flakes', 'sim flakes'],
+      rows.map((r) => [
+        r.target,
+        r.simMs,
+        r.realMs,
+        r.realMsMedian,
+        r.realMsMax,
+        r.ratio,
+        `${r.realFlakes}/${r.scenarios}`,
+        `${r.simFlakes}/${r.scenarios}`,
+      ]),
     ),
   );
   for (const r of rows) for (const d of r.differences.slice(0, 3)) console.log(`  ${r.target} ${d}`);
@@ -208,6 +221,34 @@ if (want('real')) {
     `>= 100x faster than real mode with 0 simulator flakes: slowest ratio ${fmt(minRatio)}x, ${simFlakes} simulator flakes -> ${verdict(minRatio >= 100 && simFlakes === 0)}`,
   );
   save();
+}
+
+if (want('validate')) {
+  const results = [];
+  for (const executor of ['reference', 'codex'] as const) {
+    const v = await validateReal(executor, P.validateReps);
+    results.push(v);
+    out.validate = results;
+    save();
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    if (v.error) console.log(`\nexecsim validate --executor ${executor}: could not run: ${v.error}`);
+    console.log(
+      table(
+        `execsim validate --executor ${executor} (time x${v.timeFactor}): wall s per case over ${v.repetitions} repetitions, and flakes (a repetition whose verdict differs from the case's usual one)`,
+        ['case', 'wall s med', 'wall s max', 'flakes', 'verdict'],
+        [
+          ...v.cases.map((c) => [c.case, s(c.wallMsMedian), s(c.wallMsMax), `${c.flakes}/${v.repetitions}`, c.verdict || 'holds']),
+          ['whole matrix (cases only)', s(v.matrixMsMedian), s(v.matrixMsMax), `${v.flakes}/${v.runs} runs`, ''],
+          ['executor start / stop (once)', s(v.executorStartMs), s(v.executorStopMs), '', ''],
+          [`one whole command (exit ${v.command.exitCode})`, s(v.command.wallMs), '', '', ''],
+        ],
+      ),
+    );
+    for (const c of v.cases.filter((x) => x.flakes > 0)) console.log(`  ${executor} ${c.case}: ${c.differences.join('; ')}`);
+    targets.push(
+      `validate --executor ${executor} under 15 s with 0 flakes in ${v.repetitions} repetitions: command ${s(v.command.wallMs)} s, matrix median ${s(v.matrixMsMedian)} s (worst ${s(v.matrixMsMax)} s), ${v.flakes} flakes -> ${verdict(!v.error && v.command.wallMs < 15_000 && v.matrixMsMax < 15_000 && v.flakes === 0)}`,
+    );
+  }
 }
 
 if (want('memory')) {

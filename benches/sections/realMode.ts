@@ -7,7 +7,7 @@
  */
 import { createRealWorld } from '../../sim/real/realWorld.ts';
 import { runScenario } from '../../sim/runner.ts';
-import { MAIN, now, sample, target } from '../shared.ts';
+import { MAIN, median, now, sample, target } from '../shared.ts';
 
 export const SCALE = 100;
 
@@ -16,6 +16,9 @@ export interface RealModeRow {
   scenarios: number;
   simMs: number;
   realMs: number;
+  /** Real ms per scenario: median and worst. */
+  realMsMedian: number;
+  realMsMax: number;
   ratio: number;
   realFlakes: number;
   simFlakes: number;
@@ -30,6 +33,7 @@ export async function realMode(n: number): Promise<RealModeRow[]> {
     const scenarios = sample(t, variant, n, 5);
     let simMs = 0;
     let realMs = 0;
+    const perScenario: number[] = [];
     let realFlakes = 0;
     let simFlakes = 0;
     const differences: string[] = [];
@@ -41,6 +45,7 @@ export async function realMode(n: number): Promise<RealModeRow[]> {
       if (a.traceHash !== b.traceHash || a.violated.join() !== b.violated.join()) simFlakes++;
       const t1 = now();
       const real = await runScenario(t, s, (options) => createRealWorld(options, SCALE));
+      perScenario.push(now() - t1);
       realMs += now() - t1;
       if (real.violated.join() !== a.violated.join()) {
         realFlakes++;
@@ -48,7 +53,18 @@ export async function realMode(n: number): Promise<RealModeRow[]> {
         differences.push(`seed ${s.seed}: sim [${a.violated.join(', ')}] real [${real.violated.join(', ')}] ${why}`.slice(0, 220));
       }
     }
-    rows.push({ target: `${name}:${variant}`, scenarios: n, simMs, realMs, ratio: realMs / simMs, realFlakes, simFlakes, differences });
+    rows.push({
+      target: `${name}:${variant}`,
+      scenarios: n,
+      simMs,
+      realMs,
+      realMsMedian: median(perScenario),
+      realMsMax: Math.max(...perScenario),
+      ratio: realMs / simMs,
+      realFlakes,
+      simFlakes,
+      differences,
+    });
   }
   return rows;
 }

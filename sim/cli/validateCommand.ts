@@ -8,12 +8,9 @@ import { reportDirOf, writeBadInputReport } from '../report/commandReport.ts';
 import { wallMs } from '../host/hostIo.ts';
 import type { RunningExecutor } from '../real/validate/executor.ts';
 import { writeValidationReport } from '../real/validate/report.ts';
-import { validate } from '../real/validate/validate.ts';
+import { DEFAULT_TIME_FACTOR, validate } from '../real/validate/validate.ts';
 import { intOption, oneOf, parse } from './args.ts';
 import type { CliContext } from './context.ts';
-
-/** Our side's (and the reference executor's) time runs this many times faster than the wall. */
-export const DEFAULT_TIME_FACTOR = 20;
 
 export const VALIDATE_USAGE = `execsim validate --executor "CMD ... {port} ..." | codex | reference
                  [--protocol codex-exec-server] [--executor-version V] [--runs N] [--seed S]

@@ -17,6 +17,9 @@ import { runCase, VALIDATION_CLASSES, VALIDATION_PROPERTIES, type CaseResult } f
 import type { PropertyClass } from '../../target.ts';
 import { WORKLOADS, type Workload } from './workloads.ts';
 
+/** Our side's (and the reference executor's) time runs this many times faster than the wall. */
+export const DEFAULT_TIME_FACTOR = 20;
+
 export type Cell = 'holds' | 'violated' | 'not applicable' | 'unknown';
 
 export interface ValidateOptions {
