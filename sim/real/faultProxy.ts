@@ -74,6 +74,9 @@ export class FaultProxy implements NetworkFaults {
       s.on('close', () => this.sockets.delete(s));
     });
     this.http.on('upgrade', (req, socket, head) => {
+      // after 'upgrade' the socket's errors are ours: a client that resets a refused upgrade
+      // (a reconnect loop at a high time factor does) must not crash the run
+      socket.on('error', () => undefined);
       const { id, ep } = this.links.number(PROXY_FROM, PROXY_TO);
       const refusal = this.rules.takeRefusal(ep, 'ws', this.now());
       if (refusal) {

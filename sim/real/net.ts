@@ -204,6 +204,7 @@ export class RealNet implements Net {
         });
       });
       http.on('upgrade', (req, socket, head) => {
+        socket.on('error', () => undefined); // after 'upgrade' its errors are ours (a reset refused upgrade)
         const status = handler.upgrade?.({ path: req.url ?? '/', from: 'remote' });
         if (status !== undefined) {
           socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Inbox, TIMED_OUT, type NetError, type Server } from '../../../sim/ports/index.ts';
 import { RealClock } from '../../../sim/real/clock.ts';
@@ -31,6 +32,33 @@ async function setup(faults: Fault[]) {
 }
 
 describe('fault proxy (real sockets on loopback)', () => {
+  it('a client that resets a refused upgrade does not crash the proxy (its socket errors are handled)', async () => {
+    const { net, proxy } = await setup([{ at: 0, kind: 'refuse', target: '*', scope: 'ws', count: 40, status: 503 }]);
+    const port = new URL(proxy.url).port;
+    // raw upgrades, each reset (RST) as soon as it is sent: the proxy's 503 meets a reset socket
+    await Promise.all(
+      Array.from(
+        { length: 40 },
+        () =>
+          new Promise<void>((resolve) => {
+            const c = tcpConnect({ host: '127.0.0.1', port: Number(port) }, () => {
+              c.write(
+                `GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+              );
+              setImmediate(() => c.resetAndDestroy());
+            });
+            c.on('error', () => undefined);
+            c.on('close', () => resolve());
+          }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    // refusals spent, the proxy still forwards
+    const inbox = new Inbox(await net.connect(proxy.url + '/x'));
+    void inbox;
+    expect(proxy.openConnections().length).toBe(1);
+  });
+
   it('forwards frames both ways in order', async () => {
     const { net, proxy } = await setup([]);
     const inbox = new Inbox(await net.connect(proxy.url + '/x'));
