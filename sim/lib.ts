@@ -79,6 +79,8 @@ export interface ExploreTargetOptions {
   /** Worker threads; a target object cannot cross to a worker, give its module path instead. */
   workers?: number;
   shard?: { index: number; count: number };
+  /** `swarm` (default) or `guided`, as `--explorer`. */
+  explorer?: 'guided' | 'swarm';
   /** Where a found scenario is saved (default scenarios/found) and reports go (default reports). */
   save?: string;
   report?: string;
@@ -114,6 +116,7 @@ export async function exploreTarget(opts: ExploreTargetOptions, reg: TargetRegis
   flag('mode', opts.mode);
   flag('faults', opts.faults?.join(','));
   flag('workers', opts.workers);
+  flag('explorer', opts.explorer);
   flag('shard', opts.shard && `${opts.shard.index}/${opts.shard.count}`);
   flag('save', opts.save);
   flag('report', opts.report);

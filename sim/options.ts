@@ -37,6 +37,39 @@ export type WorldOptionsInput = { seed: number } & {
   [G in Exclude<keyof WorldOptions, 'seed' | 'faults'>]?: Partial<WorldOptions[G]>;
 } & { faults?: Fault[] };
 
+/**
+ * The world options a scenario may set (its `world` field): what the explorer's swarm of worlds
+ * draws per run. Each group applies over the target's own options (Target.worldOptions).
+ */
+export interface WorldKnobs {
+  net?: Partial<Pick<NetOptions, 'latencyMsMin' | 'latencyMsMax'>>;
+  fs?: Partial<FsWriterOptions>;
+  proc?: Partial<Pick<ProcOptions, 'pidMin' | 'pidMax'>>;
+}
+
+type BaseOptions = Omit<WorldOptionsInput, 'seed' | 'faults'>;
+
+/** A target's world options with a scenario's knobs over them, group by group. */
+export function withKnobs(base: BaseOptions | undefined, knobs: WorldKnobs | undefined): BaseOptions {
+  const b = base ?? {};
+  if (!knobs) return b;
+  return {
+    ...b,
+    ...(knobs.net ? { net: { ...b.net, ...knobs.net } } : {}),
+    ...(knobs.fs ? { fs: { ...b.fs, ...knobs.fs } } : {}),
+    ...(knobs.proc ? { proc: { ...b.proc, ...knobs.proc } } : {}),
+  };
+}
+
+/** The knobs as the world runs them: every field of every group, defaults filled (the trace's `world.options`). */
+export function resolvedKnobs(o: WorldOptions): Required<{ [G in keyof WorldKnobs]-?: Required<NonNullable<WorldKnobs[G]>> }> {
+  return {
+    net: { latencyMsMin: o.net.latencyMsMin, latencyMsMax: o.net.latencyMsMax },
+    fs: { mtimeGranularity: o.fs.mtimeGranularity, mtimeSkewMs: o.fs.mtimeSkewMs },
+    proc: { pidMin: o.proc.pidMin, pidMax: o.proc.pidMax },
+  };
+}
+
 export const DEFAULT_LIMITS: LimitOptions = { maxEvents: 5_000_000, maxTimeMs: 24 * 3600 * 1000 };
 
 const GRANULARITIES: readonly MtimeGranularity[] = ['ns', '1s', '2s'];

@@ -7,7 +7,7 @@
 import type { Composed } from './check/result.ts';
 import { ExecsimError } from './errors.ts';
 import { judge } from './judge.ts';
-import type { WorldOptionsInput } from './options.ts';
+import { resolveOptions, resolvedKnobs, withKnobs, type WorldOptionsInput } from './options.ts';
 import { faultFates, noEffectProblems, type FaultFate } from './faults/effects.ts';
 import type { AnyTarget } from './registry.ts';
 import type { RunOutcome, Scenario } from './target.ts';
@@ -58,7 +58,10 @@ export async function runScenario(
       `target ${target.name} has no variant "${scenario.variant}" (variants: ${Object.keys(target.variants).join(', ')})`,
     );
   }
-  const { world, dispose } = worlds({ ...target.worldOptions?.(scenario), seed: scenario.seed });
+  const options: WorldOptionsInput = { ...withKnobs(target.worldOptions?.(scenario), scenario.world), seed: scenario.seed };
+  const { world, dispose } = worlds(options);
+  // A drawn world says so in its trace, at t=0: the options it resolved to (a file without them keeps its trace).
+  if (scenario.world) world.record('world', 'world.options', resolvedKnobs(resolveOptions(options)));
   let outcome: RunOutcome;
   let fates: FaultFate[];
   let noEffect: string[];

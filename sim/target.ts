@@ -12,6 +12,7 @@ import type { Fault, FaultSpec } from './faults/fault.ts';
 import type { VariantInfo } from './ports/variant.ts';
 import type { TraceEvent } from './trace.ts';
 import type { World, WorldOptionsInput } from './index.ts';
+import type { WorldKnobs } from './options.ts';
 
 // with the variant mechanism, in the ports, so protocol code can declare its variants
 export type { VariantInfo } from './ports/variant.ts';
@@ -32,6 +33,8 @@ export interface Scenario<W = unknown> {
   mode: Mode;
   /** Liveness mode: when every fault heals (virtual ms). */
   healAtMs?: number;
+  /** World options this run was drawn with (latencies, mtimes, PID space), over the target's; absent: the target's world. */
+  world?: WorldKnobs;
   workload: W;
   faults: Fault[];
   /**

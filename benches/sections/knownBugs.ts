@@ -1,19 +1,18 @@
 /**
  * Runs to first detection per known bug (issue 12): every legacy variant, caught by its own
- * properties, and v1-strict's two failures. Blind: the explorer's scenario arbitrary sampled per
- * seed, each run checked, no shrinking; a seed that does not reach the bug in `maxRuns` counts
- * as Infinity in the worst case. One row per bug and explorer profile: for exec-stream, "before"
- * is the swarm explorer without boundary-biased fault windows, "after" the default with them;
- * the other targets' explorers did not change (one row).
+ * properties, and v1-strict's two failures. Blind: the explorer's own batches for the seed, each
+ * run checked, no shrinking; a seed that does not reach the bug in `maxRuns` counts as Infinity
+ * in the worst case. One row per bug, mode and explorer profile, before and after side by side
+ * in one run (PROFILES).
+ *   node --import tsx benches/sections/knownBugs.ts --seeds 20 --max-runs 2000 --modes safety,liveness
  */
-import fc from 'fast-check';
-import { faultArbitraryWith } from '../../reference-impl/exec-stream/target/faultKinds.ts';
+import { pathToFileURL } from 'node:url';
+import { workloadArbitraryWith } from '../../reference-impl/exec-stream/target/workload.ts';
+import { batchRunsOf, exploreBatch, exploreSpace, planBatches, type ExplorerKind } from '../../sim/explore/explore.ts';
 import type { AnyTarget } from '../../sim/registry.ts';
-import { scenarioArbitrary } from '../../sim/explore/scenarioArbitrary.ts';
-import { runScenario } from '../../sim/runner.ts';
 import { faultSpecsOf } from '../../sim/scenario/load.ts';
-import type { Scenario } from '../../sim/target.ts';
-import { median, registry } from '../shared.ts';
+import type { Mode } from '../../sim/target.ts';
+import { median, registry, table } from '../shared.ts';
 
 export interface KnownBug {
   bug: string;
@@ -69,6 +68,7 @@ export async function knownBugs(): Promise<KnownBug[]> {
 
 export interface KnownBugRow {
   bug: string;
+  mode: Mode;
   profile: string;
   seeds: number;
   found: number;
@@ -77,48 +77,117 @@ export interface KnownBugRow {
   note?: string;
 }
 
-/** Runs until one of the bug's properties is violated; undefined if not within maxRuns. */
-async function firstDetection(t: AnyTarget, bug: KnownBug, seed: number, maxRuns: number): Promise<number | undefined> {
+/** An explorer as the bench runs it: the explorer kind, and the target as that explorer draws it. */
+export interface Profile {
+  name: string;
+  explorer: ExplorerKind;
+  target(t: AnyTarget): AnyTarget;
+}
+
+/**
+ * before: the explorer without issue 12's second half (plain swarm runs, the target's default
+ * world, exec-stream's event log capacities from the fixed four); after: the guided explorer
+ * (drawn worlds, coverage-guided mutants, capacities next to message sizes).
+ */
+export const PROFILES: readonly Profile[] = [
+  {
+    name: 'before (swarm)',
+    explorer: 'swarm',
+    target: (t) => t,
+  },
+  {
+    name: 'after (guided)',
+    explorer: 'guided',
+    target: (t) =>
+      t.name === 'exec-stream'
+        ? ({ ...t, workload: { ...t.workload, arbitrary: workloadArbitraryWith({ sizes: true }) } } as AnyTarget)
+        : t,
+  },
+];
+
+/**
+ * Runs of `execsim explore --seed S --runs maxRuns --mode M` (the explorer's own batches, in
+ * order) until one of the bug's properties is violated, any other violation counting as a pass;
+ * no shrinking. Undefined if not within maxRuns.
+ */
+export async function firstDetection(
+  t: AnyTarget,
+  bug: KnownBug,
+  seed: number,
+  maxRuns: number,
+  explorer: ExplorerKind,
+  mode: Mode = 'safety',
+): Promise<number | undefined> {
   const kinds = faultSpecsOf(t)
     .map((k) => k.kind)
     .filter((k) => !(bug.without ?? []).includes(k));
-  const arb = scenarioArbitrary({ target: t, variant: bug.variant, mode: 'safety', kinds, maxFaults: 6, healSlackMsMax: 30_000 });
-  const batch = 250;
-  for (let from = 0; from < maxRuns; from += batch) {
-    const scenarios: Scenario[] = fc.sample(arb, { seed: seed * 100_003 + from, numRuns: Math.min(batch, maxRuns - from) });
-    for (let i = 0; i < scenarios.length; i++) {
-      const r = await runScenario(t, scenarios[i] as Scenario);
-      if (r.violated.some((p) => bug.properties.includes(p))) return from + i + 1;
-    }
+  const space = exploreSpace({ target: t, variant: bug.variant, mode, faultKinds: kinds, explorer });
+  for (const batch of planBatches(seed, maxRuns, undefined, batchRunsOf(explorer))) {
+    const r = await exploreBatch(space, batch, { counts: (v) => v.some((p) => bug.properties.includes(p)), shrink: false });
+    if (r.violation) return r.violation.foundAtRun;
   }
   return undefined;
 }
 
-export async function knownBugDetection(seeds: number, maxRuns: number, only?: (b: KnownBug) => boolean): Promise<KnownBugRow[]> {
+export interface DetectionOptions {
+  seeds: number;
+  maxRuns: number;
+  modes?: readonly Mode[];
+  only?: (b: KnownBug) => boolean;
+  onRow?: (row: KnownBugRow) => void;
+}
+
+export async function knownBugDetection(o: DetectionOptions): Promise<KnownBugRow[]> {
   const rows: KnownBugRow[] = [];
-  for (const bug of (await knownBugs()).filter((b) => !only || only(b))) {
+  for (const bug of (await knownBugs()).filter((b) => !o.only || o.only(b))) {
     const t = await registry.get(bug.target);
-    const profiles: Array<[string, AnyTarget]> =
-      bug.target === 'exec-stream'
-        ? [
-            ['before (swarm)', { ...t, faults: { ...t.faults, arbitrary: faultArbitraryWith({ boundary: false }) } } as AnyTarget],
-            ['after (+ boundary windows)', t],
-          ]
-        : [['swarm (unchanged)', t]];
-    for (const [profile, pt] of profiles) {
-      const runs: number[] = [];
-      for (let seed = 1; seed <= seeds; seed++) runs.push((await firstDetection(pt, bug, seed, maxRuns)) ?? Infinity);
-      const found = runs.filter(Number.isFinite).length;
-      rows.push({
-        bug: bug.bug,
-        profile,
-        seeds,
-        found,
-        runsMedian: median(runs),
-        runsWorst: Math.max(...runs),
-        ...(bug.note ? { note: bug.note } : {}),
-      });
+    for (const mode of o.modes ?? ['safety']) {
+      for (const profile of PROFILES) {
+        const runs: number[] = [];
+        for (let seed = 1; seed <= o.seeds; seed++)
+          runs.push((await firstDetection(profile.target(t), bug, seed, o.maxRuns, profile.explorer, mode)) ?? Infinity);
+        const found = runs.filter(Number.isFinite).length;
+        const row: KnownBugRow = {
+          bug: bug.bug,
+          mode,
+          profile: profile.name,
+          seeds: o.seeds,
+          found,
+          runsMedian: median(runs),
+          runsWorst: Math.max(...runs),
+          ...(bug.note ? { note: bug.note } : {}),
+        };
+        rows.push(row);
+        o.onRow?.(row);
+      }
     }
   }
   return rows;
 }
+
+/** `node --import tsx benches/sections/knownBugs.ts [--seeds N] [--max-runs N] [--modes safety,liveness] [--bug TEXT]`: this section alone. */
+async function main(args: string[]): Promise<void> {
+  const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const seeds = Number(opt('--seeds') ?? 20);
+  const maxRuns = Number(opt('--max-runs') ?? 2_000);
+  const modes = (opt('--modes') ?? 'safety,liveness').split(',') as Mode[];
+  const bugText = opt('--bug');
+  const rows = await knownBugDetection({
+    seeds,
+    maxRuns,
+    modes,
+    ...(bugText ? { only: (b: KnownBug) => b.bug.includes(bugText) } : {}),
+    onRow: (r) => console.error(`${r.bug} ${r.mode} ${r.profile}: ${r.found}/${r.seeds}, median ${r.runsMedian}, worst ${r.runsWorst}`),
+  });
+  console.log(knownBugTable(rows, seeds, maxRuns));
+}
+
+export function knownBugTable(rows: readonly KnownBugRow[], seeds: number, maxRuns: number): string {
+  return table(
+    `Runs to first detection per known bug, ${seeds} seeds, at most ${maxRuns} runs (issue 12)`,
+    ['bug', 'mode', 'explorer', 'found', 'runs med', 'runs worst', 'note'],
+    rows.map((r) => [r.bug, r.mode, r.profile, `${r.found}/${r.seeds}`, r.runsMedian, r.runsWorst, r.note ?? '']),
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));

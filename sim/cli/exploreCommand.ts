@@ -6,7 +6,16 @@
 import { basename, join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecsimError, isExecsimError } from '../errors.ts';
-import { explore, exploreSpace, planBatches, type ExploreOptions, type ExploreReport } from '../explore/explore.ts';
+import {
+  batchRunsOf,
+  EXPLORERS,
+  explore,
+  exploreSpace,
+  planBatches,
+  type ExploreOptions,
+  type ExploreReport,
+  type ExplorerKind,
+} from '../explore/explore.ts';
 import { headCommit, seedFromCommit } from '../host/git.ts';
 import { exploreParallel } from '../host/pool.ts';
 import { Progress } from '../host/progress.ts';
@@ -26,7 +35,7 @@ import { Reporters } from './reporters.ts';
 
 export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
                 [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2] [--workers N]
-                [--shard i/n] [--save DIR] [--report DIR] [--json] [--exit-by-class]
+                [--shard i/n] [--explorer swarm|guided] [--save DIR] [--report DIR] [--json] [--exit-by-class]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
@@ -34,7 +43,10 @@ the command prints a one-line replay command and exits 1 (with --exit-by-class, 
 violation is a liveness one only). No violation: exit 0. Either way
 summary.json and junit.xml go to --report (default reports/explore/NAME-VARIANT/). Same --seed
 and --runs give the same result (--json output identical but for "timing").
-NAME may be a module path (./my-target.js) exporting a target. Runs go in batches of 250 with
+NAME may be a module path (./my-target.js) exporting a target. --explorer guided (opt-in)
+draws each run's world options too (latencies, mtimes, PID space: saved in the scenario's
+"world") and spends half its runs on mutants of the runs whose trace showed something new;
+the default is the plain swarm explorer. Runs go in batches (guided 1,000, swarm 250) with
 seeds derived from S; --workers N runs batches on N threads and --shard i/n takes every n-th
 batch (for CI matrices); neither changes what a given batch finds.
 `;
@@ -62,6 +74,7 @@ export async function exploreCommand(ctx: CliContext, args: string[]): Promise<n
     shard: { type: 'string' },
     mode: { type: 'string' },
     faults: { type: 'string' },
+    explorer: { type: 'string' },
     save: { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
@@ -104,14 +117,15 @@ async function exploreWith(
   const shard = shardOption(values.shard);
   const budgetS = values.budget === undefined ? undefined : intOption(values.budget, 'budget', 0, 1);
   const mode = oneOf<Mode>(values.mode, 'mode', ['safety', 'liveness'], 'safety');
+  const explorer = oneOf<ExplorerKind>(values.explorer, 'explorer', EXPLORERS, 'swarm');
   const kinds = values.faults === undefined ? undefined : String(values.faults).split(',').filter(Boolean);
   const saveDir = (values.save as string | undefined) ?? join('scenarios', 'found');
   const file = join(saveDir, `${target.name}-${variant}-${mode}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}.json`);
   const json = values.json === true;
 
   // Refuse a bad variant or fault kind before printing anything that looks like a start.
-  const space = exploreSpace({ target, variant, mode, ...(kinds ? { faultKinds: kinds } : {}) });
-  const batches = planBatches(seed, runs, shard).length;
+  const space = exploreSpace({ target, variant, mode, explorer, ...(kinds ? { faultKinds: kinds } : {}) });
+  const batches = planBatches(seed, runs, shard, batchRunsOf(explorer)).length;
 
   const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}${commit ? ` from commit ${commit.slice(0, 12)}` : ''}, ${runs} runs${shard ? `, shard ${shard.index}/${shard.count}` : ''}${workers > 1 ? `, ${workers} workers` : ''}${budgetS ? `, budget ${budgetS} s` : ''})`;
   if (!json) ctx.io.out(`${header}\n`);
@@ -128,7 +142,7 @@ async function exploreWith(
       $schema: relative(dirname(file), SCHEMA).split('\\').join('/'),
       ...scenario,
       title: titleFor(violated),
-      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}${kinds ? ` --faults ${kinds.join(',')}` : ''}`,
+      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${explorer !== 'swarm' ? ` --explorer ${explorer}` : ''}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}${kinds ? ` --faults ${kinds.join(',')}` : ''}`,
       expect: expectationFor(target, variant, violated),
       provenance,
     };
@@ -140,6 +154,7 @@ async function exploreWith(
     runs,
     seed,
     mode,
+    explorer,
     ...(kinds ? { faultKinds: kinds } : {}),
     ...(budgetS ? { budgetMs: budgetS * 1000 } : {}),
     ...(shard ? { shard } : {}),

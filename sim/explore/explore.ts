@@ -17,10 +17,20 @@ import { streamSeed } from '../rng.ts';
 import { runScenario, type ScenarioRun } from '../runner.ts';
 import { faultSpecsOf } from '../scenario/load.ts';
 import type { Mode, Scenario } from '../target.ts';
+import { dropUnneededFaults, effectiveFailure, finalRun } from './failing.ts';
+import { guidedBatch } from './guided.ts';
 import { scenarioArbitrary } from './scenarioArbitrary.ts';
 
 /** Runs per batch: small enough to balance two workers, large enough to amortize a batch. */
 export const BATCH_RUNS = 250;
+/** The guided explorer's batches are longer: its corpus lives within one batch, and learns over it. */
+export const GUIDED_BATCH_RUNS = 1_000;
+
+/** `swarm` (default): plain swarm runs; `guided` (opt-in, issue 12, still being measured): swarm runs in drawn worlds and coverage-guided mutants. */
+export type ExplorerKind = 'guided' | 'swarm';
+export const EXPLORERS: readonly ExplorerKind[] = ['guided', 'swarm'];
+
+export const batchRunsOf = (explorer: ExplorerKind | undefined): number => (explorer === 'swarm' ? BATCH_RUNS : GUIDED_BATCH_RUNS);
 
 export interface ExploreSpace {
   target: AnyTarget;
@@ -29,6 +39,7 @@ export interface ExploreSpace {
   /** Fault kinds to draw from. */
   kinds: readonly string[];
   maxFaults: number;
+  explorer: ExplorerKind;
 }
 
 export interface ExploreOptions {
@@ -40,6 +51,8 @@ export interface ExploreOptions {
   /** Restrict the fault kinds (default: all the target understands). */
   faultKinds?: readonly string[];
   maxFaults?: number;
+  /** Which explorer (default swarm). */
+  explorer?: ExplorerKind;
   /** Stop after this much wall time (the result then depends on the machine's speed). */
   budgetMs?: number;
   /** Only the batches of shard `index` (1-based) of `count`. */
@@ -96,19 +109,27 @@ export interface BatchHooks {
   onFailure?(scenario: Scenario, violated: string[]): void;
   /** Wall-clock ms this batch may take (the exploration's remaining budget). */
   budgetMs?: number;
+  /** The host's wall clock, for the guided explorer's budget (sim/ has none of its own). */
+  now?: () => number;
+  /** Whether a violation ends the search (default: any); one that does not is treated as a pass. The bench looks for one bug. */
+  counts?(violated: string[]): boolean;
+  /** false: report the first failing scenario as drawn (the bench only counts runs). */
+  shrink?: boolean;
 }
 
-export function planBatches(seed: number, runs: number, shard?: { index: number; count: number }): Batch[] {
+export function planBatches(seed: number, runs: number, shard?: { index: number; count: number }, batchRuns = BATCH_RUNS): Batch[] {
   const out: Batch[] = [];
-  for (let index = 0, firstRun = 0; firstRun < runs; index++, firstRun += BATCH_RUNS) {
+  for (let index = 0, firstRun = 0; firstRun < runs; index++, firstRun += batchRuns) {
     if (shard && index % shard.count !== shard.index - 1) continue;
-    out.push({ index, fcSeed: streamSeed(seed, `batch:${index}`), runs: Math.min(BATCH_RUNS, runs - firstRun), firstRun });
+    out.push({ index, fcSeed: streamSeed(seed, `batch:${index}`), runs: Math.min(batchRuns, runs - firstRun), firstRun });
   }
   return out;
 }
 
 /** Checks the options against the target and resolves the fault kinds. */
-export function exploreSpace(opts: Pick<ExploreOptions, 'target' | 'variant' | 'mode' | 'faultKinds' | 'maxFaults'>): ExploreSpace {
+export function exploreSpace(
+  opts: Pick<ExploreOptions, 'target' | 'variant' | 'mode' | 'faultKinds' | 'maxFaults' | 'explorer'>,
+): ExploreSpace {
   const { target, variant } = opts;
   if (!(variant in target.variants)) {
     throw new ExecsimError(
@@ -124,11 +145,19 @@ export function exploreSpace(opts: Pick<ExploreOptions, 'target' | 'variant' | '
       'EXECSIM_USAGE',
       `--faults: target ${target.name} does not understand ${unknown.join(', ')} (it understands: ${known.join(', ')})`,
     );
-  return { target, variant, mode: opts.mode, kinds, maxFaults: opts.maxFaults ?? 6 };
+  const explorer = opts.explorer ?? 'swarm';
+  if (!EXPLORERS.includes(explorer))
+    throw new ExecsimError('EXECSIM_USAGE', `--explorer: expected one of ${EXPLORERS.join(', ')}, got ${JSON.stringify(explorer)}`);
+  return { target, variant, mode: opts.mode, kinds, maxFaults: opts.maxFaults ?? 6, explorer };
 }
 
-/** One batch: fast-check with the batch's seed, shrinking a failure. Runs anywhere (here or in a worker). */
+/** One batch of the space's explorer. Runs anywhere (here or in a worker). */
 export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: BatchHooks = {}): Promise<BatchResult> {
+  return space.explorer === 'swarm' ? swarmBatch(space, batch, hooks) : guidedBatch(space, batch, hooks);
+}
+
+/** One batch of the swarm explorer: fast-check with the batch's seed, shrinking a failure. */
+async function swarmBatch(space: ExploreSpace, batch: Batch, hooks: BatchHooks): Promise<BatchResult> {
   const { target } = space;
   const arb = scenarioArbitrary({ ...space, healSlackMsMax: 30_000 });
   let executed = 0;
@@ -139,7 +168,7 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
       hooks.onRun?.();
     }
     const found = await effectiveFailure(target, scenario, await runScenario(target, scenario));
-    if (!found) return true;
+    if (!found || !(hooks.counts?.(found.run.violated) ?? true)) return true;
     searching = false;
     hooks.onFailure?.(found.scenario, found.run.violated);
     return false;
@@ -153,19 +182,12 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
   if (!details.failed || details.counterexample === null) return result;
   const [drawn] = details.counterexample as [Scenario];
   const first = (await effectiveFailure(target, drawn, await runScenario(target, drawn))) as { scenario: Scenario; run: ScenarioRun };
-  let scenario = await dropUnneededFaults(target, first.scenario, first.run.violated[0] as string, hooks.onFailure);
-  let final = await runScenario(target, scenario);
-  const effective = await effectiveFailure(target, scenario, final);
-  if (effective) ({ scenario, run: final } = effective);
-  const summaries: Record<string, string> = {};
-  for (const p of final.violated) summaries[p] = final.checks.results[p]?.summary ?? '';
+  const counted = first.run.violated.find((p) => hooks.counts?.([p]) ?? true) as string;
+  const shrunk = hooks.shrink === false ? first.scenario : await dropUnneededFaults(target, first.scenario, counted, hooks.onFailure);
   result.violation = {
     foundAtRun: batch.firstRun + executed,
     shrinks: details.numShrinks,
-    scenario,
-    violated: final.violated,
-    summaries,
-    traceHash: final.traceHash,
+    ...(await finalRun(target, shrunk)),
     batch: batch.index,
     fcSeed: batch.fcSeed,
     path: details.counterexamplePath ?? '',
@@ -199,7 +221,7 @@ export function combine(opts: ExploreOptions, space: ExploreSpace, results: read
 /** Explores in this process, batch after batch, stopping at the first failing batch. */
 export async function explore(opts: ExploreOptions, now?: () => number): Promise<ExploreReport> {
   const space = exploreSpace(opts);
-  const plan = planBatches(opts.seed, opts.runs, opts.shard);
+  const plan = planBatches(opts.seed, opts.runs, opts.shard, batchRunsOf(space.explorer));
   const total = plan.reduce((n, b) => n + b.runs, 0);
   const started = now?.() ?? 0;
   const results: BatchResult[] = [];
@@ -213,47 +235,10 @@ export async function explore(opts: ExploreOptions, now?: () => number): Promise
     const r = await exploreBatch(space, batch, {
       onRun: () => opts.onRun?.(++done, total),
       ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
-      ...(budgetMs !== undefined ? { budgetMs } : {}),
+      ...(budgetMs !== undefined && now ? { budgetMs, now } : {}),
     });
     results.push(r);
     if (r.violation || r.interrupted) break;
   }
   return combine(opts, space, results);
-}
-
-/**
- * A violating run whose every fault took effect: the run itself, or the same scenario without
- * the faults that hit nothing if it still violates; undefined when it passes (or passes once
- * they are gone). Exploration never saves a fault that took no effect.
- */
-async function effectiveFailure(
-  target: AnyTarget,
-  scenario: Scenario,
-  run: ScenarioRun,
-): Promise<{ scenario: Scenario; run: ScenarioRun } | undefined> {
-  if (run.violated.length === 0) return undefined;
-  if (run.noEffect.length === 0) return { scenario, run };
-  const kept: Scenario = { ...scenario, faults: scenario.faults.filter((_, i) => run.fates[i]?.effect) };
-  const again = await runScenario(target, kept);
-  return again.violated.length > 0 && again.noEffect.length === 0 ? { scenario: kept, run: again } : undefined;
-}
-
-/** Removes, one at a time, every fault the (first) violated property survives without. */
-async function dropUnneededFaults(
-  target: AnyTarget,
-  scenario: Scenario,
-  property: string,
-  onFailure?: BatchHooks['onFailure'],
-): Promise<Scenario> {
-  let current = scenario;
-  for (let i = current.faults.length - 1; i >= 0; i--) {
-    const candidate: Scenario = { ...current, faults: current.faults.filter((_, j) => j !== i) };
-    const run = await runScenario(target, candidate);
-    const violated = run.violated;
-    if (violated.includes(property) && run.noEffect.length === 0) {
-      current = candidate;
-      onFailure?.(candidate, violated);
-    }
-  }
-  return current;
 }

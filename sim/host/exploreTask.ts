@@ -5,7 +5,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
-import { exploreBatch, exploreSpace, type Batch, type BatchResult } from '../explore/explore.ts';
+import { exploreBatch, exploreSpace, type Batch, type BatchResult, type ExplorerKind } from '../explore/explore.ts';
+import { wallMs } from './hostIo.ts';
 import { TargetRegistry } from '../registry.ts';
 import { importModule } from './importModule.ts';
 import type { Mode, Scenario } from '../target.ts';
@@ -18,6 +19,7 @@ export interface BatchTask {
   mode: Mode;
   kinds: string[];
   maxFaults: number;
+  explorer: ExplorerKind;
   batch: Batch;
   budgetMs?: number;
   port: MessagePort;
@@ -32,7 +34,14 @@ export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
     registry.register(mod.target ?? mod.default, task.module);
   }
   const target = await registry.get(task.target);
-  const space = exploreSpace({ target, variant: task.variant, mode: task.mode, faultKinds: task.kinds, maxFaults: task.maxFaults });
+  const space = exploreSpace({
+    target,
+    variant: task.variant,
+    mode: task.mode,
+    faultKinds: task.kinds,
+    maxFaults: task.maxFaults,
+    explorer: task.explorer,
+  });
   const post = (m: WorkerMessage) => task.port.postMessage(m);
   // runs are reported in groups: a message per run costs more than the progress is worth
   let unreported = 0;
@@ -46,7 +55,7 @@ export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
         if (++unreported >= 25) flush();
       },
       onFailure: (scenario, violated) => post({ type: 'failure', batch: task.batch.index, scenario, violated }),
-      ...(task.budgetMs !== undefined ? { budgetMs: task.budgetMs } : {}),
+      ...(task.budgetMs !== undefined ? { budgetMs: task.budgetMs, now: wallMs } : {}),
     });
   } finally {
     flush();

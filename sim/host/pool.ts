@@ -7,13 +7,21 @@
 import { MessageChannel } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { Tinypool } from 'tinypool';
-import { combine, exploreSpace, planBatches, type BatchResult, type ExploreOptions, type ExploreReport } from '../explore/explore.ts';
+import {
+  batchRunsOf,
+  combine,
+  exploreSpace,
+  planBatches,
+  type BatchResult,
+  type ExploreOptions,
+  type ExploreReport,
+} from '../explore/explore.ts';
 import type { BatchTask, WorkerMessage } from './exploreTask.ts';
 import { wallMs } from './hostIo.ts';
 
 export async function exploreParallel(opts: ExploreOptions, workers: number, module?: string): Promise<ExploreReport> {
   const space = exploreSpace(opts);
-  const plan = planBatches(opts.seed, opts.runs, opts.shard);
+  const plan = planBatches(opts.seed, opts.runs, opts.shard, batchRunsOf(space.explorer));
   const total = plan.reduce((n, b) => n + b.runs, 0);
   const pool = new Tinypool({
     filename: new URL('./exploreWorker.mjs', import.meta.url).href,
@@ -48,6 +56,7 @@ export async function exploreParallel(opts: ExploreOptions, workers: number, mod
         mode: space.mode,
         kinds: [...space.kinds],
         maxFaults: space.maxFaults,
+        explorer: space.explorer,
         batch,
         ...(budgetMs !== undefined ? { budgetMs } : {}),
         port: port2,

@@ -5,6 +5,7 @@
  * the file is clean.
  */
 import { ExecsimError } from '../errors.ts';
+import { resolveOptions, withKnobs } from '../options.ts';
 import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
 import { validateFaults } from '../faults/validate.ts';
 import type { FaultSpec } from '../faults/fault.ts';
@@ -87,12 +88,24 @@ export async function validateScenario(value: unknown, file: string, registry: T
         );
     });
   }
+  if (s.world) problems.push(...worldProblems(target, s));
   if (s.mode === 'liveness' && s.healAtMs === undefined)
     problems.push('healAtMs: required in liveness mode (when every fault heals, in virtual ms)');
   if (s.mode === 'safety' && s.healAtMs !== undefined)
     problems.push('healAtMs: only meaningful in liveness mode (set mode to "liveness" or remove it)');
   if (problems.length > 0) fail(problems);
   return { file, scenario: s, target };
+}
+
+/** The scenario's world knobs over its target's options, as the world would resolve them (`world.` paths). */
+function worldProblems(target: AnyTarget, s: Scenario): string[] {
+  try {
+    resolveOptions({ ...withKnobs(target.worldOptions?.(s), s.world), seed: s.seed });
+    return [];
+  } catch (e) {
+    if (e instanceof ExecsimError && e.problems) return e.problems.map((p) => `world.${p}`);
+    throw e;
+  }
 }
 
 export async function loadScenarioText(text: string, file: string, registry: TargetRegistry): Promise<LoadedScenario> {

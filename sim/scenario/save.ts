@@ -16,6 +16,7 @@ const ORDER = [
   'mode',
   'healAtMs',
   'expect',
+  'world',
   'workload',
   'faults',
   'provenance',

@@ -4,7 +4,7 @@
  * file editors use (scenarios/scenario.schema.json) joins all of them (./schemaFile.ts).
  */
 import { AT } from '../faults/fault.ts';
-import { anyObject, bool, either, int, list, literal, obj, oneOf, optional, str, withExpected } from '../schema/fields.ts';
+import { anyObject, bool, either, int, list, literal, num, obj, oneOf, optional, str, withExpected } from '../schema/fields.ts';
 import { schemaProblems } from '../schema/problems.ts';
 
 const NAME = '^[a-z0-9][a-z0-9-]*$';
@@ -40,6 +40,44 @@ const EXPECT = withExpected(
   '"pass" or {"violates": ["property-name", ...]}',
 );
 
+/**
+ * World options a run was drawn with (the explorer's swarm of worlds, TigerBeetle's vopr): each
+ * group over the target's own options, each field over the harness default. A file without it
+ * runs in the target's default world.
+ */
+export const WORLD = obj(
+  {
+    net: optional(
+      obj(
+        {
+          latencyMsMin: optional(int('least one-way latency of a message', 'virtual ms')),
+          latencyMsMax: optional(int('largest one-way latency of a message (at least latencyMsMin)', 'virtual ms')),
+        },
+        'network latencies',
+      ),
+    ),
+    fs: optional(
+      obj(
+        {
+          mtimeGranularity: optional(oneOf(['ns', '1s', '2s'], 'how finely the file system records mtimes')),
+          mtimeSkewMs: optional(num("the writer's clock skew in mtimes", 'ms')),
+        },
+        'the default file writer',
+      ),
+    ),
+    proc: optional(
+      obj(
+        {
+          pidMin: optional(int('lowest pid handed out', 'pid', { min: 2 })),
+          pidMax: optional(int('highest pid handed out (at least pidMin; a small space reuses pids sooner)', 'pid', { min: 2 })),
+        },
+        'the PID space',
+      ),
+    ),
+  },
+  'world options of this run (drawn per run by explore), over the target defaults',
+);
+
 export const ENVELOPE = obj(
   {
     $schema: optional(str('path to this schema, for editors')),
@@ -52,6 +90,7 @@ export const ENVELOPE = obj(
     mode: oneOf(['safety', 'liveness'], 'safety: faults stay on; liveness: faults heal at healAtMs and the caller must finish'),
     healAtMs: optional(int('liveness mode: when every fault heals', 'virtual ms')),
     expect: EXPECT,
+    world: optional(WORLD),
     workload: anyObject("the target's workload (see execsim list)", "the target's workload object"),
     faults: list(FAULT, 'the fault schedule', { expected: 'a list of faults' }),
     provenance: optional(anyObject('how the scenario was found (explorer seed, runs, shrinks), for people; not used to replay')),

@@ -72,7 +72,7 @@ const chunk = fc.record({
   bytes: fc.integer({ min: 1, max: 64 }),
 });
 
-export const workloadArbitrary: fc.Arbitrary<ExecWorkload> = fc
+const plainWorkload: fc.Arbitrary<ExecWorkload> = fc
   .record({
     chunks: fc.array(chunk, { minLength: 0, maxLength: 24 }),
     exitAfterMs: fc.integer({ min: 0, max: 50 }),
@@ -90,6 +90,34 @@ export const workloadArbitrary: fc.Arbitrary<ExecWorkload> = fc
     eventBytes: fc.constantFrom(64, 256, 1024, 1024 * 1024),
   })
   .map((w) => (w.denied ? { ...w, sandboxed: true, end: { code: 1 } } : w));
+
+/**
+ * Event log byte capacities next to the sizes of what goes through the log (issue 12): one off a
+ * chunk's size or all the output, and the range of the failure texts the client publishes (a
+ * `Failed` of about 40 to 100 bytes), so a log that evicts one event at once is drawn often,
+ * not only when 64 bytes happens to be chosen.
+ */
+function sizedEventBytes(w: ExecWorkload): fc.Arbitrary<ExecWorkload> {
+  const sizes = [...new Set([...w.chunks.map((c) => c.bytes), totalBytes(w)])].filter((x) => x > 0);
+  const near =
+    sizes.length === 0
+      ? fc.integer({ min: 1, max: 64 })
+      : fc.constantFrom(...sizes).chain((x) => fc.integer({ min: Math.max(1, x - 1), max: x + 1 }));
+  return fc
+    .oneof(
+      { weight: 4, arbitrary: fc.constant(w.eventBytes) },
+      { weight: 1, arbitrary: near },
+      { weight: 1, arbitrary: fc.integer({ min: 32, max: 128 }) },
+    )
+    .map((eventBytes) => ({ ...w, eventBytes }));
+}
+
+/** The workload arbitrary; `sizes` (opt-in, the known-bugs bench's guided profile) draws event log capacities next to message sizes. */
+export function workloadArbitraryWith(opts: { sizes: boolean }): fc.Arbitrary<ExecWorkload> {
+  return opts.sizes ? plainWorkload.chain(sizedEventBytes) : plainWorkload;
+}
+
+export const workloadArbitrary = workloadArbitraryWith({ sizes: false });
 
 /** The rules across fields: a denial needs a sandbox and a failing exit. */
 export function workloadRules(value: unknown, path: string): string[] {
