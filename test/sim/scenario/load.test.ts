@@ -47,7 +47,7 @@ describe('scenario files: bad input gets a clear error naming the file and the J
     expect(
       await problems({ ...good, format: 2, seed: 'one', mode: 'fast', faults: [{ at: -5, kind: 'cut' }], extra: true, expect: 'fail' }),
     ).toEqual([
-      'extra: unknown field (expected one of $schema, format, title, source, target, variant, seed, mode, healAtMs, expect, workload, faults, provenance)',
+      'extra: unknown field (expected one of $schema, format, title, source, target, variant, seed, mode, healAtMs, expect, world, workload, faults, provenance)',
       'format: expected 1, got 2',
       'seed: expected an integer from -2147483648 to 2147483647, got "one"',
       'mode: expected one of "safety", "liveness", got "fast"',
