@@ -3,6 +3,7 @@
  * fills every default in one place, so a report can carry the full configuration.
  */
 import { ExecsimError } from './errors.ts';
+import { HORIZON_MS } from './horizon.ts';
 import { FieldCheck, show } from './faults/check.ts';
 import type { Fault } from './faults/fault.ts';
 import { DEFAULT_FS_WRITER, type FsWriterOptions, type MtimeGranularity } from './fs/simFs.ts';
@@ -70,7 +71,7 @@ export function resolvedKnobs(o: WorldOptions): Required<{ [G in keyof WorldKnob
   };
 }
 
-export const DEFAULT_LIMITS: LimitOptions = { maxEvents: 5_000_000, maxTimeMs: 24 * 3600 * 1000 };
+export const DEFAULT_LIMITS: LimitOptions = { maxEvents: 5_000_000, maxTimeMs: HORIZON_MS };
 
 const GRANULARITIES: readonly MtimeGranularity[] = ['ns', '1s', '2s'];
 

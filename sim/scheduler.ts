@@ -10,6 +10,7 @@
  * get explored, and each choice among several lanes is recorded in the trace.
  */
 import { createClock } from '@sinonjs/fake-timers';
+import { MAX_TIMER_DELAY_MS } from './horizon.ts';
 import type { Rng } from './rng.ts';
 
 export interface Task {
@@ -91,9 +92,19 @@ export class Scheduler implements TaskScheduler {
       if (ref) this.pendingRef++;
       this.stats.timers++;
       this.dueAt.set(task.at, (this.dueAt.get(task.at) ?? 0) + 1);
-      task.fakeId = this.fake.setTimeout(() => this.fire(task), delay);
+      this.arm(task);
     }
     return task;
+  }
+
+  /**
+   * Waits for a task in the fake clock. A timer takes at most 2^31-1 ms as written (longer ones
+   * fire at once, as Node's do), so a longer wait goes in hops: exact at any virtual time.
+   */
+  private arm(task: Task): void {
+    const left = task.at - this.fake.now;
+    if (left > MAX_TIMER_DELAY_MS) task.fakeId = this.fake.setTimeout(() => this.arm(task), MAX_TIMER_DELAY_MS);
+    else task.fakeId = this.fake.setTimeout(() => this.fire(task), left);
   }
 
   cancel(task: Task): void {

@@ -3,6 +3,7 @@
  * list of them. Each kind declares its parameters once, as a schema (`faultSpec`): the type its
  * `apply` gets, its validation, its part of scenario.schema.json and its `execsim list` lines.
  */
+import { HORIZON_MS } from '../horizon.ts';
 import { int, literal, obj, withExpected, type ObjectOf, type ObjectSchema, type Props } from '../schema/fields.ts';
 
 export interface Fault {
@@ -14,7 +15,10 @@ export interface Fault {
 }
 
 /** When a fault fires: the one field every kind shares with `kind`. */
-export const AT = withExpected(int("when the fault fires, since the world's start", 'virtual ms'), 'an integer >= 0 (virtual ms)');
+export const AT = withExpected(
+  int("when the fault fires, since the world's start", 'virtual ms'),
+  `an integer from 0 to ${HORIZON_MS} (virtual ms)`,
+);
 
 /** The parameters of a fault of kind `P`, as `apply` receives them (validated). */
 export type FaultOf<P extends Props> = ObjectOf<P> & { at: number; kind: string };

@@ -12,6 +12,7 @@
  * event loop ran it, and real I/O that arrives meanwhile is stamped at the dilated real time.
  */
 import { performance } from 'node:perf_hooks';
+import { MAX_TIMER_DELAY_MS } from '../horizon.ts';
 import type { Rng } from '../rng.ts';
 import { pickTask, type Pick, type Task, type TaskScheduler } from '../scheduler.ts';
 
@@ -108,6 +109,7 @@ export class RealTimeScheduler implements TaskScheduler {
     if (this.ready.length > 0) return Promise.resolve(true);
     const until = this.timers.reduce((m, t) => Math.min(m, t.at), Infinity);
     return new Promise((resolve) => {
+      let handle: unknown;
       const w: Waiting = {
         wallStart: this.wall.now(),
         from: this.virtual,
@@ -125,7 +127,14 @@ export class RealTimeScheduler implements TaskScheduler {
         },
       };
       this.waiting = w;
-      const handle = Number.isFinite(until) ? this.wall.setTimeout(() => w.end(true), (until - this.virtual) / this.scale) : undefined;
+      // a timer takes at most 2^31-1 ms as written (longer ones fire at once): a longer wait goes in hops
+      const arm = (realMs: number): void => {
+        handle =
+          realMs > MAX_TIMER_DELAY_MS
+            ? this.wall.setTimeout(() => arm(realMs - MAX_TIMER_DELAY_MS), MAX_TIMER_DELAY_MS)
+            : this.wall.setTimeout(() => w.end(true), realMs);
+      };
+      if (Number.isFinite(until)) arm((until - this.virtual) / this.scale);
     });
   }
 

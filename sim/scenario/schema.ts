@@ -4,6 +4,7 @@
  * file editors use (scenarios/scenario.schema.json) joins all of them (./schemaFile.ts).
  */
 import { AT } from '../faults/fault.ts';
+import { HORIZON_TEXT } from '../horizon.ts';
 import { anyObject, bool, either, int, list, literal, num, obj, oneOf, optional, str, withExpected } from '../schema/fields.ts';
 import { schemaProblems } from '../schema/problems.ts';
 
@@ -95,7 +96,7 @@ export const ENVELOPE = obj(
     faults: list(FAULT, 'the fault schedule', { expected: 'a list of faults' }),
     provenance: optional(anyObject('how the scenario was found (explorer seed, runs, shrinks), for people; not used to replay')),
   },
-  'One replayable run of a protocol under test: target, variant, seed, workload, fault schedule and what must happen.',
+  `One replayable run of a protocol under test: target, variant, seed, workload, fault schedule and what must happen. Every virtual time and duration (fault times and windows, healAtMs, workload times) is at most the world's horizon, ${HORIZON_TEXT}; a time beyond it is refused.`,
 );
 
 /** Every problem of the envelope, one line each. */

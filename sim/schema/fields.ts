@@ -10,16 +10,24 @@
  * for "expected ..." (`withExpected`), the unit, and whether an object field is optional.
  */
 
+import { HORIZON_MS } from '../horizon.ts';
+
 declare const STATIC: unique symbol;
 export const EXPECTED = Symbol('execsim.expected');
 export const UNIT = Symbol('execsim.unit');
 export const OPTIONAL = Symbol('execsim.optional');
+/** On a time field whose maximum is the world's horizon (not a bound of its own). */
+export const HORIZON = Symbol('execsim.horizon');
+
+/** Units of times and durations in virtual ms: an integer field in one is bounded by the world's horizon. */
+export const TIME_UNITS: readonly string[] = ['ms', 'virtual ms'];
 
 /** A JSON Schema whose values have type `T` (a type-only mark: nothing at run time). */
 export interface Schema<T = unknown> {
   readonly [STATIC]: T;
   [EXPECTED]?: string;
   [UNIT]?: string;
+  [HORIZON]?: true;
   [keyword: string]: unknown;
 }
 
@@ -65,11 +73,24 @@ function withUnit<S extends Schema<unknown>>(schema: S, unit: string): S {
   return schema;
 }
 
-/** An integer with its unit; `min` defaults to 0. */
+/**
+ * An integer with its unit; `min` defaults to 0. A time or duration in virtual ms (`TIME_UNITS`)
+ * with no `max` of its own is at most the world's horizon, so no scenario names a time the world
+ * cannot reach exactly.
+ */
 export function int(description: string, unit: string, range: { min?: number; max?: number } = {}): Schema<number> {
   const min = range.min ?? 0;
-  const max = range.max !== undefined ? { maximum: range.max } : {};
-  return withUnit(make<number>({ type: 'integer', minimum: min, ...max, ...described(description, unit) }), unit);
+  const horizon = range.max === undefined && TIME_UNITS.includes(unit);
+  const maxValue = range.max ?? (horizon ? HORIZON_MS : undefined);
+  const max = maxValue !== undefined ? { maximum: maxValue } : {};
+  const s = withUnit(make<number>({ type: 'integer', minimum: min, ...max, ...described(description, unit) }), unit);
+  if (horizon) s[HORIZON] = true;
+  return s;
+}
+
+/** Whether a schema's maximum is the world's horizon. */
+export function isHorizonBound(schema: object): boolean {
+  return (schema as Schema)[HORIZON] === true;
 }
 
 /** Any finite number with its unit (negative too: an offset). */

@@ -6,7 +6,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { show } from '../faults/check.ts';
-import { expectedPhrase } from './fields.ts';
+import { HORIZON_TEXT } from '../horizon.ts';
+import { expectedPhrase, isHorizonBound } from './fields.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -82,6 +83,10 @@ function line(e: ErrorObject, prefix: string): string | undefined {
       const field = ((parent.properties ?? {}) as Record<string, Json>)[name];
       return `${child(at, name)}: expected ${field ? expected(field) : 'a value'}, got nothing`;
     }
+    case 'maximum':
+      if (isHorizonBound(parent))
+        return `${at}: ${show(e.data)} is past the world's horizon of ${HORIZON_TEXT}: expected ${expected(parent)}`;
+      return `${at}: expected ${expected(parent)}, got ${show(e.data)}`;
     case 'if':
     case 'anyOf':
     case 'oneOf':

@@ -17,9 +17,9 @@ describe('faults are data, checked before they run', () => {
       'cut',
     ]);
     expect(problems).toEqual([
-      'faults[0].at: expected an integer >= 0 (virtual ms), got -1',
-      'faults[1].extraMs: expected an integer >= 1, got nothing',
-      'faults[1].durationMs: expected an integer >= 1, got 0',
+      'faults[0].at: expected an integer from 0 to 86400000 (virtual ms), got -1',
+      'faults[1].extraMs: expected an integer from 1 to 86400000, got nothing',
+      'faults[1].durationMs: expected an integer from 1 to 86400000, got 0',
       'faults[2].kind: unknown fault kind "teleport" (known: cut, half-open, lag, refuse, close, set-mtime, torn-read, kill, pid-reuse)',
       'faults[3].durationMS: unknown field (expected one of at, kind, target, scope, count, durationMs, status, timeout)',
       'faults[3].status: expected an integer from 100 to 599, got 999',

@@ -94,7 +94,7 @@ describe('attach-pump workload', () => {
     expect(validateFaults(bad, SPECS)).toEqual([
       'faults[0].target: expected "client->runner", "client->runner#n" or "*", got "runner"',
       'faults[0].afterFrames: expected an integer from 0 to 10000, got -1',
-      'faults[1].durationMs: expected an integer >= 1, got nothing',
+      'faults[1].durationMs: expected an integer from 1 to 86400000, got nothing',
       'faults[2].count: expected an integer >= 1, got 0',
       'faults[3].kill: expected true or false, got "yes"',
     ]);

@@ -78,7 +78,7 @@ describe('exec-stream target: data in, clear errors out', () => {
 
   it('a bad fault names its path and parameter', () => {
     const validate = faultValidator();
-    expect(validate([{ at: 0, kind: 'consumer-stall' }])).toEqual(['faults[0].durationMs: expected an integer >= 1, got nothing']);
+    expect(validate([{ at: 0, kind: 'consumer-stall' }])).toEqual(['faults[0].durationMs: expected an integer from 1 to 86400000, got nothing']);
     expect(validate([{ at: 0, kind: 'transport-cut', refuseMs: 5, durationMS: 1 }])[0]).toMatch(/^faults\[0\]\.durationMS: unknown field/);
     expect(validate([{ at: 0, kind: 'notification-reorder', seq: 0, holdMs: 5 }])).toEqual([
       'faults[0].seq: expected an integer >= 1, got 0',

@@ -171,7 +171,7 @@ describe('execsim: bad input exits 2 with the file, the JSON path and what was e
     const io = capture();
     expect(await main(['run', dir, '--target', TARGET], io)).toBe(2);
     expect(io.stderr).toContain(`execsim: ${join(dir, 'bad.json')}: invalid scenario:`);
-    expect(io.stderr).toContain('  - faults[0].at: expected an integer >= 0 (virtual ms), got "soon"');
+    expect(io.stderr).toContain('  - faults[0].at: expected an integer from 0 to 86400000 (virtual ms), got "soon"');
     expect(io.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -202,9 +202,9 @@ describe('execsim: bad input exits 2 with the file, the JSON path and what was e
     );
     expect(io.stdout).toContain('cut: abnormal close (1006)');
     // parameters and workload fields come from the schemas that validate them
-    expect(io.stdout).toContain('      durationMs: integer >= 1: window length (ms)\n');
+    expect(io.stdout).toContain('      durationMs: integer from 1 to 86400000: window length (ms)\n');
     expect(io.stdout).toContain(
-      '      closeAfterMs: integer >= 1, optional: both ends finally see 1006 after this long (default: never) (ms)\n',
+      '      closeAfterMs: integer from 1 to 86400000, optional: both ends finally see 1006 after this long (default: never) (ms)\n',
     );
     expect(io.stdout).toContain('    chunks[].bytes: integer >= 1: bytes of tape (bytes)\n');
   });

@@ -51,7 +51,7 @@ describe('scenario files: bad input gets a clear error naming the file and the J
       'format: expected 1, got 2',
       'seed: expected an integer from -2147483648 to 2147483647, got "one"',
       'mode: expected one of "safety", "liveness", got "fast"',
-      'faults[0].at: expected an integer >= 0 (virtual ms), got -5',
+      'faults[0].at: expected an integer from 0 to 86400000 (virtual ms), got -5',
       'expect: expected "pass" or {"violates": ["property-name", ...]}, got "fail"',
     ]);
     expect(await problems({ ...good, workload: undefined })).toEqual(["workload: expected the target's workload object, got nothing"]);
@@ -79,8 +79,8 @@ describe('scenario files: bad input gets a clear error naming the file and the J
       'workload.chunks[0].stream: expected one of "stdout", "stderr", got "stdin"',
       'workload.exitCode: expected an integer from 0 to 255, got "zero"',
       'faults[0].kind: unknown fault kind "kill" (known: cut, half-open, lag)',
-      'faults[1].durationMs: expected an integer >= 1, got nothing',
-      'faults[1].extraMs: expected an integer >= 1, got nothing',
+      'faults[1].durationMs: expected an integer from 1 to 86400000, got nothing',
+      'faults[1].extraMs: expected an integer from 1 to 86400000, got nothing',
       'expect.violates[0]: target test-pump has no property "no-loss" (properties: no-lost-output, no-duplicate-output, single-result, no-false-failure, no-false-success, truthful-exit, terminates)',
       'healAtMs: required in liveness mode (when every fault heals, in virtual ms)',
     ]);

@@ -118,7 +118,7 @@ describe('scenarios/scenario.schema.json', () => {
     expect(cli.stderr).toContain(
       '  - workload.exitAfterMS: unknown field (expected one of chunks, exitAfterMs, end, sandboxed, denied, childHoldsPipesMs, pipeJitterMsMax, sendJitterMsMax, eventCapacity, eventBytes)',
     );
-    expect(cli.stderr).toContain('  - faults[0].durationMs: expected an integer >= 1, got nothing');
+    expect(cli.stderr).toContain('  - faults[0].durationMs: expected an integer from 1 to 86400000, got nothing');
   });
 
   it('flags a wrong value and an unknown kind at the path the CLI prints', async () => {
