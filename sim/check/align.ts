@@ -24,13 +24,19 @@ export interface Segment {
 
 const K = 8;
 const MAX_CANDIDATES = 32;
+/**
+ * How far past the current delivery a choice looks ahead. Matching to the end of the stream at
+ * every delivery made the alignment quadratic (10,000 writes of 1.6 KiB took minutes); two
+ * places that both match this far past the delivery are told apart by the tie-break instead.
+ */
+const LOOKAHEAD = 4096;
 
 export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[]): Segment[] {
   const segments: Segment[] = [];
   const P = produced;
   /** Produced bytes matched so far, for the tie-break in `better`. */
   const seen = new Uint8Array(P.length);
-  let index: Map<number, number[]> | undefined;
+  let index: PlaceIndex | undefined;
   let cur = 0;
 
   const push = (delivery: number, p: number, len: number): void => {
@@ -38,20 +44,10 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
     if (p >= 0) seen.fill(1, p, p + len);
   };
 
-  const buildIndex = (): Map<number, number[]> => {
-    const m = new Map<number, number[]>();
-    for (let i = 0; i + K <= P.length; i++) {
-      const h = hash(P, i, K);
-      const list = m.get(h);
-      if (list) list.push(i);
-      else m.set(h, [i]);
-    }
-    return m;
-  };
-
-  const matchLen = (D: Uint8Array, j: number, p: number): number => {
+  /** How many bytes of D from j match P from p (at most `max`). */
+  const matchLen = (D: Uint8Array, j: number, p: number, max = Infinity): number => {
     let n = 0;
-    while (j + n < D.length && p + n < P.length && D[j + n] === P[p + n]) n++;
+    while (n < max && j + n < D.length && p + n < P.length && D[j + n] === P[p + n]) n++;
     return n;
   };
 
@@ -59,8 +55,8 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
   const candidates = (D: Uint8Array, j: number, limit: number): number[] => {
     const k = Math.min(K, limit - j, P.length);
     if (k === K) {
-      index ??= buildIndex();
-      const list = index.get(hash(D, j, K)) ?? [];
+      index ??= buildIndex(P);
+      const list = index.places(D, j, (p) => matchLen(D, j, p, K) === K, cur);
       if (list.length <= MAX_CANDIDATES) return list;
       // the nearest to the cursor, on both sides
       let lo = 0;
@@ -130,12 +126,13 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
       const limit = bounds[gi] as number;
       // Continue where the last run ended when that matches for a full window (the usual case);
       // a shorter coincidental match there must not beat a longer one elsewhere.
-      const cont = cur < P.length ? matchLen(D, j, cur) : 0;
+      const reach = Math.max(K, limit - j) + LOOKAHEAD;
+      const cont = cur < P.length ? matchLen(D, j, cur, reach) : 0;
       let best = cont > 0 ? cur : -1;
       let bestLen = cont;
       if (!(cont > 0 && cont >= Math.min(K, D.length - j))) {
         for (const p of candidates(D, j, limit)) {
-          const n = matchLen(D, j, p);
+          const n = matchLen(D, j, p, reach);
           if (n > bestLen || (n === bestLen && n > 0 && better(p, best, cur, seen))) {
             best = p;
             bestLen = n;
@@ -163,6 +160,58 @@ function better(p: number, best: number, cur: number, seen: Uint8Array): boolean
   const bestFresh = seen[best] === 0;
   if (fresh !== bestFresh) return fresh;
   return Math.abs(p - cur) < Math.abs(best - cur);
+}
+
+/**
+ * Every place of P by the hash of the K bytes there, in typed arrays (a Map of arrays took
+ * seconds and hundreds of MB for a few MB of output): the places of one bucket lie in
+ * `order[start[b]..start[b + 1])`, in ascending order.
+ */
+interface PlaceIndex {
+  /** The places whose K bytes equal D's at j (`equal` checks), ascending; in a crowded bucket, those nearest `near`. */
+  places(D: Uint8Array, j: number, equal: (p: number) => boolean, near: number): number[];
+}
+
+function buildIndex(P: Uint8Array): PlaceIndex {
+  const m = Math.max(0, P.length - K + 1);
+  let bits = 1;
+  while (1 << bits < m && bits < 24) bits++;
+  const mask = (1 << bits) - 1;
+  const start = new Int32Array(mask + 2);
+  for (let i = 0; i < m; i++) (start[(hash(P, i, K) & mask) + 1] as number)++;
+  for (let b = 0; b <= mask; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+  const fill = start.slice(0, mask + 1);
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const b = hash(P, i, K) & mask;
+    order[fill[b] as number] = i;
+    fill[b] = (fill[b] as number) + 1;
+  }
+  return {
+    places(D, j, equal, near) {
+      const b = hash(D, j, K) & mask;
+      const lo = start[b] as number;
+      const hi = start[b + 1] as number;
+      const out: number[] = [];
+      if (hi - lo <= 4 * MAX_CANDIDATES) {
+        for (let x = lo; x < hi; x++) if (equal(order[x] as number)) out.push(order[x] as number);
+        return out;
+      }
+      // crowded (repetitive output): the nearest equal places on each side of `near`
+      let a = lo;
+      let z = hi;
+      while (a < z) {
+        const mid = (a + z) >> 1;
+        if ((order[mid] as number) < near) a = mid + 1;
+        else z = mid;
+      }
+      const half = MAX_CANDIDATES / 2;
+      const before: number[] = [];
+      for (let x = a - 1; x >= lo && before.length < half; x--) if (equal(order[x] as number)) before.push(order[x] as number);
+      for (let x = a; x < hi && out.length < half; x++) if (equal(order[x] as number)) out.push(order[x] as number);
+      return [...before.reverse(), ...out];
+    },
+  };
 }
 
 function hash(a: Uint8Array, at: number, k: number): number {
