@@ -19,3 +19,5 @@ export { fieldsOf, schemaProblems, withRules } from './schema/problems.ts';
 export { ExecsimError, isExecsimError } from './errors.ts';
 export type { TraceEvent } from './trace.ts';
 export { formatTime } from './trace.ts';
+export { HORIZON_MS } from './horizon.ts';
+export { MAX_FAULTS, limitsLine, type Measured, type WorkloadLimits } from './limits.ts';

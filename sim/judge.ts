@@ -105,3 +105,14 @@ export function violationsByClass(target: AnyTarget, violated: readonly string[]
   for (const p of violated) out[classOf(target, p)].push(p);
   return out;
 }
+
+/**
+ * A run whose target threw out of `run` (not in an actor): there is no outcome to judge, so
+ * every property of the target is unknown, and `no-crash` is violated with the message.
+ */
+export function judgeCrashed(target: AnyTarget, errors: readonly ActorError[]): Composed {
+  const results: Record<string, CheckResult> = {};
+  for (const p of target.properties) results[p.name] = unknown('not judged: the target crashed before it had an outcome (see no-crash)');
+  results[NO_CRASH.name] = noCrash(errors);
+  return { valid: mergeValid(Object.values(results).map((r) => r.valid)), results };
+}

@@ -5,8 +5,8 @@
  * the target's properties plus `no-crash`).
  */
 import type { Composed } from './check/result.ts';
-import { ExecsimError } from './errors.ts';
-import { judge } from './judge.ts';
+import { ExecsimError, isExecsimError } from './errors.ts';
+import { judge, judgeCrashed } from './judge.ts';
 import { resolveOptions, resolvedKnobs, withKnobs, type WorldOptionsInput } from './options.ts';
 import { faultFates, noEffectProblems, type FaultFate } from './faults/effects.ts';
 import type { AnyTarget } from './registry.ts';
@@ -62,20 +62,31 @@ export async function runScenario(
   const { world, dispose } = worlds(options);
   // A drawn world says so in its trace, at t=0: the options it resolved to (a file without them keeps its trace).
   if (scenario.world) world.record('world', 'world.options', resolvedKnobs(resolveOptions(options)));
-  let outcome: RunOutcome;
+  let outcome: RunOutcome | undefined;
   let fates: FaultFate[];
-  let noEffect: string[];
+  let noEffect: string[] = [];
   try {
     if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
     if (hooks.onProgress) world.onProgress(hooks.onProgress, hooks.progressEveryTasks);
-    outcome = await target.run(world, scenario);
+    try {
+      outcome = await target.run(world, scenario);
+    } catch (e) {
+      // Bad input the target found (an invalid schedule, a bad option) is the scenario's problem;
+      // anything else it throws is its own crash: no-crash is violated, with the message.
+      if (isExecsimError(e)) throw e;
+      world.reportError('target', e);
+    }
     fates = faultFates(world, scenario.faults);
     for (const f of fates) world.record('faults', 'fault.outcome', { ...f });
-    noEffect = noEffectProblems(world, scenario);
+    // a crashed run never got to its faults: they are not the scenario's fault
+    if (outcome) noEffect = noEffectProblems(world, scenario);
   } finally {
     dispose?.();
   }
-  const checks = judge(target, { ...outcome, scenario }, { mode: scenario.mode, errors: world.errors });
+  const checks = outcome
+    ? judge(target, { ...outcome, scenario }, { mode: scenario.mode, errors: world.errors })
+    : judgeCrashed(target, world.errors);
+  outcome ??= crashedOutcome(world);
   const violated = Object.entries(checks.results)
     .filter(([, r]) => r.valid === false)
     .map(([name]) => name);
@@ -109,4 +120,13 @@ export function meetsExpectation(scenario: Scenario, run: Pick<ScenarioRun, 'vio
   if (missing.length > 0) why.push(`expected ${missing.join(', ')} to be violated, but ${missing.length === 1 ? 'it' : 'they'} held`);
   if (extra.length > 0) why.push(`also violated, not expected: ${extra.join(', ')}`);
   return { ok: false, why: why.join('; ') };
+}
+
+/** What a run whose target threw has to show: its history so far, nothing observed, nothing known. */
+function crashedOutcome(world: World): RunOutcome {
+  return {
+    history: world.trace.events,
+    observed: { streams: {}, notices: [], results: [] },
+    truth: { streams: {}, outcome: { kind: 'running' }, recoverable: true, unrecoverableBecause: [], runEndedAt: world.now() },
+  };
 }

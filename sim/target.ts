@@ -7,6 +7,7 @@
 import type fc from 'fast-check';
 import type { Checker } from './check/result.ts';
 import type { Observed, Truth } from './check/history.ts';
+import type { Measured, WorkloadLimits } from './limits.ts';
 import type { Schema } from './schema/fields.ts';
 import type { Fault, FaultSpec } from './faults/fault.ts';
 import type { VariantInfo } from './ports/variant.ts';
@@ -118,6 +119,15 @@ export interface Target<W = unknown, O extends Observed = Observed, T extends Tr
     rules?(workload: unknown, path: string): string[];
     /** One line describing a workload, for reports. */
     describe(workload: W): string;
+    /**
+     * What one workload may ask for at most (sim/limits.ts): above any limit the scenario is
+     * refused before it runs; within them a run ends in seconds. Fault times and the heal are
+     * held to `durationMs` by the harness; single fields should carry their limit as a schema
+     * maximum (`withLimit`).
+     */
+    limits?: WorkloadLimits;
+    /** A valid workload's totals for `limits` (output bytes and steps in all, processes, the latest time), each with its JSON path. */
+    measure?(scenario: Scenario<W>): Measured;
   };
   faults: {
     /** Kernel fault kinds this target understands (cut, lag...). */

@@ -196,6 +196,11 @@ export class World {
     this.stopReason = reason;
   }
 
+  /** Records a throw on behalf of an actor (judged as `no-crash`, like any actor's). */
+  reportError(actor: string, e: unknown): void {
+    this.kernel.reportError(actor, e);
+  }
+
   get errors(): readonly ActorError[] {
     return this.kernel.errors;
   }

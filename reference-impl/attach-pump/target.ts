@@ -24,7 +24,9 @@ import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary
 import { ObservedLog, truthOf } from './target/outcome.ts';
 import { AttachProxy } from './target/proxy.ts';
 import {
+  ATTACH_LIMITS,
   describeWorkload,
+  measureWorkload,
   processScript,
   runnerSizes,
   ATTACH_WORKLOAD,
@@ -79,7 +81,14 @@ export const target: Target<AttachWorkload, AttachObserved, Truth> = {
   properties: PROPERTIES,
   checkers: CHECKERS,
   liveness: LIVENESS,
-  workload: { arbitrary: workloadArbitrary, schema: ATTACH_WORKLOAD, rules: workloadRules, describe: describeWorkload },
+  workload: {
+    arbitrary: workloadArbitrary,
+    schema: ATTACH_WORKLOAD,
+    rules: workloadRules,
+    describe: describeWorkload,
+    limits: ATTACH_LIMITS,
+    measure: measureWorkload,
+  },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
   run: (world, scenario) => runAttach(world, scenario),
 };

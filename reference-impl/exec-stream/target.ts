@@ -30,7 +30,15 @@ import { EXEC_FAULT_SPECS, KERNEL_KINDS, execFaultKinds, faultArbitrary } from '
 import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.ts';
 import { scriptedProcess } from './target/processSource.ts';
 import { nextSeqRule, seqDiscipline } from './target/wireCheckers.ts';
-import { describeWorkload, EXEC_WORKLOAD, workloadArbitrary, workloadRules, type ExecWorkload } from './target/workload.ts';
+import {
+  describeWorkload,
+  EXEC_LIMITS,
+  EXEC_WORKLOAD,
+  measureWorkload,
+  workloadArbitrary,
+  workloadRules,
+  type ExecWorkload,
+} from './target/workload.ts';
 import { VARIANTS } from './variants/index.ts';
 
 export const SERVER_HOST = 'exec-server';
@@ -86,7 +94,14 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
     boundMs: TERMINATES_BOUND_MS,
     settledAt: (i: ExecCheckInput) => settledAtMs(i.scenario),
   },
-  workload: { arbitrary: workloadArbitrary, schema: EXEC_WORKLOAD, rules: workloadRules, describe: describeWorkload },
+  workload: {
+    arbitrary: workloadArbitrary,
+    schema: EXEC_WORKLOAD,
+    rules: workloadRules,
+    describe: describeWorkload,
+    limits: EXEC_LIMITS,
+    measure: measureWorkload,
+  },
   faults: { kernelKinds: KERNEL_KINDS, specs: EXEC_FAULT_SPECS, arbitrary: faultArbitrary },
   run: (world, scenario) => runExecStream(world, scenario),
 };

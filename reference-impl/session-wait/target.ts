@@ -10,7 +10,7 @@ import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
 import type { WaitObserved } from './target/observe.ts';
 import { runSessionWait } from './target/run.ts';
 import type { SessionTruth } from './target/truth.ts';
-import { SESSION_WAIT_WORKLOAD, workloadRules } from './target/workloadSchema.ts';
+import { measureWorkload, SESSION_WAIT_LIMITS, SESSION_WAIT_WORKLOAD, workloadRules } from './target/workloadSchema.ts';
 import { describeWorkload, workloadArbitrary, type SessionWaitWorkload } from './target/workload.ts';
 import { VARIANTS } from './variants/index.ts';
 
@@ -43,7 +43,14 @@ export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
   ],
   checkers: CHECKERS,
   liveness: LIVENESS,
-  workload: { arbitrary: workloadArbitrary, schema: SESSION_WAIT_WORKLOAD, rules: workloadRules, describe: describeWorkload },
+  workload: {
+    arbitrary: workloadArbitrary,
+    schema: SESSION_WAIT_WORKLOAD,
+    rules: workloadRules,
+    describe: describeWorkload,
+    limits: SESSION_WAIT_LIMITS,
+    measure: measureWorkload,
+  },
   faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
   // A real pid space: pids do not wrap within a run, so only the pid-reuse fault reuses one.
   worldOptions: () => ({ proc: { pidMin: 300, pidMax: 32_767 } }),

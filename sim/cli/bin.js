@@ -14,5 +14,11 @@ if (existsSync(here('./main.ts'))) {
   // dist/sim/cli/bin.js (a copy made by the build) or sim/cli/bin.js of the installed package
   entry = existsSync(here('./main.js')) ? here('./main.js') : here('../../dist/sim/cli/main.js');
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const { main, crashed } = await import(entry.href);
+// Whatever escapes main (a stray timer's throw, an unawaited rejection) is execsim's own crash:
+// exit 3 with one line and a report file, never Node's stack trace and exit code.
+const argv = process.argv.slice(2);
+const fatal = (e) => void crashed(e, argv).then((code) => process.exit(code));
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+process.exitCode = await main(argv);

@@ -12,6 +12,8 @@ import { importModule } from '../host/importModule.ts';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Where a crash of execsim itself (exit 3) writes its report (default reports/, else the temporary folder). */
+  crashDir?: string;
 }
 
 export class CliContext {

@@ -4,6 +4,7 @@ import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
 import { classOf } from '../judge.ts';
 import { faultSpecsOf } from '../scenario/load.ts';
 import { fieldLines, type FieldLine } from '../schema/describe.ts';
+import { limitsLine, type WorkloadLimits } from '../limits.ts';
 import { obj } from '../schema/fields.ts';
 import { parse } from './args.ts';
 import type { CliContext } from './context.ts';
@@ -37,6 +38,7 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
         variants: t.variants,
         properties: t.properties.map((p) => ({ ...p, class: classOf(t, p.name) })),
         workload: asRecord(fieldLines(t.workload.schema)),
+        ...(t.workload.limits ? { limits: t.workload.limits } : {}),
         faultKinds: faultSpecsOf(t).map((s) => ({
           kind: s.kind,
           summary: s.summary,
@@ -81,6 +83,7 @@ export async function listCommand(ctx: CliContext, args: string[]): Promise<numb
     }
     ctx.io.out('  workload (scenario field "workload"):\n');
     for (const [path, text] of Object.entries(t.workload as Record<string, string>)) ctx.io.out(`    ${path}: ${text}\n`);
+    if (t.limits) ctx.io.out(`  limits: ${limitsLine(t.limits as WorkloadLimits)}; fault times and healAtMs within the same duration\n`);
     ctx.io.out('  fault kinds ({at, kind, ...parameters}):\n');
     for (const f of t.faultKinds as Array<{ kind: string; summary: string; params: Record<string, string> }>) {
       ctx.io.out(`    ${f.kind}: ${f.summary}\n`);

@@ -1,9 +1,8 @@
 /**
  * The `execsim` command line. Exit codes: 0 as expected, 1 a property violated, 2 bad usage or
- * input. Errors print clear lines (no stack trace) and the next step.
+ * input, 3 execsim itself crashed. Errors print clear lines (no stack trace) and the next step.
  */
-import { isExecsimError } from '../errors.ts';
-import { ExecsimError } from '../errors.ts';
+import { describeError, ExecsimError, isExecsimError } from '../errors.ts';
 import type { Io } from './context.ts';
 
 export type { Io };
@@ -83,8 +82,23 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`execsim: ${e.message}\n`);
       return 2;
     }
-    // A crash of execsim itself is neither a verdict nor bad input: keep it apart (exit 3).
-    io.err(`execsim: internal error (a bug in execsim, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 3;
+    return crashed(e, argv, io);
   }
+}
+
+/**
+ * A crash of execsim itself is neither a verdict nor bad input: exit 3, one line on the terminal
+ * and the stack in a report file (never a stack trace on the terminal). Also called by bin.js
+ * for an exception nothing caught.
+ */
+export async function crashed(e: unknown, argv: readonly string[], io: Io = stdio): Promise<number> {
+  let path: string | undefined;
+  try {
+    path = (await import('../host/crashReport.ts')).writeCrashReport(e, argv, io.crashDir);
+  } catch {
+    path = undefined;
+  }
+  const first = (describeError(e).split('\n')[0] ?? '').slice(0, 300);
+  io.err(`execsim: internal error (a bug in execsim, please report it): ${first}${path ? `; details in ${path}` : ''}\n`);
+  return 3;
 }

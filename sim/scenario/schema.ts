@@ -5,7 +5,8 @@
  */
 import { AT } from '../faults/fault.ts';
 import { HORIZON_TEXT } from '../horizon.ts';
-import { anyObject, bool, either, int, list, literal, num, obj, oneOf, optional, str, withExpected } from '../schema/fields.ts';
+import { MAX_FAULTS } from '../limits.ts';
+import { anyObject, bool, either, int, list, literal, num, obj, oneOf, optional, str, withExpected, withLimit } from '../schema/fields.ts';
 import { schemaProblems } from '../schema/problems.ts';
 
 const NAME = '^[a-z0-9][a-z0-9-]*$';
@@ -93,7 +94,7 @@ export const ENVELOPE = obj(
     expect: EXPECT,
     world: optional(WORLD),
     workload: anyObject("the target's workload (see execsim list)", "the target's workload object"),
-    faults: list(FAULT, 'the fault schedule', { expected: 'a list of faults' }),
+    faults: withLimit(list(FAULT, 'the fault schedule', { expected: 'a list of faults', maxItems: MAX_FAULTS }), "execsim's"),
     provenance: optional(anyObject('how the scenario was found (explorer seed, runs, shrinks), for people; not used to replay')),
   },
   `One replayable run of a protocol under test: target, variant, seed, workload, fault schedule and what must happen. Every virtual time and duration (fault times and windows, healAtMs, workload times) is at most the world's horizon, ${HORIZON_TEXT}; a time beyond it is refused.`,

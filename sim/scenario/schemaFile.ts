@@ -8,6 +8,7 @@
 import type { Schema } from '../schema/fields.ts';
 import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
 import type { FaultSpec } from '../faults/fault.ts';
+import { limitsLine } from '../limits.ts';
 import type { AnyTarget } from '../registry.ts';
 import { formatJson } from './save.ts';
 import { ENVELOPE } from './schema.ts';
@@ -34,7 +35,10 @@ export function scenarioSchemaDocument(targets: readonly AnyTarget[]): Json {
         ...t.faults.specs.map((s): [FaultSpec, string] => [s, `${t.name}.${s.kind}`]),
       ];
       for (const [s, name] of kinds) if (!name.startsWith('kernel.')) definitions[name] = plain(s.schema);
-      definitions[`${t.name}.workload`] = plain(t.workload.schema);
+      const workload = plain(t.workload.schema);
+      const limits = t.workload.limits;
+      if (limits) workload.description = `${String(workload.description)}. Limits: ${limitsLine(limits)}.`;
+      definitions[`${t.name}.workload`] = workload;
       definitions[`${t.name}.fault`] = {
         type: 'object',
         description: `a fault ${t.name} understands; its parameters depend on its kind`,

@@ -19,6 +19,9 @@ export const OPTIONAL = Symbol('execsim.optional');
 /** On a time field whose maximum is the world's horizon (not a bound of its own). */
 export const HORIZON = Symbol('execsim.horizon');
 
+/** On a field whose maximum is a limit of its target's (limits are data: sim/limits.ts): whose. */
+export const LIMIT = Symbol('execsim.limit');
+
 /** Units of times and durations in virtual ms: an integer field in one is bounded by the world's horizon. */
 export const TIME_UNITS: readonly string[] = ['ms', 'virtual ms'];
 
@@ -28,6 +31,7 @@ export interface Schema<T = unknown> {
   [EXPECTED]?: string;
   [UNIT]?: string;
   [HORIZON]?: true;
+  [LIMIT]?: string;
   [keyword: string]: unknown;
 }
 
@@ -88,6 +92,19 @@ export function int(description: string, unit: string, range: { min?: number; ma
   return s;
 }
 
+/**
+ * Marks a field's maximum (or a list's `maxItems`, a string's `maxLength`) as a limit of its
+ * target's, so a value over it reads "over attach-pump's limit of ...": `whose` is "attach-pump's".
+ */
+export function withLimit<S extends Schema<unknown>>(schema: S, whose: string): S {
+  schema[LIMIT] = whose;
+  return schema;
+}
+
+export function limitOf(schema: object): string | undefined {
+  return (schema as Schema)[LIMIT];
+}
+
 /** Whether a schema's maximum is the world's horizon. */
 export function isHorizonBound(schema: object): boolean {
   return (schema as Schema)[HORIZON] === true;
@@ -102,11 +119,15 @@ export function bool(description: string): Schema<boolean> {
   return make<boolean>({ type: 'boolean', ...described(description) });
 }
 
-export function str(description: string, o: { pattern?: string; minLength?: number; expected?: string } = {}): Schema<string> {
+export function str(
+  description: string,
+  o: { pattern?: string; minLength?: number; maxLength?: number; expected?: string } = {},
+): Schema<string> {
   const s = make<string>({
     type: 'string',
     ...(o.pattern !== undefined ? { pattern: o.pattern } : {}),
     ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),
+    ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
     ...described(description),
   });
   return o.expected ? withExpected(s, o.expected) : s;
@@ -147,12 +168,13 @@ export function anyObject(description: string, expected?: string): Schema<Record
 export function list<S extends Schema<unknown>>(
   items: S,
   description: string,
-  o: { minItems?: number; uniqueItems?: boolean; expected?: string } = {},
+  o: { minItems?: number; maxItems?: number; uniqueItems?: boolean; expected?: string } = {},
 ): Schema<Static<S>[]> {
   const a = make<Static<S>[]>({
     type: 'array',
     items,
     ...(o.minItems !== undefined ? { minItems: o.minItems } : {}),
+    ...(o.maxItems !== undefined ? { maxItems: o.maxItems } : {}),
     ...(o.uniqueItems ? { uniqueItems: true } : {}),
     ...described(description),
   });

@@ -7,7 +7,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { show } from '../faults/check.ts';
 import { HORIZON_TEXT } from '../horizon.ts';
-import { expectedPhrase, isHorizonBound } from './fields.ts';
+import { expectedPhrase, isHorizonBound, limitOf, unitOf } from './fields.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -83,10 +83,22 @@ function line(e: ErrorObject, prefix: string): string | undefined {
       const field = ((parent.properties ?? {}) as Record<string, Json>)[name];
       return `${child(at, name)}: expected ${field ? expected(field) : 'a value'}, got nothing`;
     }
-    case 'maximum':
+    case 'maximum': {
       if (isHorizonBound(parent))
         return `${at}: ${show(e.data)} is past the world's horizon of ${HORIZON_TEXT}: expected ${expected(parent)}`;
+      const whose = limitOf(parent);
+      const unit = unitOf(parent);
+      if (whose) return `${at}: ${show(e.data)} is over ${whose} limit of ${String(e.params.limit)}${unit ? ` ${unit}` : ''}`;
       return `${at}: expected ${expected(parent)}, got ${show(e.data)}`;
+    }
+    case 'maxItems':
+    case 'maxLength': {
+      const whose = limitOf(parent);
+      const n = e.keyword === 'maxItems' ? (e.data as unknown[]).length : String(e.data).length;
+      const what = e.keyword === 'maxItems' ? 'items' : 'characters';
+      if (whose) return `${at}: ${n} ${what}, over ${whose} limit of ${String(e.params.limit)} ${what}`;
+      return `${at}: ${n} ${what}, expected at most ${String(e.params.limit)}`;
+    }
     case 'if':
     case 'anyOf':
     case 'oneOf':

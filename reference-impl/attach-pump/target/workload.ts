@@ -5,24 +5,51 @@
  * scenarios: `echo hello`). Times are ms after the process starts.
  */
 import fc from 'fast-check';
-import { fieldsOf, int, list, obj, oneOf, optional, str, type Static } from '../../../sim/index.ts';
+import {
+  fieldsOf,
+  HORIZON_MS,
+  int,
+  list,
+  obj,
+  oneOf,
+  optional,
+  str,
+  withLimit,
+  type Measured,
+  type Static,
+  type WorkloadLimits,
+} from '../../../sim/index.ts';
+import type { Scenario } from '../../../sim/target.ts';
 import type { ProcessScript, ScriptStep } from '../../../sim/ports/index.ts';
 import { tape } from '../../../sim/workload/tape.ts';
 import { RUNNER } from '../constants.ts';
 import type { RunnerSizes } from '../runner/execManager.ts';
 import type { StreamName } from '../wire.ts';
 
+/**
+ * What one workload may ask for: 4 MiB of output in 10,000 writes (a run at both limits ends in
+ * a few seconds; 200 MiB took 2.9 GB and 10^10 bytes crashed), one command, the world's horizon.
+ */
+export const ATTACH_LIMITS: WorkloadLimits = { bytes: 4 * 1024 * 1024, steps: 10_000, durationMs: HORIZON_MS, processes: 1 };
+const OURS = "attach-pump's";
+
 const STEP = obj(
   {
     atMs: int('when the command writes, after it starts', 'ms'),
     stream: oneOf(['stdout', 'stderr'], 'the stream written'),
-    bytes: optional(int("bytes of tape, continuing the stream's tape (or text)", 'bytes', { min: 1, max: 16 * 1024 * 1024 })),
-    text: optional(str('literal UTF-8 text (or bytes)')),
+    bytes: optional(
+      withLimit(int("bytes of tape, continuing the stream's tape (or text)", 'bytes', { min: 1, max: ATTACH_LIMITS.bytes }), OURS),
+    ),
+    text: optional(withLimit(str('literal UTF-8 text (or bytes)', { maxLength: ATTACH_LIMITS.bytes }), OURS)),
     hex: optional(
-      str('literal bytes as hex, e.g. "c3" then "a90a": a UTF-8 character split across writes', {
-        pattern: '^([0-9a-fA-F]{2})+$',
-        expected: 'an even number of hex digits',
-      }),
+      withLimit(
+        str('literal bytes as hex, e.g. "c3" then "a90a": a UTF-8 character split across writes', {
+          pattern: '^([0-9a-fA-F]{2})+$',
+          expected: 'an even number of hex digits',
+          maxLength: 2 * ATTACH_LIMITS.bytes,
+        }),
+        OURS,
+      ),
     ),
   },
   'one write of the command: bytes of tape, literal text or literal bytes (hex)',
@@ -31,7 +58,10 @@ const STEP = obj(
 export const ATTACH_WORKLOAD = obj(
   {
     command: str('what the user ran (for logs and reports)'),
-    steps: list(STEP, "the command's writes, in order", { expected: 'a list of {atMs, stream, bytes|text}' }),
+    steps: withLimit(
+      list(STEP, "the command's writes, in order", { expected: 'a list of {atMs, stream, bytes|text}', maxItems: ATTACH_LIMITS.steps }),
+      OURS,
+    ),
     exit: obj(
       { atMs: int('when the command exits, after it starts', 'ms'), code: int('the exit status', 'exit code', { max: 255 }) },
       'how the command ends',
@@ -176,14 +206,16 @@ export function workloadRules(value: unknown, path: string): string[] {
   return problems;
 }
 
+const stepBytes = (x: OutputStep): number =>
+  x.hex !== undefined ? x.hex.length / 2 : x.text !== undefined ? Buffer.byteLength(x.text) : (x.bytes ?? 0);
+
+/** The workload's totals for ATTACH_LIMITS (the schema holds each write, and their number): output bytes in all. */
+export function measureWorkload(s: Scenario<AttachWorkload>): Measured {
+  return { bytes: { value: s.workload.steps.reduce((n, x) => n + stepBytes(x), 0), path: 'workload.steps' } };
+}
+
 export function describeWorkload(w: AttachWorkload): string {
-  const bytes = (s: StreamName) =>
-    w.steps
-      .filter((x) => x.stream === s)
-      .reduce(
-        (n, x) => n + (x.hex !== undefined ? x.hex.length / 2 : x.text !== undefined ? Buffer.byteLength(x.text) : (x.bytes ?? 0)),
-        0,
-      );
+  const bytes = (s: StreamName) => w.steps.filter((x) => x.stream === s).reduce((n, x) => n + stepBytes(x), 0);
   const scale = w.runner
     ? `, runner scaled (${w.runner.backlogBytesMax ?? RUNNER.backlogBytesMax} B backlog, ${w.runner.subscriberChunksMax ?? RUNNER.subscriberChunksMax} chunks)`
     : '';

@@ -6,13 +6,31 @@
  * bounded replay and reorder caps are reachable in a few dozen events and runs stay fast.
  */
 import fc from 'fast-check';
-import { bool, either, fieldsOf, int, list, obj, oneOf, type Static } from '../../../sim/index.ts';
+import {
+  bool,
+  either,
+  fieldsOf,
+  HORIZON_MS,
+  int,
+  list,
+  obj,
+  oneOf,
+  withLimit,
+  type Measured,
+  type Static,
+  type WorkloadLimits,
+} from '../../../sim/index.ts';
+import type { Scenario } from '../../../sim/target.ts';
+
+/** What one workload may ask for: 4 MiB of output in 10,000 chunks (both at once end in seconds), one command, the horizon. */
+export const EXEC_LIMITS: WorkloadLimits = { bytes: 4 * 1024 * 1024, steps: 10_000, durationMs: HORIZON_MS, processes: 1 };
+const OURS = "exec-stream's";
 
 const CHUNK = obj(
   {
     gapMs: int('time after the previous chunk (or the start)', 'ms'),
     stream: oneOf(['stdout', 'stderr'], 'the stream written'),
-    bytes: int('bytes of tape written', 'bytes', { min: 1 }),
+    bytes: withLimit(int('bytes of tape written', 'bytes', { min: 1, max: EXEC_LIMITS.bytes }), OURS),
   },
   'one write of the command',
 );
@@ -27,7 +45,7 @@ const END = either(
 
 export const EXEC_WORKLOAD = obj(
   {
-    chunks: list(CHUNK, "the command's output, in order"),
+    chunks: withLimit(list(CHUNK, "the command's output, in order", { maxItems: EXEC_LIMITS.steps }), OURS),
     exitAfterMs: int('time from the last chunk to the end', 'ms'),
     end: END,
     sandboxed: bool('runs under a sandbox (the server classifies denials)'),
@@ -128,6 +146,14 @@ export function workloadRules(value: unknown, path: string): string[] {
   if (w.denied === true && w.end !== null && typeof w.end === 'object' && (!('code' in end) || end.code === 0))
     problems.push(`${path}.denied: a denial needs a non-zero exit code`);
   return problems;
+}
+
+/** The workload's totals for EXEC_LIMITS: output bytes in all, and when the command exits (the sum of its gaps). */
+export function measureWorkload(s: Scenario<ExecWorkload>): Measured {
+  return {
+    bytes: { value: totalBytes(s.workload), path: 'workload.chunks' },
+    durationMs: { value: exitAtMs(s.workload), path: 'workload.exitAfterMs' },
+  };
 }
 
 export function describeWorkload(w: ExecWorkload): string {

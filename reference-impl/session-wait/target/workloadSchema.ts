@@ -2,13 +2,41 @@
  * The session-wait workload, declared once: its type, its validation (with JSON paths) and its
  * part of scenario.schema.json come from this schema; the rules across fields sit beside it.
  */
-import { bool, fieldsOf, int, list, nullable, obj, oneOf, optional, type Static } from '../../../sim/index.ts';
+import {
+  bool,
+  fieldsOf,
+  int,
+  list,
+  nullable,
+  obj,
+  oneOf,
+  optional,
+  withLimit,
+  type Measured,
+  type Static,
+  type WorkloadLimits,
+} from '../../../sim/index.ts';
+import type { Scenario } from '../../../sim/target.ts';
 
 export const RESULT_STATUSES = ['success', 'failure', 'timeout', 'signal', 'retired'] as const;
 
+/**
+ * What one workload may ask for: 4 MiB of stdout and 10,000 output steps (stdout and result
+ * writes, stderr and tool lines), one hour (the wait polls every second: an hour is 3,600
+ * polls, a day took 13 s), 64 processes (daemon, tool, callers, pid reusers).
+ */
+export const SESSION_WAIT_LIMITS: WorkloadLimits = { bytes: 4 * 1024 * 1024, steps: 10_000, durationMs: 3_600_000, processes: 64 };
+const OURS = "session-wait's";
+
+/** A time or period of the story, within the duration limit. */
+const time = (description: string, o: { min?: number } = {}) =>
+  withLimit(int(description, 'ms', { ...o, max: SESSION_WAIT_LIMITS.durationMs }), OURS);
+const limitedList: typeof list = (items, description, o = {}) =>
+  withLimit(list(items, description, { ...o, maxItems: SESSION_WAIT_LIMITS.steps }), OURS);
+
 const RESULT = obj(
   {
-    atMs: int('when result.toml is written', 'ms'),
+    atMs: time('when result.toml is written'),
     status: oneOf(RESULT_STATUSES, 'its status'),
     exitCode: int('its exit_code', 'exit code', { max: 255 }),
   },
@@ -17,26 +45,29 @@ const RESULT = obj(
 
 export const SESSION_WAIT_WORKLOAD = obj(
   {
-    results: list(RESULT, "result.toml writes by the pipeline, in time order; the last is the session's final result", {
+    results: limitedList(RESULT, "result.toml writes by the pipeline, in time order; the last is the session's final result", {
       expected: 'a list of result writes',
     }),
     enrichedResults: bool('results carry events_count already, so the wait never rewrites them'),
-    exitAtMs: int('when the daemon writes daemon-completion.toml and exits', 'ms'),
+    exitAtMs: time('when the daemon writes daemon-completion.toml and exits'),
     exitCode: int('what the daemon exits with', 'exit code', { max: 255 }),
-    stdout: list(
+    stdout: limitedList(
       obj(
-        { atMs: int('when', 'ms'), bytes: int('bytes of tape', 'bytes', { min: 1, max: 16 * 1024 * 1024 }) },
+        {
+          atMs: time('when'),
+          bytes: withLimit(int('bytes of tape', 'bytes', { min: 1, max: SESSION_WAIT_LIMITS.bytes }), OURS),
+        },
         'one stdout.log spool write',
       ),
       'stdout.log spool: tape bytes at times',
     ),
-    stderrEveryMs: int('a progress line on stderr.log this often (0: none)', 'ms'),
+    stderrEveryMs: time('a progress line on stderr.log this often (0: none)'),
     tool: nullable(
       obj(
         {
-          startMs: int('when the tool child starts (holding locks/codex.lock)', 'ms'),
-          endMs: int('when it ends; after exitAtMs it is an orphan', 'ms'),
-          outputEveryMs: int('it writes output this often (0: never)', 'ms'),
+          startMs: time('when the tool child starts (holding locks/codex.lock)'),
+          endMs: time('when it ends; after exitAtMs it is an orphan'),
+          outputEveryMs: time('it writes output this often (0: never)'),
           outputResult: nullable(RESULT, 'a result.toml it writes itself, or null'),
         },
         'the tool child',
@@ -47,13 +78,13 @@ export const SESSION_WAIT_WORKLOAD = obj(
     rssMb: int("RSS of the session's process tree while it runs", 'MB'),
     // Issue 12: the zombie rows of the liveness table (spec §2); absent in older files.
     daemonZombieMs: optional(
-      int('the daemon is left unreaped this long after it exits or is killed (a zombie, with or without its tool alive)', 'ms'),
+      time('the daemon is left unreaped this long after it exits or is killed (a zombie, with or without its tool alive)'),
     ),
     wait: obj(
       {
-        startMs: int('when the caller first runs `csa session wait` (after `csa run` returned the id)', 'ms', { min: 1 }),
+        startMs: time('when the caller first runs `csa session wait` (after `csa run` returned the id)', { min: 1 }),
         capSecs: int('[kv_cache].long_poll_seconds in the global config', 's', { min: 1, max: 3600 }),
-        rewaitDelayMs: int('think time before a re-wait after a KV-warm exit', 'ms'),
+        rewaitDelayMs: time('think time before a re-wait after a KV-warm exit'),
         memoryWarnMb: nullable(int('memory warning threshold', 'MB', { min: 1 }), 'memory warning threshold, or null for none'),
         sampler: oneOf(['ok', 'unsupported'], 'what the RSS sampler does: unsupported stops sampling'),
       },
@@ -87,4 +118,23 @@ export function workloadRules(value: unknown, path: string): string[] {
   if (typeof tool.startMs === 'number' && typeof tool.endMs === 'number' && tool.endMs <= tool.startMs)
     problems.push(`${path}.tool.endMs: must be after startMs (${tool.startMs})`);
   return problems;
+}
+
+/** The workload's totals for SESSION_WAIT_LIMITS: stdout bytes, output steps, processes (with the faults that start one). */
+export function measureWorkload(s: Scenario<SessionWaitWorkload>): Measured {
+  const w = s.workload;
+  const lines = (span: number, every: number) => (every > 0 ? Math.floor(Math.max(0, span) / every) : 0);
+  const parts: Array<[string, number]> = [
+    ['workload.stdout', w.stdout.length],
+    ['workload.results', w.results.length],
+    ['workload.stderrEveryMs', lines(w.exitAtMs, w.stderrEveryMs)],
+    ['workload.tool.outputEveryMs', w.tool ? lines(w.tool.endMs - w.tool.startMs, w.tool.outputEveryMs) : 0],
+  ];
+  const [stepsPath] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const starters = s.faults.filter((f) => f.kind === 'second-wait' || f.kind === 'pid-reuse').length;
+  return {
+    bytes: { value: w.stdout.reduce((n, c) => n + c.bytes, 0), path: 'workload.stdout' },
+    steps: { value: parts.reduce((n, [, v]) => n + v, 0), path: stepsPath },
+    processes: { value: 2 + (w.tool ? 1 : 0) + starters, path: 'faults' },
+  };
 }

@@ -42,7 +42,7 @@ describe('session-wait workloads and faults', () => {
     expect(workloadProblems(target, bad, 'workload')).toEqual([
       'workload.extra: unknown field (expected one of results, enrichedResults, exitAtMs, exitCode, stdout, stderrEveryMs, tool, mtimeGranularity, rssMb, daemonZombieMs, wait)',
       'workload.results[1].status: expected one of "success", "failure", "timeout", "signal", "retired", got "won"',
-      'workload.wait.startMs: expected an integer from 1 to 86400000, got 0',
+      'workload.wait.startMs: expected an integer from 1 to 3600000, got 0',
       'workload.wait.capSecs: expected an integer from 1 to 3600, got 0',
       "workload.results[0].atMs: written after the daemon's exit at 2500",
       'workload.results[1].atMs: results must be in time order (2000 < 3000)',

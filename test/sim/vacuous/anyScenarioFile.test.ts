@@ -4,9 +4,8 @@
  * exits 0. 10,000 files with EXECSIM_ANY_FILES=10000 (the closing note's figures); fewer in
  * `npm test`, which the machine shares.
  *
- * Huge workload sizes are drawn only with EXECSIM_ANY_FILES_ALL=1: refusing them before they run
- * (limits in the workload schemas) is not built yet. Times around 2^31 ms are always drawn (the
- * world's horizon refuses those past it).
+ * Huge workload sizes (the workloads' limits refuse them) and times around 2^31 ms (the world's
+ * horizon refuses those past it) are drawn too. The 10,000-file run is test/scenario/fuzzFiles.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +19,6 @@ import { TargetRegistry, type AnyTarget } from '../../../sim/registry.ts';
 import { faultSpecsOf } from '../../../sim/scenario/load.ts';
 
 const FILES = Number(process.env.EXECSIM_ANY_FILES ?? 300);
-const ALL = process.env.EXECSIM_ANY_FILES_ALL === '1';
 const BOUND_MS = 30_000;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -45,7 +43,7 @@ function setAt(v: Json, at: Array<string | number>, value: Json | undefined): Js
   } else copy[head] = setAt(copy[head] as Json, rest, value);
   return copy as Json;
 }
-const pick = <T,>(rng: Rand, xs: readonly T[]): T => xs[rng.nextInt(0, xs.length - 1)] as T;
+const pick = <T>(rng: Rand, xs: readonly T[]): T => xs[rng.nextInt(0, xs.length - 1)] as T;
 const numericPaths = (v: Json) => paths(v).filter((p) => typeof get(v, p) === 'number');
 function get(v: Json, at: Array<string | number>): Json {
   return at.reduce<Json>((x, k) => (x as Record<string | number, Json>)?.[k] ?? null, v);
@@ -105,17 +103,13 @@ const MUTATIONS: Mutation[] = [
       return setAt(v, ['faults', r.nextInt(0, faults.length - 1), 'at'], pick(r, HUGE_TIMES));
     },
   },
-  ...(ALL
-    ? [
-        {
-          class: 'huge size',
-          apply: (v: Json, r: Rand) => {
-            const ps = numericPaths(v).filter((p) => p[0] === 'workload');
-            return ps.length ? setAt(v, pick(r, ps), pick(r, HUGE_SIZES)) : v;
-          },
-        },
-      ]
-    : []),
+  {
+    class: 'huge size',
+    apply: (v, r) => {
+      const ps = numericPaths(v).filter((p) => p[0] === 'workload');
+      return ps.length ? setAt(v, pick(r, ps), pick(r, HUGE_SIZES)) : v;
+    },
+  },
 ];
 
 const capture = (): Io & { stdout: string; stderr: string } => {
@@ -124,54 +118,65 @@ const capture = (): Io & { stdout: string; stderr: string } => {
 };
 
 describe('any scenario file', () => {
-  it(`${FILES} files (valid, mutated, garbage): exit 0, 1 or 2 within a bound, no stack trace, no vacuous pass`, { timeout: 3_600_000 }, async () => {
-    const registry = new TargetRegistry(BUILTIN_TARGETS);
-    const targets: AnyTarget[] = [];
-    for (const name of registry.names()) targets.push(await registry.get(name));
-    const valid = fc.oneof(
-      ...targets.flatMap((t) =>
-        Object.keys(t.variants).map((variant) =>
-          scenarioArbitrary({ target: t, variant, mode: 'safety', kinds: faultSpecsOf(t).map((s) => s.kind), maxFaults: 4, healSlackMsMax: 0 }),
+  it(
+    `${FILES} files (valid, mutated, garbage): exit 0, 1 or 2 within a bound, no stack trace, no vacuous pass`,
+    { timeout: 3_600_000 },
+    async () => {
+      const registry = new TargetRegistry(BUILTIN_TARGETS);
+      const targets: AnyTarget[] = [];
+      for (const name of registry.names()) targets.push(await registry.get(name));
+      const valid = fc.oneof(
+        ...targets.flatMap((t) =>
+          Object.keys(t.variants).map((variant) =>
+            scenarioArbitrary({
+              target: t,
+              variant,
+              mode: 'safety',
+              kinds: faultSpecsOf(t).map((s) => s.kind),
+              maxFaults: 4,
+              healSlackMsMax: 0,
+            }),
+          ),
         ),
-      ),
-    ) as unknown as fc.Arbitrary<Json>;
-    const file = fc.oneof(
-      { weight: 3, arbitrary: valid.map((v) => ({ class: 'valid', text: JSON.stringify(v) })) },
-      {
-        weight: 6,
-        arbitrary: fc
-          .tuple(valid, fc.constantFrom(...MUTATIONS), fc.integer())
-          .map(([v, m, seed]) => ({ class: m.class, text: JSON.stringify(m.apply(v, new Rand(seed))) })),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.oneof(
-          fc.jsonValue().map((v) => ({ class: 'garbage', text: JSON.stringify(v) })),
-          fc.string({ unit: 'binary' }).map((s) => ({ class: 'garbage', text: s })),
-        ),
-      },
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'execsim-any-'));
-    const counts: Record<string, Record<string, number>> = {};
-    let n = 0;
-    await fc.assert(
-      fc.asyncProperty(file, async ({ class: cls, text }) => {
-        const path = join(dir, `f${n++ % 64}.json`);
-        writeFileSync(path, text);
-        const io = capture();
-        const t0 = performance.now();
-        const code = await main(['run', path, '--report', join(dir, 'r')], io);
-        const ms = performance.now() - t0;
-        (counts[cls] ??= {})[`exit ${code}`] = ((counts[cls] ??= {})[`exit ${code}`] ?? 0) + 1;
-        expect([0, 1, 2], `${cls}: ${io.stderr.slice(0, 400)}`).toContain(code);
-        expect(io.stderr + io.stdout).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
-        expect(ms).toBeLessThan(BOUND_MS);
-        if (code === 0) expect(io.stderr).not.toContain('took no effect');
-      }),
-      { numRuns: FILES, seed: 13, endOnFailure: true },
-    );
-    console.log(`any scenario file: ${FILES} files\n${JSON.stringify(counts, null, 1)}`);
-  });
+      ) as unknown as fc.Arbitrary<Json>;
+      const file = fc.oneof(
+        { weight: 3, arbitrary: valid.map((v) => ({ class: 'valid', text: JSON.stringify(v) })) },
+        {
+          weight: 6,
+          arbitrary: fc
+            .tuple(valid, fc.constantFrom(...MUTATIONS), fc.integer())
+            .map(([v, m, seed]) => ({ class: m.class, text: JSON.stringify(m.apply(v, new Rand(seed))) })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.oneof(
+            fc.jsonValue().map((v) => ({ class: 'garbage', text: JSON.stringify(v) })),
+            fc.string({ unit: 'binary' }).map((s) => ({ class: 'garbage', text: s })),
+          ),
+        },
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'execsim-any-'));
+      const counts: Record<string, Record<string, number>> = {};
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(file, async ({ class: cls, text }) => {
+          const path = join(dir, `f${n++ % 64}.json`);
+          writeFileSync(path, text);
+          const io = capture();
+          const t0 = performance.now();
+          const code = await main(['run', path, '--report', join(dir, 'r')], io);
+          const ms = performance.now() - t0;
+          (counts[cls] ??= {})[`exit ${code}`] = ((counts[cls] ??= {})[`exit ${code}`] ?? 0) + 1;
+          expect([0, 1, 2], `${cls}: ${io.stderr.slice(0, 400)}`).toContain(code);
+          expect(io.stderr + io.stdout).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+          expect(ms).toBeLessThan(BOUND_MS);
+          if (code === 0) expect(io.stderr).not.toContain('took no effect');
+        }),
+        { numRuns: FILES, seed: 13, endOnFailure: true },
+      );
+      console.log(`any scenario file: ${FILES} files\n${JSON.stringify(counts, null, 1)}`);
+    },
+  );
 });
 
 /** A small seeded generator for the mutations (drawn by fast-check as one integer). */
