@@ -21,3 +21,4 @@ export type { TraceEvent } from './trace.ts';
 export { formatTime } from './trace.ts';
 export { HORIZON_MS } from './horizon.ts';
 export { MAX_FAULTS, limitsLine, type Measured, type WorkloadLimits } from './limits.ts';
+export type { FaultNames } from './faults/staticTargets.ts';

@@ -10,6 +10,7 @@ import type { Observed, Truth } from './check/history.ts';
 import type { Measured, WorkloadLimits } from './limits.ts';
 import type { Schema } from './schema/fields.ts';
 import type { Fault, FaultSpec } from './faults/fault.ts';
+import type { FaultNames } from './faults/staticTargets.ts';
 import type { VariantInfo } from './ports/variant.ts';
 import type { TraceEvent } from './trace.ts';
 import type { World, WorldOptionsInput } from './index.ts';
@@ -136,6 +137,13 @@ export interface Target<W = unknown, O extends Observed = Observed, T extends Tr
     specs: readonly FaultSpec[];
     /** One fault of a kind, aimed at the workload's timeline; shrinks toward earlier, shorter, fewer. */
     arbitrary(kind: string, workload: W): fc.Arbitrary<Fault>;
+    /**
+     * The names a run of this scenario can have (its processes, files, connections), so a kernel
+     * fault aimed at another is refused before the run (sim/faults/staticTargets.ts).
+     */
+    names?(scenario: Scenario<W>): FaultNames;
+    /** Static checks of its own kinds against the workload (a seq it never sends...), each line starting `faults[i]`. */
+    check?(scenario: Scenario<W>): string[];
   };
   /** World options for a scenario (latency, pid space...); the seed is set by the harness. */
   worldOptions?(scenario: Scenario<W>): Omit<WorldOptionsInput, 'seed' | 'faults'>;

@@ -20,7 +20,7 @@ import {
   lingeringCostMs,
   settledAt,
 } from './target/checkers.ts';
-import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary } from './target/faults.ts';
+import { FAULT_SPECS, FaultHooks, KERNEL_KINDS, defineFaultKinds, faultArbitrary, faultNames } from './target/faults.ts';
 import { ObservedLog, truthOf } from './target/outcome.ts';
 import { AttachProxy } from './target/proxy.ts';
 import {
@@ -89,6 +89,6 @@ export const target: Target<AttachWorkload, AttachObserved, Truth> = {
     limits: ATTACH_LIMITS,
     measure: measureWorkload,
   },
-  faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
+  faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary, names: faultNames },
   run: (world, scenario) => runAttach(world, scenario),
 };

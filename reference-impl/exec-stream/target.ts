@@ -26,7 +26,7 @@ import {
   truthfulExitExec,
 } from './target/checkers.ts';
 import { RecordingReport, observedOf, truthOf } from './target/collect.ts';
-import { EXEC_FAULT_SPECS, KERNEL_KINDS, execFaultKinds, faultArbitrary } from './target/faultKinds.ts';
+import { EXEC_FAULT_SPECS, KERNEL_KINDS, checkFaults, execFaultKinds, faultArbitrary, faultNames } from './target/faultKinds.ts';
 import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.ts';
 import { scriptedProcess } from './target/processSource.ts';
 import { nextSeqRule, seqDiscipline } from './target/wireCheckers.ts';
@@ -102,7 +102,7 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
     limits: EXEC_LIMITS,
     measure: measureWorkload,
   },
-  faults: { kernelKinds: KERNEL_KINDS, specs: EXEC_FAULT_SPECS, arbitrary: faultArbitrary },
+  faults: { kernelKinds: KERNEL_KINDS, specs: EXEC_FAULT_SPECS, arbitrary: faultArbitrary, names: faultNames, check: checkFaults },
   run: (world, scenario) => runExecStream(world, scenario),
 };
 

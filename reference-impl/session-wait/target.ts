@@ -6,7 +6,7 @@
 import { variantInfos } from '../../sim/ports/index.ts';
 import type { Target } from '../../sim/target.ts';
 import { CHECKERS, LIFE_AFTER_DEATH_MS, LIVENESS, TERMINATES_BOUND_MS } from './target/checkers.ts';
-import { FAULT_SPECS, faultArbitrary, KERNEL_KINDS } from './target/faults.ts';
+import { FAULT_SPECS, faultArbitrary, faultNames, KERNEL_KINDS } from './target/faults.ts';
 import type { WaitObserved } from './target/observe.ts';
 import { runSessionWait } from './target/run.ts';
 import type { SessionTruth } from './target/truth.ts';
@@ -51,7 +51,7 @@ export const target: Target<SessionWaitWorkload, WaitObserved, SessionTruth> = {
     limits: SESSION_WAIT_LIMITS,
     measure: measureWorkload,
   },
-  faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary },
+  faults: { kernelKinds: KERNEL_KINDS, specs: FAULT_SPECS, arbitrary: faultArbitrary, names: faultNames },
   // A real pid space: pids do not wrap within a run, so only the pid-reuse fault reuses one.
   worldOptions: () => ({ proc: { pidMin: 300, pidMax: 32_767 } }),
   run: runSessionWait,

@@ -7,6 +7,7 @@
 import { ExecsimError } from '../errors.ts';
 import { resolveOptions, withKnobs } from '../options.ts';
 import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
+import { staticTargetProblems } from '../faults/staticTargets.ts';
 import { limitProblems } from '../limits.ts';
 import { validateFaults } from '../faults/validate.ts';
 import type { FaultSpec } from '../faults/fault.ts';
@@ -92,6 +93,12 @@ export async function validateScenario(value: unknown, file: string, registry: T
   if (s.world) problems.push(...worldProblems(target, s));
   const limits = target.workload.limits;
   if (problems.length === 0 && limits) problems.push(...limitProblems(target.name, limits, target.workload.measure?.(s) ?? {}, s));
+  // faults aimed at names the run cannot have: before the run, where the target knows them
+  if (problems.length === 0) {
+    const names = target.faults.names?.(s);
+    if (names) problems.push(...staticTargetProblems(s.faults, names));
+    problems.push(...(target.faults.check?.(s) ?? []));
+  }
   if (s.mode === 'liveness' && s.healAtMs === undefined)
     problems.push('healAtMs: required in liveness mode (when every fault heals, in virtual ms)');
   if (s.mode === 'safety' && s.healAtMs !== undefined)

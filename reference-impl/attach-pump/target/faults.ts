@@ -15,7 +15,18 @@
  * - a fast command exiting before the attach → the `fast` workload shape, or `lag` on the attach
  */
 import fc from 'fast-check';
-import { bool, faultKind, faultSpec, int, optional, str, type Fault, type FaultSpec, type World } from '../../../sim/index.ts';
+import {
+  bool,
+  faultKind,
+  faultSpec,
+  int,
+  optional,
+  str,
+  type Fault,
+  type FaultNames,
+  type FaultSpec,
+  type World,
+} from '../../../sim/index.ts';
 import type { RunnerHooks } from '../runner/attachLoop.ts';
 import type { Runner } from '../runner/server.ts';
 import type { AttachProxy } from './proxy.ts';
@@ -53,6 +64,9 @@ const EVICT = faultSpec({
 });
 
 export const FAULT_SPECS: readonly FaultSpec[] = [ATTACH_CUT, SLOW_SUBSCRIBER, MUTE_EXIT, EVICT];
+
+/** The one connection a kernel fault can hit: the client's (attach WebSockets and REST requests) to the runner. */
+export const faultNames = (): FaultNames => ({ connections: [CLIENT_RUNNER] });
 
 /** The fault state the runner hooks read; healing clears it. */
 export class FaultHooks implements RunnerHooks {

@@ -9,15 +9,18 @@ import {
   bindable,
   bool,
   faultSpec,
+  isFault,
   type BindableKind,
   int,
   optional,
   type Fault,
   type FaultKind,
+  type FaultNames,
   type FaultOf,
   type FaultSpec,
   type Props,
 } from '../../../sim/index.ts';
+import type { Scenario } from '../../../sim/target.ts';
 import type { ConsumerKnobs } from '../consumer/report.ts';
 import type { ExecServer } from '../server/execServer.ts';
 import { SPEC_DETACHED_SESSION_TTL_MS, SPEC_RECOVERY_WINDOW_MS } from './spec.ts';
@@ -115,6 +118,19 @@ const KINDS: BindableKind<FaultTargets>[] = [
 
 export const EXEC_FAULT_SPECS: readonly FaultSpec[] = KINDS.map((k) => k.spec);
 export const KERNEL_KINDS = ['lag'] as const;
+
+/** The one connection a kernel fault can hit: the client's WebSocket to the exec-server. */
+export const faultNames = (): FaultNames => ({ connections: [CONNECTION] });
+
+/** A notification-reorder of a seq the server never assigns would hold nothing back. */
+export function checkFaults(s: Scenario<ExecWorkload>): string[] {
+  const last = eventCount(s.workload);
+  return s.faults.flatMap((f, i) =>
+    isFault(NOTIFICATION_REORDER, f) && f.seq > last
+      ? [`faults[${i}].seq: ${f.seq} is past the last seq of this workload (${last}: its chunks, a denial, the exit and the close)`]
+      : [],
+  );
+}
 
 export function execFaultKinds(t: FaultTargets): FaultKind[] {
   return KINDS.map((k) => k.bind(t));

@@ -10,9 +10,11 @@
  * timeline and shrink toward earlier faults.
  */
 import fc from 'fast-check';
-import { faultSpec, int, oneOf, type Fault, type FaultSpec } from '../../../sim/index.ts';
+import { faultSpec, int, oneOf, type Fault, type FaultNames, type FaultSpec } from '../../../sim/index.ts';
+import type { Scenario } from '../../../sim/target.ts';
+import { WAIT_PROCESS_NAME } from '../caller.ts';
 import { DAEMON_NAME } from '../daemon.ts';
-import { sessionPaths } from '../sessionFiles.ts';
+import { GLOBAL_CONFIG, sessionPaths } from '../sessionFiles.ts';
 import { RESULT_STATUSES, TOOL_NAME, type SessionWaitWorkload } from './workload.ts';
 
 export const SESSION_ID = '01JW5S3SS10N000000000000AA';
@@ -41,6 +43,20 @@ export const CAP_LENGTH = faultSpec({
 });
 
 export const FAULT_SPECS: readonly FaultSpec[] = [DAEMON_EXIT_CODE, INTERMEDIATE_RESULT, SECOND_WAIT, CAP_LENGTH];
+
+/**
+ * What a run of this scenario can name: the daemon, the callers, the tool child if there is one,
+ * the unrelated squatter of a pid-reuse; every session file (and the .tmp each atomic write goes
+ * through), the tool's lock and the user's config. A kernel fault aimed elsewhere hits nothing.
+ */
+export function faultNames(s: Scenario<SessionWaitWorkload>): FaultNames {
+  const processes = [DAEMON_NAME, WAIT_PROCESS_NAME];
+  if (s.workload.tool) processes.push(TOOL_NAME);
+  if (s.faults.some((f) => f.kind === 'pid-reuse')) processes.push('unrelated');
+  const { id: _id, dir: _dir, locks: _locks, ...paths } = PATHS;
+  const files = [...Object.values(paths), `${PATHS.locks}/${TOOL_NAME}.lock`, GLOBAL_CONFIG];
+  return { processes, files: [...files, ...files.map((f) => `${f}.tmp`)] };
+}
 
 const tenths = (maxMs: number) => fc.integer({ min: 0, max: Math.max(0, Math.floor(maxMs / 100)) }).map((n) => n * 100);
 

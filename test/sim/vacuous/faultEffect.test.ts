@@ -32,14 +32,25 @@ async function runWith(file: string, faults: unknown[]): Promise<{ code: number;
 }
 
 describe('every fault must take effect', () => {
-  it('a kill aimed at a misspelt process exits 2, naming the processes of the run', async () => {
+  it('a kill aimed at a misspelt process is refused before the run, naming the processes of the run', async () => {
     const r = await runWith(PID_REUSE, [{ at: 10000, kind: 'kill', target: 'daemon', signal: 'SIGKILL' }]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/faults\[0\]: kill "daemon" matched no process \(processes in this run: [^)]*csa-daemon/);
+    expect(r.stderr).toContain('invalid scenario');
+    expect(r.stderr).toMatch(/faults\[0\]: kill "daemon" matched no process \(processes in this run: csa-daemon, csa-wait\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    const summary = JSON.parse(readFileSync(join(r.dir, 'reports', 'summary.json'), 'utf8')) as { status: string; error: string };
+    expect(summary.status).toBe('bad-input');
+    expect(summary.error).toContain('kill "daemon" matched no process');
+  });
+
+  it('a kill of a pid no process has is found after the run (the dynamic check), naming the processes it had', async () => {
+    const r = await runWith(PID_REUSE, [{ at: 10000, kind: 'kill', target: '4242', signal: 'SIGKILL' }]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a fault took no effect');
+    expect(r.stderr).toMatch(/faults\[0\]: kill "4242" matched no process \(processes in this run: [^)]*csa-daemon/);
     const summary = JSON.parse(readFileSync(join(r.dir, 'reports', 'summary.json'), 'utf8')) as { status: string; refused: string[] };
     expect(summary.status).toBe('bad-input');
-    expect(summary.refused[0]).toContain('kill "daemon" matched no process');
+    expect(summary.refused[0]).toContain('kill "4242" matched no process');
   });
 
   it('a pid-reuse of a misspelt name exits 2', async () => {
@@ -52,21 +63,22 @@ describe('every fault must take effect', () => {
     expect(r.stderr).not.toContain('faults[0]');
   });
 
-  it('torn-read and set-mtime on a misspelt path exit 2, naming the files of the run', async () => {
+  it('torn-read and set-mtime of session files this run never reads or writes: exit 2 after the run, naming its files', async () => {
+    const dir = RESULT.slice(0, RESULT.lastIndexOf('/'));
     const r = await runWith(TORN, [
-      { at: 2400, kind: 'torn-read', target: RESULT.replace('result', 'resullt'), count: 1 },
-      { at: 2400, kind: 'set-mtime', target: '/state/csa/nope.toml', mtimeMs: 0 },
+      { at: 2400, kind: 'torn-read', target: `${dir}/output.log`, count: 1 },
+      { at: 2400, kind: 'set-mtime', target: `${dir}/output/result.toml`, mtimeMs: 0 },
     ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/faults\[0\]: torn-read ".*resullt\.toml" matched no read of a file \(files in this run: [^)]*result\.toml/);
-    expect(r.stderr).toMatch(/faults\[1\]: set-mtime "\/state\/csa\/nope\.toml" matched no file, now or at a later write/);
+    expect(r.stderr).toMatch(/faults\[0\]: torn-read ".*\/output\.log" matched no read of a file \(files in this run: [^)]*result\.toml/);
+    expect(r.stderr).toMatch(/faults\[1\]: set-mtime ".*\/output\/result\.toml" matched no file, now or at a later write/);
   });
 
-  it('a cut of a misspelt connection exits 2, naming the connections of the run', async () => {
-    const r = await runWith(ATTACH, [{ at: 2000, kind: 'cut', target: 'client->runnr' }]);
+  it('a cut of a connection the run never opens exits 2 after the run, naming the connections it had', async () => {
+    const r = await runWith(ATTACH, [{ at: 2000, kind: 'cut', target: 'client->runner#9' }]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /faults\[0\]: cut "client->runnr" matched no open connection at 2000 ms \(connections in this run: client->runner#1/,
+      /faults\[0\]: cut "client->runner#9" matched no open connection at 2000 ms \(connections in this run: client->runner#1/,
     );
   });
 
