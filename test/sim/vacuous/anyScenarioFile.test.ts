@@ -1,176 +1,36 @@
 /**
  * Any scenario file, valid, mutated or garbage, run in-process: it ends within a bound with exit
  * 0, 1 or 2 (never 3), prints no stack trace, and a file with a fault that took no effect never
- * exits 0. 10,000 files with EXECSIM_ANY_FILES=10000 (the closing note's figures); fewer in
- * `npm test`, which the machine shares.
- *
- * Huge workload sizes (the workloads' limits refuse them) and times around 2^31 ms (the world's
- * horizon refuses those past it) are drawn too. The 10,000-file run is test/scenario/fuzzFiles.ts.
+ * exits 0. 300 files here (the machine is shared); the 10,000-file run is
+ * `node --import tsx test/scenario/fuzzFiles.ts` (not in npm test). Huge workload sizes (the
+ * workloads' limits refuse them) and times around 2^31 ms (the world's horizon refuses those past
+ * it) are drawn too (test/scenario/scenarioFiles.ts).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_TARGETS } from '../../../reference-impl/targets.ts';
-import { main, type Io } from '../../../sim/cli/main.ts';
-import { scenarioArbitrary } from '../../../sim/explore/scenarioArbitrary.ts';
-import { TargetRegistry, type AnyTarget } from '../../../sim/registry.ts';
-import { faultSpecsOf } from '../../../sim/scenario/load.ts';
+import { runFile, runProblems, scenarioFileArbitrary } from '../../scenario/scenarioFiles.ts';
 
 const FILES = Number(process.env.EXECSIM_ANY_FILES ?? 300);
 const BOUND_MS = 30_000;
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Mutation = { class: string; apply(v: Json, rng: Rand): Json };
-
-/** Every path to a value inside a JSON value (objects and arrays), for mutations. */
-function paths(v: Json, at: Array<string | number> = []): Array<Array<string | number>> {
-  const out: Array<Array<string | number>> = [at];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...at, i])));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]));
-  return out;
-}
-function setAt(v: Json, at: Array<string | number>, value: Json | undefined): Json {
-  if (at.length === 0) return value ?? null;
-  const copy = (Array.isArray(v) ? [...v] : { ...(v as object) }) as Record<string | number, Json>;
-  const [head, ...rest] = at as [string | number, ...Array<string | number>];
-  if (rest.length === 0) {
-    if (value === undefined) {
-      if (Array.isArray(copy)) (copy as unknown as Json[]).splice(head as number, 1);
-      else delete copy[head];
-    } else copy[head] = value;
-  } else copy[head] = setAt(copy[head] as Json, rest, value);
-  return copy as Json;
-}
-const pick = <T>(rng: Rand, xs: readonly T[]): T => xs[rng.nextInt(0, xs.length - 1)] as T;
-const numericPaths = (v: Json) => paths(v).filter((p) => typeof get(v, p) === 'number');
-function get(v: Json, at: Array<string | number>): Json {
-  return at.reduce<Json>((x, k) => (x as Record<string | number, Json>)?.[k] ?? null, v);
-}
-
-const EXTREMES = [0, -1, 1, 0.5, -2147483648, 2147483646, 4096, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
-const HUGE_TIMES = [2147483647, 2147483648, 1e30];
-const HUGE_SIZES = [1e10, 200 * 1024 * 1024, 200_000];
-
-const MUTATIONS: Mutation[] = [
-  { class: 'field deleted', apply: (v, r) => setAt(v, pick(r, paths(v).slice(1)), undefined) },
-  {
-    class: 'type swapped',
-    apply: (v, r) => setAt(v, pick(r, paths(v).slice(1)), pick(r, ['x', 7, null, true, [], {}, '2000'] as Json[])),
-  },
-  {
-    class: 'extreme number',
-    apply: (v, r) => {
-      const ps = numericPaths(v);
-      return ps.length ? setAt(v, pick(r, ps), pick(r, EXTREMES)) : v;
-    },
-  },
-  {
-    class: 'misspelt name',
-    apply: (v, r) => {
-      const strings = paths(v).filter((p) => typeof get(v, p) === 'string' && p[0] !== 'title');
-      if (!strings.length) return v;
-      const p = pick(r, strings);
-      const s = get(v, p) as string;
-      const i = r.nextInt(0, s.length);
-      return setAt(v, p, s.slice(0, i) + pick(r, ['x', '', '-', 'e']) + s.slice(i + 1));
-    },
-  },
-  {
-    class: 'fault target misspelt',
-    apply: (v, r) => {
-      const faults = (v as { faults?: Json[] }).faults;
-      if (!Array.isArray(faults) || faults.length === 0) return v;
-      const i = r.nextInt(0, faults.length - 1);
-      const f = faults[i] as Record<string, Json>;
-      return setAt(v, ['faults', i, 'target'], typeof f.target === 'string' ? `${f.target}x` : 'nosuch');
-    },
-  },
-  {
-    class: 'fault after the end',
-    apply: (v, r) => {
-      const faults = (v as { faults?: Json[] }).faults;
-      if (!Array.isArray(faults) || faults.length === 0) return v;
-      return setAt(v, ['faults', r.nextInt(0, faults.length - 1), 'at'], pick(r, [3_600_000, 50_000_000, 86_000_000]));
-    },
-  },
-  {
-    class: 'time around 2^31',
-    apply: (v, r) => {
-      const faults = (v as { faults?: Json[] }).faults;
-      if (!Array.isArray(faults) || faults.length === 0) return v;
-      return setAt(v, ['faults', r.nextInt(0, faults.length - 1), 'at'], pick(r, HUGE_TIMES));
-    },
-  },
-  {
-    class: 'huge size',
-    apply: (v, r) => {
-      const ps = numericPaths(v).filter((p) => p[0] === 'workload');
-      return ps.length ? setAt(v, pick(r, ps), pick(r, HUGE_SIZES)) : v;
-    },
-  },
-];
-
-const capture = (): Io & { stdout: string; stderr: string } => {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-};
 
 describe('any scenario file', () => {
   it(
     `${FILES} files (valid, mutated, garbage): exit 0, 1 or 2 within a bound, no stack trace, no vacuous pass`,
     { timeout: 3_600_000 },
     async () => {
-      const registry = new TargetRegistry(BUILTIN_TARGETS);
-      const targets: AnyTarget[] = [];
-      for (const name of registry.names()) targets.push(await registry.get(name));
-      const valid = fc.oneof(
-        ...targets.flatMap((t) =>
-          Object.keys(t.variants).map((variant) =>
-            scenarioArbitrary({
-              target: t,
-              variant,
-              mode: 'safety',
-              kinds: faultSpecsOf(t).map((s) => s.kind),
-              maxFaults: 4,
-              healSlackMsMax: 0,
-            }),
-          ),
-        ),
-      ) as unknown as fc.Arbitrary<Json>;
-      const file = fc.oneof(
-        { weight: 3, arbitrary: valid.map((v) => ({ class: 'valid', text: JSON.stringify(v) })) },
-        {
-          weight: 6,
-          arbitrary: fc
-            .tuple(valid, fc.constantFrom(...MUTATIONS), fc.integer())
-            .map(([v, m, seed]) => ({ class: m.class, text: JSON.stringify(m.apply(v, new Rand(seed))) })),
-        },
-        {
-          weight: 1,
-          arbitrary: fc.oneof(
-            fc.jsonValue().map((v) => ({ class: 'garbage', text: JSON.stringify(v) })),
-            fc.string({ unit: 'binary' }).map((s) => ({ class: 'garbage', text: s })),
-          ),
-        },
-      );
+      const file = await scenarioFileArbitrary();
       const dir = mkdtempSync(join(tmpdir(), 'execsim-any-'));
       const counts: Record<string, Record<string, number>> = {};
       let n = 0;
       await fc.assert(
-        fc.asyncProperty(file, async ({ class: cls, text }) => {
-          const path = join(dir, `f${n++ % 64}.json`);
-          writeFileSync(path, text);
-          const io = capture();
-          const t0 = performance.now();
-          const code = await main(['run', path, '--report', join(dir, 'r')], io);
-          const ms = performance.now() - t0;
-          (counts[cls] ??= {})[`exit ${code}`] = ((counts[cls] ??= {})[`exit ${code}`] ?? 0) + 1;
-          expect([0, 1, 2], `${cls}: ${io.stderr.slice(0, 400)}`).toContain(code);
-          expect(io.stderr + io.stdout).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
-          expect(ms).toBeLessThan(BOUND_MS);
-          if (code === 0) expect(io.stderr).not.toContain('took no effect');
+        fc.asyncProperty(file, async (f) => {
+          const r = await runFile(f, dir, `f${n++ % 64}.json`);
+          const byClass = (counts[f.class] ??= {});
+          byClass[`exit ${r.code}`] = (byClass[`exit ${r.code}`] ?? 0) + 1;
+          expect(runProblems(f, r, BOUND_MS)).toEqual([]);
         }),
         { numRuns: FILES, seed: 13, endOnFailure: true },
       );
@@ -178,12 +38,3 @@ describe('any scenario file', () => {
     },
   );
 });
-
-/** A small seeded generator for the mutations (drawn by fast-check as one integer). */
-class Rand {
-  constructor(private state: number) {}
-  nextInt(min: number, max: number): number {
-    this.state = (Math.imul(this.state, 1103515245) + 12345) >>> 0;
-    return min + (this.state % (max - min + 1));
-  }
-}
