@@ -148,9 +148,9 @@ export class ProcessTable {
     };
   }
 
-  spawn(host: string, spec: SpawnSpec, forcePid?: number): SimProcess {
+  spawn(host: string, spec: SpawnSpec, forcePid?: number, minTicks = 0): SimProcess {
     const pid = forcePid ?? this.allocate();
-    const ticks = this.options.bootTicks + Math.floor((this.kernel.now() * this.options.ticksPerSecond) / 1000);
+    const ticks = Math.max(minTicks, this.options.bootTicks + Math.floor((this.kernel.now() * this.options.ticksPerSecond) / 1000));
     const p = new SimProcess(
       this,
       this.kernel,
@@ -231,7 +231,7 @@ export class ProcessTable {
       this.kernel.record('proc', 'proc.pid-reuse-missed', { target });
       return;
     }
-    this.squat(pid, target);
+    this.squat(pid, target, this.lastTicksOf(pid));
     this.kernel.faultEffect(this.kernel.applying, `pid ${pid} of ${target}`);
   }
 
@@ -313,13 +313,22 @@ export class ProcessTable {
     if (this.reuseWhenDead.has(p.name)) {
       const fault = this.reuseWhenDead.get(p.name);
       this.reuseWhenDead.delete(p.name);
-      this.squat(p.pid, p.name);
+      this.squat(p.pid, p.name, p.startTimeTicks);
       this.kernel.faultEffect(fault, `pid ${p.pid} of ${p.name}`);
     }
   }
 
-  private squat(pid: number, was: string): void {
-    const squatter = this.spawn('pid-reuse', { name: 'unrelated', cmdline: 'unrelated-process --not-a-session' }, pid);
+  /** The start time of the last process that had this pid (-1: none). */
+  private lastTicksOf(pid: number): number {
+    for (let i = this.records.length - 1; i >= 0; i--) if (this.records[i]?.pid === pid) return this.records[i]?.startTimeTicks ?? -1;
+    return -1;
+  }
+
+  private squat(pid: number, was: string, wasTicks: number): void {
+    // A pid comes back only after the whole pid space has cycled, never within the clock tick
+    // its first owner started in: the squatter's start time is always later, as on Linux, so a
+    // pid + start-time check can always tell them apart.
+    const squatter = this.spawn('pid-reuse', { name: 'unrelated', cmdline: 'unrelated-process --not-a-session' }, pid, wasTicks + 1);
     this.kernel.record('proc', 'proc.pid-reused', { pid, was, startTimeTicks: squatter.startTimeTicks });
   }
 
