@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../sim/cli/main.ts';
+import { CLIENT_CASES } from '../../../sim/real/validate/client/cases.ts';
 import { parseClientLine } from '../../../sim/real/validate/client/jsonLines.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NAIVE = `"${process.execPath}" "${join(ROOT, 'test/fixtures/clients/naiveClient.mjs')}" {url}`;
+// its own timers run 40 times faster, as our runner and proxy at --time-factor 40 (no faketime needed)
+const CURSOR = `"${process.execPath}" "${join(ROOT, 'test/fixtures/clients/cursorClient.mjs')}" {url} 40`;
 const capture = (): Io & { stdout: string; stderr: string } => {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
   return io;
@@ -37,7 +40,18 @@ describe('validate --client (a naive client over real sockets)', () => {
     const code = await main(
       // x40, not the default x100: the runner's 45 s read deadline is then 1.1 s of wall time,
       // which a loaded machine (npm test on 2 cores) does not stall through
-      ['validate', '--client', NAIVE, '--no-faketime', '--time-factor', '40', '--cases', 'clean,cut-before-first-frame,cut-after-1-running,black-hole', '--report', dir],
+      [
+        'validate',
+        '--client',
+        NAIVE,
+        '--no-faketime',
+        '--time-factor',
+        '40',
+        '--cases',
+        'clean,cut-before-first-frame,cut-after-1-running,black-hole',
+        '--report',
+        dir,
+      ],
       io,
     );
     expect(code, io.stderr).toBe(1);
@@ -70,6 +84,37 @@ describe('validate --client (a naive client over real sockets)', () => {
     expect(existsSync(join(dir, 'timelines'))).toBe(true);
   }, 120_000);
 
+  it('a client built from the cursor variant passes every case, and its model agrees everywhere', async () => {
+    const dir = tmp();
+    const io = capture();
+    const code = await main(
+      ['validate', '--client', CURSOR, '--no-faketime', '--time-factor', '40', '--model', 'cursor', '--report', dir],
+      io,
+    );
+    const json = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as {
+      cases: Array<CaseJson & { observed: { stdout: string[] } }>;
+      conforms: boolean;
+      modelMatches: boolean;
+    };
+    const bad = json.cases
+      .filter((c) => Object.values(c.real).some((v) => v !== 'holds'))
+      .map((c) => `${c.name}: ${JSON.stringify(c.real)} ${JSON.stringify(c.observed)}`);
+    expect(bad, io.stdout).toEqual([]);
+    expect(code).toBe(0);
+    expect([json.conforms, json.modelMatches]).toEqual([true, true]);
+    expect(json.cases.map((c) => c.name)).toEqual(CLIENT_CASES.map((c) => c.name));
+    const out = (name: string) => json.cases.find((c) => c.name === name)?.observed.stdout.join('');
+    // recovered whole where pre-627 duplicates or loses, and the split character arrives as é
+    expect(out('cut-after-1-running')).toBe('part1\npart2\n');
+    expect(out('cut-before-first-frame')).toBe('hello\n');
+    expect(out('utf8-split')).toBe('start\ncafé\n');
+    // what the 64-byte backlog no longer held is told as a gap (a JSON line), not lost in silence
+    const slow = json.cases.find((c) => c.name === 'slow-output-past-backlog') as CaseJson & {
+      observed: { notices: Array<{ kind: string; stream: string }> };
+    };
+    expect(slow.observed.notices).toEqual([expect.objectContaining({ kind: 'gap', stream: 'stdout' })]);
+  }, 240_000);
+
   it('refuses bad usage and bad clients with exit 2 and a clear message', async () => {
     const dir = tmp();
     const noUrl = capture();
@@ -81,9 +126,17 @@ describe('validate --client (a naive client over real sockets)', () => {
     const badModel = capture();
     expect(await main(['validate', '--client', NAIVE, '--no-faketime', '--model', 'nope', '--report', dir], badModel)).toBe(2);
     const script = join(dir, 'bad.mjs');
-    writeFileSync(script, "await fetch(process.argv[2] + '/v1/boxes', { method: 'POST', body: '{}' });\nconsole.log('{\"type\":\"stdot\",\"data\":\"x\"}');\n");
+    writeFileSync(
+      script,
+      'await fetch(process.argv[2] + \'/v1/boxes\', { method: \'POST\', body: \'{}\' });\nconsole.log(\'{"type":"stdot","data":"x"}\');\n',
+    );
     const badLine = capture();
-    expect(await main(['validate', '--client', `"${process.execPath}" "${script}" {url}`, '--no-faketime', '--cases', 'clean', '--report', dir], badLine)).toBe(2);
+    expect(
+      await main(
+        ['validate', '--client', `"${process.execPath}" "${script}" {url}`, '--no-faketime', '--cases', 'clean', '--report', dir],
+        badLine,
+      ),
+    ).toBe(2);
     expect(badLine.stderr).toContain('$.type');
     const silent = capture();
     expect(await main(['validate', '--client', 'true {url}', '--no-faketime', '--cases', 'clean', '--report', dir], silent)).toBe(2);
@@ -95,7 +148,16 @@ describe('the client JSON-lines format', () => {
   it('reads chunks and results and skips log lines', () => {
     expect(parseClientLine('{"type":"stdout","data":"a"}')).toEqual({ type: 'stdout', data: 'a' });
     expect(parseClientLine('{"type":"result","exitCode":0,"errorMessage":null}')).toEqual({ type: 'result', exitCode: 0 });
-    expect(parseClientLine('{"type":"result","exitCode":-1,"errorMessage":"x"}')).toEqual({ type: 'result', exitCode: -1, errorMessage: 'x' });
+    expect(parseClientLine('{"type":"result","exitCode":-1,"errorMessage":"x"}')).toEqual({
+      type: 'result',
+      exitCode: -1,
+      errorMessage: 'x',
+    });
+    expect(parseClientLine('{"type":"gap","stream":"stdout","message":"bytes 0-9 expired"}')).toEqual({
+      type: 'gap',
+      stream: 'stdout',
+      message: 'bytes 0-9 expired',
+    });
     expect(parseClientLine('WARN something')).toBeUndefined();
   });
   it.each([
@@ -104,6 +166,8 @@ describe('the client JSON-lines format', () => {
     ['{"type":"result","exitCode":"0"}', '$.exitCode'],
     ['{"type":"result","exitCode":0,"errorMessage":3}', '$.errorMessage'],
     ['{"type":"chunk"}', '$.type'],
+    ['{"type":"gap","stream":"stdin","message":"x"}', '$.stream'],
+    ['{"type":"gap","stream":"stdout"}', '$.message'],
   ])('rejects %s naming %s', (line, what) => {
     expect(() => parseClientLine(line)).toThrow(what);
   });

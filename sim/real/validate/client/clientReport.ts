@@ -67,6 +67,7 @@ export function writeClientReport(dir: string, r: ClientValidationReport, wallMs
       observed: {
         stdout: (c.result.observed.streams.stdout ?? []).map((d) => Buffer.from(d.data).toString()),
         stderr: (c.result.observed.streams.stderr ?? []).map((d) => Buffer.from(d.data).toString()),
+        notices: c.result.observed.notices,
         results: c.result.observed.results,
       },
       evidence: Object.fromEntries(

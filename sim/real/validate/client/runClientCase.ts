@@ -15,6 +15,8 @@ import { unrecoverableBecause } from '../../../../reference-impl/attach-pump/tar
 import { processScript, runnerSizes, type AttachWorkload } from '../../../../reference-impl/attach-pump/target/workload.ts';
 import { type CheckResult, type DeliveredChunk, type Observed, type ProducedChunk, type Truth } from '../../../check/index.ts';
 import { ExecsimError } from '../../../errors.ts';
+import { CLOSE, CUT, HALF_OPEN, LAG, REFUSE } from '../../../faults/kernelKinds.ts';
+import { validateFaults } from '../../../faults/validate.ts';
 import { judge } from '../../../judge.ts';
 import type { Scenario } from '../../../target.ts';
 import type { TraceEvent } from '../../../trace.ts';
@@ -66,7 +68,14 @@ export function scenarioOf(c: ClientCase, variant: string): Scenario<AttachWorkl
 
 const REAL_START_BUDGET_MS = 120_000;
 
+const PROXY_SPECS = [CUT, CLOSE, HALF_OPEN, LAG, REFUSE];
+
 export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Promise<ClientCaseResult> {
+  // Checked before anything runs: the first check of a kind compiles its schema (~125 ms here),
+  // which at x100 would be 12 s of virtual time between the attach and its faults' time base.
+  const problems = validateFaults(c.real, PROXY_SPECS, `case ${c.name}: real faults`);
+  if (problems.length > 0)
+    throw new ExecsimError('EXECSIM_FAULT_INVALID', `invalid proxy faults:\n  - ${problems.join('\n  - ')}`, problems);
   const clock = new DilatedClock(opts.factor);
   const timeline = new RealTimeline(clock);
   const scenario = scenarioOf(c, opts.variant);
@@ -139,8 +148,9 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
       try {
         const m = parseClientLine(line);
         if (!m) continue;
-        timeline.record('client', `client.${m.type}`, m.type === 'result' ? { ...m } : { data: m.data });
-        if (m.type === 'result') {
+        timeline.record('client', `client.${m.type}`, m.type === 'stdout' || m.type === 'stderr' ? { data: m.data } : { ...m });
+        if (m.type === 'gap') observed.notices.push({ t, kind: 'gap', stream: m.stream, message: m.message });
+        else if (m.type === 'result') {
           const outcome =
             m.errorMessage === undefined
               ? { kind: 'exit' as const, code: m.exitCode }
