@@ -69,11 +69,14 @@ describe('fault proxy: HTTP pass-through and control frames', () => {
   });
 
   it('forwards pings end to end; a half-open link answers none', async () => {
-    const { proxy } = await setup([{ at: 300, kind: 'half-open', target: '*' }]);
+    // the half-open comes 1.5 s after the fault schedule starts: room for a loaded machine to open
+    // the socket and get the first pong before it, and the second ping is sent only after it
+    const t0 = performance.now();
+    const { proxy } = await setup([{ at: 1_500, kind: 'half-open', target: '*' }]);
     const ws = await open(proxy.url + '/a');
     cleanup.push(() => ws.terminate());
-    expect(await pingAnswered(ws, 2_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 400));
+    expect(await pingAnswered(ws, 1_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + 1_800 - performance.now())));
     expect(await pingAnswered(ws, 500)).toBe(false);
   });
 });
