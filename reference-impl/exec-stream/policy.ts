@@ -44,6 +44,13 @@ export interface ConsumerPolicy {
    * live (issue 12). The read is synthesized by the client without asking the server.
    */
   readonly readFailureOnSubscribe: boolean;
+  /**
+   * How long the client retries `initialize{resumeSessionId}` after a disconnect before it fails
+   * every session (client_recovery.rs): 25 s in #28512 (spec §2), or null for no client deadline,
+   * as codex 0.169 does: it retries until the server answers or refuses the session (-32600
+   * unknown session id, once the server's 30 s detached TTL ran out).
+   */
+  readonly recoveryWindowMs: number | null;
 }
 
 export type ConsumerVariant = Variant<ConsumerPolicy>;

@@ -110,7 +110,7 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
 export interface ExecTuning {
   /** The server's DETACHED_SESSION_TTL (default 30 s). */
   detachedTtlMs?: number;
-  /** The client's recovery window (default 25 s). */
+  /** The client's recovery window (default: the variant's, policy.ts). */
   recoveryWindowMs?: number;
 }
 
@@ -153,7 +153,7 @@ export async function runExecStream(
     try {
       client = await ExecClient.connect(clientPorts, {
         ...DEFAULT_CLIENT_OPTIONS,
-        ...(tuning.recoveryWindowMs !== undefined ? { recoveryWindowMs: tuning.recoveryWindowMs } : {}),
+        recoveryWindowMs: tuning.recoveryWindowMs !== undefined ? tuning.recoveryWindowMs : policy.recoveryWindowMs,
         url: `ws://${SERVER_HOST}:${SERVER_PORT}`,
         session: {
           ...DEFAULT_CLIENT_OPTIONS.session,

@@ -28,6 +28,7 @@ const CONSUMER_SLOTS: Record<keyof ConsumerPolicy, true> = {
   ordering: true,
   strict: true,
   readFailureOnSubscribe: true,
+  recoveryWindowMs: true,
 };
 const PUMP_SLOTS: Record<keyof PumpPolicy, true> = {
   attachPath: true,

@@ -2,10 +2,12 @@
  * The exec-server client: connection, handshake, per-process sessions and the recovery state
  * machine of #28512 (spec §2, "Transport loss and recovery"): Connected -> Recovering ->
  * Connected | Failed. On a disconnect it retries `initialize{resumeSessionId}` every 100 ms for
- * up to 25 s (deliberately shorter than the server's 30 s TTL), then reads each live session
- * from its last published seq and merges (recovery.ts); a merge error terminates that process
- * and fails its session. Past the window, or on a non-retryable error (-32600 unknown session),
- * every session fails. Without a reconnect strategy a disconnect fails every session at once.
+ * up to the recovery window (25 s in #28512, deliberately shorter than the server's 30 s TTL; no
+ * window at all in codex 0.169, which retries until the server refuses the session), then reads
+ * each live session from its last published seq and merges (recovery.ts); a merge error
+ * terminates that process and fails its session. Past the window, or on a non-retryable error
+ * (-32600 unknown session id: the server's detached TTL ran out), every session fails. Without a
+ * reconnect strategy a disconnect fails every session at once.
  */
 import { isNetError, type Ports } from '../../../sim/ports/index.ts';
 import {
@@ -30,7 +32,12 @@ export interface ExecClientOptions {
   clientName: string;
   /** Resume after a disconnect (#28512); false: fail every session at once (stdio). */
   reconnect: boolean;
-  recoveryWindowMs: number;
+  /**
+   * How long to retry the resume (the variant's policy slot, policy.ts); null: no client
+   * deadline, each attempt bounded by the network's connect timeout, until the server answers
+   * or refuses the session (codex 0.169).
+   */
+  recoveryWindowMs: number | null;
   session: SessionOptions;
 }
 
@@ -164,13 +171,14 @@ export class ExecClient {
   }
 
   private async recover(): Promise<void> {
-    const deadline = this.ports.clock.now() + this.options.recoveryWindowMs;
+    const window = this.options.recoveryWindowMs;
+    const deadline = window === null ? Infinity : this.ports.clock.now() + window;
     for (;;) {
       if ((this.state as State) === 'failed') return; // closed meanwhile
       const remaining = deadline - this.ports.clock.now();
       if (remaining <= 0) return this.fail('exec-server transport disconnected: could not resume the session within the recovery window');
       try {
-        await this.open(this.sessionId, remaining);
+        await this.open(this.sessionId, remaining === Infinity ? undefined : remaining);
       } catch (e) {
         const retryable = isNetError(e) || (e instanceof RpcCallError && (e.transportClosed || e.code === SESSION_ALREADY_ATTACHED));
         if (!retryable)

@@ -11,7 +11,8 @@
  *    no process to resume, and upstream fails an in-flight start rather than retrying it.
  * 1. detach beyond the recovery window: transport cuts whose refused-reconnect windows, merged,
  *    last 23 s or more (the client gives up at 25 s; 2 s covers the reconnect and initialize
- *    round trips, lag included). The server's 30 s TTL is longer, so it never decides alone.
+ *    round trips, lag included). The server's 30 s TTL is longer, so it never decides alone. A
+ *    client without a deadline (codex 0.169, v1-pushed) may still resume there: legal (spec.ts).
  * 2. retention overrun: the process wrote more than the spec lets a server retain (1 MiB / 50,000
  *    chunks upstream, or the `retention-size` cap): those bytes cannot be read again. Judged from
  *    what the process really wrote (the world's record), so a server that evicts too early is

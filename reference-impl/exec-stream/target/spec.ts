@@ -27,6 +27,16 @@ export const SPEC_RETAINED_CHUNKS_MAX = 50_000;
  * Detach beyond the recovery window: refused-reconnect windows of 23 s or more are
  * unrecoverable. 25 s (the window above) less 2 s for the reconnect and initialize round trips,
  * lag included (our modelling margin, issue 4).
+ *
+ * The rule says what the spec lets a client do, not what every client does: §2 lets it give up
+ * after 25 s, so from 23 s a failure is legal. codex 0.169.0 keeps retrying with no client
+ * deadline (observed, issue 15: resumed after a 27 s cut; the v1-pushed model now does the
+ * same) until the server's 30 s TTL refuses the session, so between 23 and 30 s it resumes;
+ * that is legal too, since an unrecoverable condition permits a failure and never requires one.
+ * The oracle stays at the spec's 25 s: moving it to the TTL would condemn a spec-abiding 25 s
+ * client (v0-poll) for a failure §2 allows. What it costs: a v1-pushed false failure in
+ * 23-30 s is not caught by no-false-failure; the differential (`validate --client`, terminal
+ * answers) is where that shows.
  */
 export const SPEC_DETACH_LIMIT_MS = SPEC_RECOVERY_WINDOW_MS - 2_000;
 

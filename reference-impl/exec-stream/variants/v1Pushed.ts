@@ -2,7 +2,10 @@
  * `v1-pushed`, the base: unified exec's consumer upstream as it is at openai/codex#30273, every
  * slot filled; the other variants override a slot or two of it. Ordered pushed events with a read
  * fallback on lag, on a seq gap and on a legacy exit; F15 (a read past evicted output spliced
- * silently) and F22 (a lost exit watcher's -1 reported as a real exit) unguarded.
+ * silently) and F22 (a lost exit watcher's -1 reported as a real exit) unguarded. Its client
+ * recovers as codex 0.169.0 does (issue 15, `validate --client codex@0.169.0`): no client
+ * deadline on the resume, so a cut of 27 s resumes (exit 0 @27.6 s for real) and only the
+ * server's detached TTL ends it (a cut beyond 30 s fails on -32600 unknown session id @30.6 s).
  */
 import { defineBase } from '../../../sim/ports/index.ts';
 import { pushedConsumer } from '../consumer/pushed.ts';
@@ -39,9 +42,14 @@ export const v1Pushed = defineBase<ConsumerPolicy>(
     ordering: 'seq',
     strict: false,
     readFailureOnSubscribe: false,
+    // codex 0.169.0 observed: no client deadline (it does not come from the
+    // unbounded_connection_retries feature, which is the model stream's; switched off, 0.169 still
+    // resumed after 27 s). The server's 30 s detached TTL bounds it.
+    recoveryWindowMs: null,
   },
   {
-    summary: 'ordered pushed events with a read fallback on lag, gap and legacy exit; upstream as it is (F15, F16, F22 unguarded)',
+    summary:
+      'ordered pushed events with a read fallback on lag, gap and legacy exit; resume retried until the server refuses the session (codex 0.169); upstream as it is (F15, F16, F22 unguarded)',
     source: 'openai/codex#30273',
     expected: withUpstreamGaps([]),
   },

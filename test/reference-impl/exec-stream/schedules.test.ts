@@ -133,10 +133,25 @@ describe('F10/F11/F13: the transport drops', () => {
       expect([v, (await run(v, w, [{ at: 150, kind: 'transport-cut', refuseMs: 1_000 }])).violated]).toEqual([v, []]);
     }
   });
-  it('F10: past the window: an explicit failure in an unrecoverable run, not a false one', async () => {
-    const r = await run('v1-strict', w, [{ at: 150, kind: 'transport-cut', refuseMs: 26_000 }]);
+  it('F10: past the 25 s window of #28512 (v0-poll): an explicit failure in an unrecoverable run, not a false one', async () => {
+    const r = await run('v0-poll', w, [{ at: 150, kind: 'transport-cut', refuseMs: 26_000 }]);
     expect(r.truth.recoverable).toBe(false);
     expect(r.result).toMatchObject({ kind: 'failure' });
+    expect((r.result as { message: string }).message).toMatch(/within the recovery window/);
+    expect(r.violated).toEqual([]);
+  });
+  it('codex 0.169 (v1-pushed, v1-strict): no client deadline, so the same 26 s cut resumes within the TTL; both answers are legal', async () => {
+    for (const v of ['v1-pushed', 'v1-strict']) {
+      const r = await run(v, w, [{ at: 150, kind: 'transport-cut', refuseMs: 26_000 }]);
+      expect(r.truth.recoverable).toBe(false); // the spec lets a client give up at 25 s
+      expect([v, r.result]).toMatchObject([v, { kind: 'exit', code: 0 }]);
+      expect([v, r.violated]).toEqual([v, []]);
+    }
+  });
+  it('F13: past the server TTL the resume is refused (-32600 unknown session id) and every session fails', async () => {
+    const r = await run('v1-pushed', w, [{ at: 150, kind: 'transport-cut', refuseMs: 31_000 }]);
+    expect(r.result).toMatchObject({ kind: 'failure' });
+    expect((r.result as { message: string }).message).toMatch(/resume failed: unknown session id/);
     expect(r.violated).toEqual([]);
   });
   it('F13: resuming after retention evicted the missed output fails explicitly (and kills the process)', async () => {

@@ -91,7 +91,8 @@ describe('exec-stream target: data in, clear errors out', () => {
     const diff = (name: string) =>
       Object.keys(v1).filter((k) => (VARIANTS[name]?.slots as unknown as Record<string, unknown>)[k] !== v1[k]);
     expect(diff('v1-strict')).toEqual(['strict']);
-    expect(diff('v0-poll')).toEqual(['consume']);
+    // an older upstream state: the poll loop, and #28512's 25 s resume window (codex 0.169 has none)
+    expect(diff('v0-poll')).toEqual(['consume', 'recoveryWindowMs']);
     expect(diff('lag-closes')).toEqual(['onLagged']);
     expect(diff('no-dedupe')).toEqual(['dedupe']);
     expect(diff('legacy-denial')).toEqual(['unknownDenial']);

@@ -17,7 +17,10 @@ import { main, type Io } from '../../../sim/cli/main.ts';
 import { noLostOutput } from '../../../sim/check/index.ts';
 import { Observation, parseConsumerLine, parseToolOutput } from '../../../sim/real/validate/codexClient/observation.ts';
 import { CONSUMER_CASES } from '../../../sim/real/validate/codexClient/cases.ts';
-import { outcomesDiffer } from '../../../sim/real/validate/codexClient/validateConsumer.ts';
+import { describeResult, modelScenario, outcomesDiffer } from '../../../sim/real/validate/codexClient/validateConsumer.ts';
+import { target as execStream } from '../../../reference-impl/exec-stream/target.ts';
+import type { ExecObserved } from '../../../reference-impl/exec-stream/target/history.ts';
+import { runScenario } from '../../../sim/runner.ts';
 import { processScript } from '../../../reference-impl/exec-stream/target/processSource.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -114,5 +117,32 @@ describe('the observation adapter', () => {
     expect(outcomesDiffer(exit(1, false), exit(1, true))).toBe(true);
     expect(outcomesDiffer(failure, failure)).toBe(false);
     expect(outcomesDiffer([], failure)).toBe(true);
+  });
+});
+
+describe("the model's resume, corrected by what codex 0.169.0 did (issue 15)", () => {
+  // observed: `validate --client codex@0.169.0 --cases cut-27s,cut-beyond-ttl` (real time)
+  const model = async (name: string, variant: string) => {
+    const c = CONSUMER_CASES.find((x) => x.name === name);
+    if (!c) throw new Error(name);
+    const r = await runScenario(execStream, modelScenario(c, variant));
+    const results = (r.outcome.observed as ExecObserved).results;
+    return { answer: describeResult(results, 0), violated: r.violated, recoverable: r.outcome.truth.recoverable };
+  };
+  it('cut-27s: v1-pushed retries with no client deadline and resumes, as codex did (exit 0 @27.6 s)', async () => {
+    const m = await model('cut-27s', 'v1-pushed');
+    expect(m.answer).toMatch(/^exit 0 @27\.\ds$/);
+    expect(m.violated).toEqual([]);
+    expect(m.recoverable).toBe(false); // the spec still lets a client give up here (spec.ts)
+  });
+  it('cut-beyond-ttl: the server refuses the session at its 30 s TTL (codex: -32600 unknown session id @30.6 s)', async () => {
+    const m = await model('cut-beyond-ttl', 'v1-pushed');
+    expect(m.answer).toMatch(/^failure "exec-server transport disconnected: resume failed: unknown session id .*" @30\.\ds$/);
+    expect(m.violated).toEqual([]);
+  });
+  it("v0-poll keeps #28512's 25 s window: it gives up on the same 27 s cut (legal: the detach is past the spec's limit)", async () => {
+    const m = await model('cut-27s', 'v0-poll');
+    expect(m.answer).toMatch(/^failure "exec-server transport disconnected: could not resume the session within the reco" @25\.\ds$/);
+    expect(m.violated).toEqual([]);
   });
 });

@@ -73,14 +73,14 @@ export const CONSUMER_CASES: ConsumerCase[] = [
   },
   {
     name: 'cut-beyond-ttl',
-    summary: 'the WebSocket is cut at 500 ms and reconnects are refused for 30 s: past the 25 s recovery window',
+    summary: "the WebSocket is cut at 500 ms and reconnects are refused for 30 s: past the server's 30 s session TTL (the resume is refused: unknown session id)",
     source: 'F13',
     workload: w(SLOW),
     faults: [{ at: 500, kind: 'transport-cut', refuseMs: 30_000 }],
   },
   {
     name: 'cut-27s',
-    summary: 'the WebSocket is cut at 500 ms and reconnects are refused for 27 s: past the 25 s recovery window, within the 30 s session TTL',
+    summary: "the WebSocket is cut at 500 ms and reconnects are refused for 27 s: past the spec's 25 s recovery window, within the 30 s session TTL (codex 0.169 has no client deadline and resumes)",
     source: 'F11/F13 boundary',
     workload: w(SLOW),
     faults: [{ at: 500, kind: 'transport-cut', refuseMs: 27_000 }],
