@@ -6,12 +6,10 @@
  */
 import { join } from 'node:path';
 import { writeTextAtomic } from '../../../host/hostIo.ts';
-import { renderTimelineHtml } from '../../../report/html.ts';
-import { timelineFileName } from '../../../report/htmlReporter.ts';
 import { renderJunit, type JunitCase } from '../../../report/junit.ts';
+import { escHtml as esc, reportHead, writeViolationTimelines } from '../realCase.ts';
 import type { ClientValidationReport } from './validateClient.ts';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The side-by-side table as text: one row per case x property, `real / model`. */
 export function differentialText(r: ClientValidationReport): string {
@@ -26,34 +24,15 @@ export function differentialText(r: ClientValidationReport): string {
 const short = (v: string | undefined): string => (v === 'holds' ? 'ok' : v === 'violated' ? 'VIOL' : '?');
 
 export function writeClientReport(dir: string, r: ClientValidationReport, wallMs: number): { html: string; timelines: string[] } {
-  const timelines: string[] = [];
-  const links = new Map<string, string>();
-  for (const c of r.cases) {
-    const bad = Object.entries(c.result.results).filter(([, v]) => v.valid === false);
-    if (bad.length === 0) continue;
-    const file = join('timelines', timelineFileName(`client-${c.name}`));
-    timelines.push(join(dir, file));
-    links.set(c.name, file);
-    writeTextAtomic(
-      join(dir, file),
-      renderTimelineHtml({
-        scenario: { ...c.result.scenario, title: `${r.client.preset ?? 'client'}: ${c.name}`, variant: 'real client' },
-        events: c.result.events,
-        results: c.result.results,
-        properties: r.properties,
-        traceHash: '(real run: not replayable byte for byte)',
-        replayCommand: `npx execsim validate --client ${JSON.stringify(r.client.preset ? `${r.client.preset}@${r.client.version}` : r.client.command)} --cases ${c.name}`,
-        verdict: `violated: ${bad.map(([p]) => p).join(', ')}`,
-      }),
-    );
-  }
+  const { timelines, links } = writeViolationTimelines(dir, r.cases, {
+    prefix: 'client',
+    title: (name) => `${r.client.preset ?? 'client'}: ${name}`,
+    variant: 'real client',
+    replay: (name) => `npx execsim validate --client ${JSON.stringify(r.client.preset ? `${r.client.preset}@${r.client.version}` : r.client.command)} --cases ${name}`,
+    properties: r.properties,
+  });
   const json = {
-    protocol: r.protocol,
-    client: r.client,
-    model: r.model,
-    timeFactor: r.timeFactor,
-    conforms: r.conforms,
-    modelMatches: r.modelMatches,
+    ...reportHead(r),
     properties: r.properties,
     cases: r.cases.map((c) => ({
       name: c.name,

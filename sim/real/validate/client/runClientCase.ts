@@ -13,19 +13,18 @@ import { target as attachPump } from '../../../../reference-impl/attach-pump/tar
 import { terminationDeadline } from '../../../../reference-impl/attach-pump/target/checkers.ts';
 import { unrecoverableBecause } from '../../../../reference-impl/attach-pump/target/recoverability.ts';
 import { processScript, runnerSizes, type AttachWorkload } from '../../../../reference-impl/attach-pump/target/workload.ts';
-import { type CheckResult, type DeliveredChunk, type Observed, type ProducedChunk, type Truth } from '../../../check/index.ts';
+import { type DeliveredChunk, type Observed, type ProducedChunk, type Truth } from '../../../check/index.ts';
 import { ExecsimError } from '../../../errors.ts';
 import { CLOSE, CUT, HALF_OPEN, LAG, REFUSE } from '../../../faults/kernelKinds.ts';
 import { validateFaults } from '../../../faults/validate.ts';
-import { judge } from '../../../judge.ts';
 import type { Scenario } from '../../../target.ts';
-import type { TraceEvent } from '../../../trace.ts';
 import type { TimerHandle } from '../../../ports/index.ts';
 import { serveBoxliteRunner, type RunningBoxliteRunner } from '../../boxliteRest.ts';
 import { DilatedClock } from '../../dilatedClock.ts';
 import { FaultProxy } from '../../faultProxy.ts';
 import { RealTimeline } from '../../ports.ts';
 import { killGroup } from '../../proc.ts';
+import { judgeRealCase, type RealCaseResult } from '../realCase.ts';
 import type { ClientCase } from './cases.ts';
 import { parseClientLine } from './jsonLines.ts';
 
@@ -39,16 +38,7 @@ export interface ClientRunOptions {
   variant: string;
 }
 
-export interface ClientCaseResult {
-  name: string;
-  results: Record<string, CheckResult>;
-  events: TraceEvent[];
-  scenario: Scenario<AttachWorkload>;
-  observed: Observed;
-  /** Real ms the case took. */
-  wallMs: number;
-  clientExit: string;
-}
+export type ClientCaseResult = RealCaseResult<AttachWorkload, Observed>;
 
 /** The scenario of a case: the sim's run of it and the checkers' view of the real one. */
 export function scenarioOf(c: ClientCase, variant: string): Scenario<AttachWorkload> {
@@ -203,15 +193,5 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
     unrecoverableBecause: why,
     runEndedAt: clock.now(),
   };
-  // the target's own judgement, as for a simulated run: its checkers and its liveness property
-  const checks = judge(attachPump, { history: timeline.events, observed, truth, scenario }, { mode: 'safety' });
-  return {
-    name: c.name,
-    results: checks.results,
-    events: timeline.events,
-    scenario,
-    observed,
-    wallMs: Date.now() - t0,
-    clientExit: exit ?? 'killed at the deadline',
-  };
+  return judgeRealCase(attachPump, { name: c.name, scenario, events: timeline.events, observed, truth, exit, wallStart: t0 }, { mode: 'safety' });
 }

@@ -105,7 +105,7 @@ export async function validateClient(opts: ClientValidateOptions): Promise<Clien
       model: modelV,
       differs: PROPERTIES.map((p) => p.name).filter((p) => real[p] !== modelV[p]),
       wallMs: result.wallMs,
-      clientExit: result.clientExit,
+      clientExit: result.exit,
       result,
     };
     out.push(r);

@@ -6,12 +6,10 @@
  */
 import { join } from 'node:path';
 import { writeTextAtomic } from '../../../host/hostIo.ts';
-import { renderTimelineHtml } from '../../../report/html.ts';
-import { timelineFileName } from '../../../report/htmlReporter.ts';
 import { renderJunit, type JunitCase } from '../../../report/junit.ts';
+import { escHtml as esc, reportHead, writeViolationTimelines } from '../realCase.ts';
 import type { ConsumerValidationReport, Verdict } from './validateConsumer.ts';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const SHORT: Record<Verdict, string> = { holds: 'ok', violated: 'VIOL', 'not applicable': 'n/a', unknown: '?' };
 
 const clientName = (r: ConsumerValidationReport): string => (r.client.preset ? `${r.client.preset}@${r.client.version}` : r.client.command);
@@ -34,35 +32,15 @@ export function consumerTable(r: ConsumerValidationReport): string {
 }
 
 export function writeConsumerReport(dir: string, r: ConsumerValidationReport, wallMs: number): { html: string; timelines: string[] } {
-  const timelines: string[] = [];
-  const links = new Map<string, string>();
-  for (const c of r.cases) {
-    const bad = Object.entries(c.result.results).filter(([, v]) => v.valid === false);
-    if (bad.length === 0) continue;
-    const file = join('timelines', timelineFileName(`consumer-${c.name}`));
-    timelines.push(join(dir, file));
-    links.set(c.name, file);
-    writeTextAtomic(
-      join(dir, file),
-      renderTimelineHtml({
-        scenario: { ...c.result.scenario, title: `${clientName(r)}: ${c.name}` },
-        events: c.result.events,
-        results: c.result.results,
-        properties: r.properties,
-        traceHash: '(real run: not replayable byte for byte)',
-        replayCommand: `npx execsim validate --client ${JSON.stringify(clientName(r))}${r.client.preset ? '' : ' --protocol codex-exec-server'} --cases ${c.name}`,
-        verdict: `violated: ${bad.map(([p]) => p).join(', ')}`,
-      }),
-    );
-  }
+  const { timelines, links } = writeViolationTimelines(dir, r.cases, {
+    prefix: 'consumer',
+    title: (name) => `${clientName(r)}: ${name}`,
+    replay: (name) => `npx execsim validate --client ${JSON.stringify(clientName(r))}${r.client.preset ? '' : ' --protocol codex-exec-server'} --cases ${name}`,
+    properties: r.properties,
+  });
   const text = (chunks: ReadonlyArray<{ data: Uint8Array }> | undefined) => (chunks ?? []).map((d) => Buffer.from(d.data).toString()).join('');
   const json = {
-    protocol: r.protocol,
-    client: r.client,
-    model: r.model,
-    timeFactor: r.timeFactor,
-    conforms: r.conforms,
-    modelMatches: r.modelMatches,
+    ...reportHead(r),
     outcomesDiffer: r.outcomesDiffer,
     properties: r.properties,
     cases: r.cases.map((c) => ({
@@ -73,7 +51,7 @@ export function writeConsumerReport(dir: string, r: ConsumerValidationReport, wa
       model: c.model,
       differs: c.differs,
       wallMs: c.wallMs,
-      consumerExit: c.result.consumerExit,
+      consumerExit: c.result.exit,
       faults: c.result.scenario.faults,
       recoverable: c.result.truth.recoverable,
       unrecoverableBecause: c.result.truth.unrecoverableBecause,

@@ -25,12 +25,10 @@ import type { ExecObserved, ExecTruth } from '../../../../reference-impl/exec-st
 import { PROCESS_NAME, scriptedProcess } from '../../../../reference-impl/exec-stream/target/processSource.ts';
 import { unrecoverableBecause } from '../../../../reference-impl/exec-stream/target/recoverable.ts';
 import { DENIAL_LINE, type ExecWorkload } from '../../../../reference-impl/exec-stream/target/workload.ts';
-import type { CheckResult, ProducedChunk, TrueOutcome } from '../../../check/index.ts';
+import type { ProducedChunk, TrueOutcome } from '../../../check/index.ts';
 import { ExecsimError } from '../../../errors.ts';
 import type { Fault } from '../../../faults/fault.ts';
-import { judge } from '../../../judge.ts';
 import type { Scenario } from '../../../target.ts';
-import type { TraceEvent } from '../../../trace.ts';
 import { RealClock } from '../../clock.ts';
 import { FaultProxy, PROXY_FROM, PROXY_TO } from '../../faultProxy.ts';
 import { realPorts, RealTimeline } from '../../ports.ts';
@@ -39,6 +37,7 @@ import { ScriptedProc } from '../../scriptedProc.ts';
 import { armServerFaults, checkServerFaults } from '../../serverFaults.ts';
 import { hostEnvironmentInfo } from '../../serve.ts';
 import { groupMembers } from '../executor.ts';
+import { judgeRealCase, type RealCaseResult } from '../realCase.ts';
 import type { ConsumerCase } from './cases.ts';
 import { codexConfig } from './codexPreset.ts';
 import { startMockModel, type MockModel, type ToolCall } from './mockResponses.ts';
@@ -53,19 +52,11 @@ export interface ConsumerRunOptions {
   yieldMs: number;
 }
 
-export interface ConsumerCaseResult {
-  name: string;
-  results: Record<string, CheckResult>;
-  events: TraceEvent[];
-  /** The scenario the checkers judged (faults at real ms since the case started). */
-  scenario: Scenario<ExecWorkload>;
-  observed: ExecObserved;
+export interface ConsumerCaseResult extends RealCaseResult<ExecWorkload, ExecObserved> {
   truth: ExecTruth;
   /** codex: what the model got back from each tool call, and the `--json` items. */
   toolOutputs: string[];
   items: CodexItem[];
-  wallMs: number;
-  consumerExit: string;
   /** When the server got process/start (ms since the case started). */
   startedAt: number;
 }
@@ -298,18 +289,6 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
     expect: 'pass',
   };
   const settledAt = started.t + settledAtMs({ workload: c.workload, faults: c.faults, mode: 'safety' });
-  const checks = judge(execStream, { scenario, history: timeline.events, observed, truth }, { mode: 'safety', settledAt: () => settledAt });
-  return {
-    name: c.name,
-    results: checks.results,
-    events: timeline.events,
-    scenario,
-    observed,
-    truth,
-    toolOutputs,
-    items,
-    wallMs: Date.now() - wallStart,
-    consumerExit: exit ?? 'killed at the deadline',
-    startedAt: started.t,
-  };
+  const judged = judgeRealCase(execStream, { name: c.name, scenario, events: timeline.events, observed, truth, exit, wallStart }, { mode: 'safety', settledAt: () => settledAt });
+  return { ...judged, truth, toolOutputs, items, startedAt: started.t };
 }
