@@ -22,3 +22,4 @@ export { formatTime } from './trace.ts';
 export { HORIZON_MS } from './horizon.ts';
 export { MAX_FAULTS, limitsLine, type Measured, type WorkloadLimits } from './limits.ts';
 export type { FaultNames } from './faults/staticTargets.ts';
+export type { FaultEffectHandle } from './kernel.ts';

@@ -23,6 +23,19 @@ export interface FaultToken {
   kind: string;
   firedAt?: number;
   effect?: { t: number; on: string };
+  /** Why it has not hit anything (yet), as its kind tells it; the no-effect message says it. */
+  missed?: string;
+}
+
+/**
+ * The fault being applied, held by a kind whose effect comes later than its firing (an exit code
+ * the daemon exits with, a read that fails): it tells when it hits something, or why it did not.
+ */
+export interface FaultEffectHandle {
+  /** It hit this (the first hit counts; an empty list is no hit). */
+  hit(on: string | readonly string[]): void;
+  /** Why it has hit nothing so far; a later hit or miss replaces it. */
+  miss(why: string): void;
 }
 
 export class Kernel {
@@ -49,6 +62,17 @@ export class Kernel {
     const what = typeof on === 'string' ? on : on.join(', ');
     token.effect = { t: this.now(), on: what };
     this.record('faults', 'fault.effect', { fault: token.index, kind: token.kind, on: what });
+  }
+
+  /** A handle on the fault being applied now (a no-op outside one). */
+  faultHandle(): FaultEffectHandle {
+    const token = this.applying;
+    return {
+      hit: (on) => this.faultEffect(token, on),
+      miss: (why) => {
+        if (token && !token.effect) token.missed = why;
+      },
+    };
   }
 
   record(actor: string, kind: string, data?: Record<string, unknown>): void {

@@ -134,11 +134,12 @@ export async function runExecStream(
     ...(tuning.detachedTtlMs !== undefined ? { detachedTtlMs: tuning.detachedTtlMs } : {}),
   });
   const consumer = new ConsumerKnobs();
-  for (const kind of execFaultKinds({ server, consumer, schedule: (f) => world.schedule(f) })) world.faults.define(kind);
+  for (const kind of execFaultKinds({ server, consumer, schedule: (f) => world.schedule(f), applying: () => world.faults.applying() }))
+    world.faults.define(kind);
   world.faults.onHeal(() => {
     consumer.heal();
     knobs.holds.clear();
-    knobs.readErrors = 0;
+    knobs.readErrors.length = 0;
   });
 
   const report = new RecordingReport(clientPorts.clock, clientPorts.log);

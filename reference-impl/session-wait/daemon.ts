@@ -63,6 +63,7 @@ export class SessionDaemon {
   private proc: ProcessHandle | undefined;
   private finalWritten = false;
   private exitCode: number;
+  private exitCodeUsed: (() => void) | undefined;
 
   constructor(
     private readonly ports: Ports,
@@ -77,18 +78,39 @@ export class SessionDaemon {
     return this.proc !== undefined && this.proc.exitStatus === undefined;
   }
 
-  /** A fault: the daemon will exit with this code (a cleanup failure, a panic after the result). */
-  setExitCode(code: number): boolean {
+  /** Why a fault can no longer act on the daemon (not started yet, or exited), or undefined while it runs. */
+  gone(): string | undefined {
+    if (this.running) return undefined;
+    return this.proc ? 'the daemon had already exited' : 'the daemon had not started yet';
+  }
+
+  /**
+   * A fault: the daemon will exit with this code (a cleanup failure, a panic after the result).
+   * `exitedWith` is told if the daemon does exit on its own with it (not if a signal ends it
+   * first, nor once a later call replaced it); false: the daemon is gone.
+   */
+  setExitCode(code: number, exitedWith?: () => void): boolean {
     if (!this.running) return false;
     this.exitCode = code;
+    this.exitCodeUsed = exitedWith;
     return true;
   }
 
-  /** A fault: the pipeline writes a result now, which a later write replaces (a post-exec gate). */
-  async writeIntermediateResult(status: string, exitCode: number): Promise<boolean> {
-    if (!this.running || this.finalWritten) return false;
+  /** The code it will exit with on its own, as things stand. */
+  get plannedExitCode(): number {
+    return this.exitCode;
+  }
+
+  /**
+   * A fault: the pipeline writes a result now, which a later write replaces (a post-exec gate).
+   * Undefined once written; otherwise why it was not (the daemon gone, the final result written).
+   */
+  async writeIntermediateResult(status: string, exitCode: number): Promise<string | undefined> {
+    const gone = this.gone();
+    if (gone !== undefined) return gone;
+    if (this.finalWritten) return 'the final result was already written';
     await this.writeResult({ atMs: this.ports.clock.now(), status, exitCode });
-    return true;
+    return undefined;
   }
 
   /** Runs the whole story; resolves when the daemon is gone (its tool may live on). */
@@ -130,7 +152,9 @@ export class SessionDaemon {
         if (step.final) this.finalWritten = true;
         await this.writeResult(step.write);
       } else {
-        await this.exit(this.exitCode);
+        const used = this.exitCodeUsed;
+        // a signal during the packet's write may end it first, with its own code
+        if (await this.exit(this.exitCode)) used?.();
         return;
       }
     }
@@ -173,13 +197,15 @@ export class SessionDaemon {
     this.ports.log('daemon.result', { status: w.status, exitCode: w.exitCode });
   }
 
-  /** Every exit path but SIGKILL: the packet via tmp + rename, then the process ends. */
-  private async exit(code: number): Promise<void> {
+  /** Every exit path but SIGKILL: the packet via tmp + rename, then the process ends (true: with this code). */
+  private async exit(code: number): Promise<boolean> {
     const d = this.proc;
-    if (!d || d.exitStatus !== undefined) return;
+    if (!d || d.exitStatus !== undefined) return false;
     await writeAtomic(this.ports.fs, this.paths.packet, formatPacket(packetFor(code)));
     this.ports.log('daemon.exit', { code });
+    const first = d.exitStatus === undefined;
     d.exit(code);
+    return first;
   }
 
   private async runTool(plan: ToolPlan, daemon: ProcessHandle): Promise<void> {

@@ -16,12 +16,16 @@ export interface FaultFate {
   firedAt: number | null;
   /** Its first effect, or null. */
   effect: { t: number; on: string } | null;
+  /** Why it hit nothing, when its kind said (absent otherwise, so traces without it keep their hash). */
+  missed?: string;
 }
 
 export function faultFates(world: World, faults: readonly Fault[]): FaultFate[] {
   return faults.map((f, index) => {
     const t = world.faults.fateOf(f);
-    return { index, kind: f.kind, firedAt: t?.firedAt ?? null, effect: t?.effect ?? null };
+    const fate: FaultFate = { index, kind: f.kind, firedAt: t?.firedAt ?? null, effect: t?.effect ?? null };
+    if (t?.missed !== undefined && !t.effect) fate.missed = t.missed;
+    return fate;
   });
 }
 
@@ -86,7 +90,8 @@ export function noEffectProblems(world: World, scenario: Pick<Scenario, 'faults'
           ? `${at}: ${f.kind} at ${f.at} ms never fired: every fault heals at healAtMs ${scenario.healAtMs}`
           : `${at}: ${f.kind} at ${f.at} ms never fired: the run ended at ${world.now()} ms`,
       );
-    } else out.push(`${at}: ${missed(world, f)}`);
+    } else if (fate.missed !== undefined) out.push(`${at}: ${f.kind} at ${f.at} ms took no effect: ${fate.missed}`);
+    else out.push(`${at}: ${missed(world, f)}`);
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * the trace; once the world is healed (liveness mode), later faults are skipped.
  */
 import { ExecsimError } from '../errors.ts';
-import type { FaultToken, Kernel } from '../kernel.ts';
+import type { FaultEffectHandle, FaultToken, Kernel } from '../kernel.ts';
 import type { Fault, FaultKind } from './fault.ts';
 import { validateFaults } from './validate.ts';
 
@@ -65,6 +65,14 @@ export class FaultInjector {
         // unref'd: a fault due after the world's work is done must not keep it running
       }, false);
     }
+  }
+
+  /**
+   * For a kind that `reportsEffect`, called while it applies: the fault, to tell later when it
+   * hits something or why it did not (a no-op outside an apply).
+   */
+  applying(): FaultEffectHandle {
+    return this.kernel.faultHandle();
   }
 
   /** How a scheduled fault fared: when it fired, and its first effect (undefined if never scheduled). */

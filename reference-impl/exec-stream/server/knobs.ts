@@ -11,8 +11,11 @@ export interface ServerKnobs {
   legacyExited: boolean;
   /** A server with the old `nextSeq` rule: last returned chunk + 1 even without `maxBytes`. */
   oldNextSeq: boolean;
-  /** The next `process/read` requests fail with -32603 (count). */
-  readErrors: number;
+  /**
+   * The next `process/read` requests fail with -32603: one entry per `read-error` fault, with
+   * how many reads it still fails and what to tell when one does (its effect).
+   */
+  readErrors: Array<{ left: number; failed(processId: string): void }>;
   /** Notifications held back before sending, by seq (ms): a pump task descheduled. */
   holds: Map<number, number>;
   /** Upper bound of the pipe-read delay per chunk (ms); 0: read at once. */
@@ -30,7 +33,7 @@ export function defaultKnobs(): ServerKnobs {
     retainedChunksMax: RETAINED_OUTPUT_CHUNKS_PER_PROCESS,
     legacyExited: false,
     oldNextSeq: false,
-    readErrors: 0,
+    readErrors: [],
     holds: new Map(),
     pipeJitterMsMax: 0,
     sendJitterMsMax: 0,

@@ -73,8 +73,10 @@ export class ProcessTable {
 
   async read(params: ReadParams): Promise<ReadResult> {
     const { knobs, ports } = this.d;
-    if (knobs.readErrors > 0) {
-      knobs.readErrors--;
+    const readError = knobs.readErrors[0];
+    if (readError) {
+      if (--readError.left === 0) knobs.readErrors.shift();
+      readError.failed(params.processId);
       this.d.ledger.readErrors.push({ t: ports.clock.now(), processId: params.processId });
       ports.log('exec-server.read-error', { processId: params.processId });
       throw internalError('injected: process/read failed');

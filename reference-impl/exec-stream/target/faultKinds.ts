@@ -11,6 +11,7 @@ import {
   faultSpec,
   isFault,
   type BindableKind,
+  type FaultEffectHandle,
   int,
   optional,
   type Fault,
@@ -33,6 +34,8 @@ export interface FaultTargets {
   consumer: ConsumerKnobs;
   /** Schedules kernel faults (the transport cut is kernel `cut` plus a `refuse` window). */
   schedule(faults: Fault[]): void;
+  /** The fault being applied, for a kind whose effect comes later (World.faults.applying). */
+  applying(): FaultEffectHandle;
 }
 
 const kind = <P extends Props>(spec: FaultSpec<P>, apply: (t: FaultTargets) => (f: FaultOf<P>) => void) => bindable(spec, apply);
@@ -65,6 +68,8 @@ export const READ_ERROR = faultSpec({
   kind: 'read-error',
   summary: 'the next count process/read requests fail with -32603',
   params: { count: optional(int('reads that fail (default 1)', 'reads', { min: 1 })) },
+  // its effect is a read that fails: none if nothing reads after it
+  reportsEffect: true,
 });
 
 export const TRANSPORT_CUT = faultSpec({
@@ -101,7 +106,9 @@ const KINDS: BindableKind<FaultTargets>[] = [
     if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
   }),
   kind(READ_ERROR, (t) => (f) => {
-    t.server.knobs.readErrors += f.count ?? 1;
+    const fault = t.applying();
+    fault.miss('no process/read request came after it');
+    t.server.knobs.readErrors.push({ left: f.count ?? 1, failed: (processId) => fault.hit(`process/read of ${processId}`) });
   }),
   kind(TRANSPORT_CUT, (t) => (f) => {
     // The refusal goes first, so the client's first reconnect already meets it.

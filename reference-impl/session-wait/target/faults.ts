@@ -25,11 +25,15 @@ export const DAEMON_EXIT_CODE = faultSpec({
   kind: 'daemon-exit-code',
   summary: 'from now on the daemon will exit with this code (a cleanup failure or a panic after the result)',
   params: { code: int('what the daemon exits with (101: a panic)', 'exit code', { min: 1, max: 255 }) },
+  // its effect is the daemon's own exit with the new code: none if it is gone, or a signal ends it
+  reportsEffect: true,
 });
 export const INTERMEDIATE_RESULT = faultSpec({
   kind: 'intermediate-result',
   summary: 'the pipeline writes result.toml now; a later write (a post-exec gate) replaces it',
   params: { status: oneOf(RESULT_STATUSES, 'its status'), exitCode: int('its exit_code', 'exit code', { max: 255 }) },
+  // its effect is the write of result.toml: none once the daemon is gone or the final result is in
+  reportsEffect: true,
 });
 export const SECOND_WAIT = faultSpec({
   kind: 'second-wait',

@@ -3,13 +3,13 @@
  * waits and re-waits, a `second-wait` fault adds callers (`wait2`, ...), and the run ends when
  * every caller has its answer, or at a horizon past every bound the checkers use.
  */
-import { faultKind, isFault, type Fault } from '../../../sim/index.ts';
+import { faultKind, isFault, type Fault, type FaultEffectHandle } from '../../../sim/index.ts';
 import type { Ports } from '../../../sim/ports/index.ts';
 import type { RunOutcome, Scenario } from '../../../sim/target.ts';
 import type { World } from '../../../sim/world.ts';
 import { runCaller, type WaitRun } from '../caller.ts';
 import type { RssSample } from '../context.ts';
-import { SessionDaemon } from '../daemon.ts';
+import { DAEMON_NAME, SessionDaemon } from '../daemon.ts';
 import { FlockTable } from '../flock.ts';
 import { GLOBAL_CONFIG } from '../sessionFiles.ts';
 import { VARIANTS } from '../variants/index.ts';
@@ -77,14 +77,31 @@ export async function runSessionWait(
   const failed = (f: Fault, e: unknown) =>
     world.spawn('faults', () => Promise.reject(e instanceof Error ? e : new Error(`${f.kind}: ${String(e)}`)));
   let extraWaits = 1;
+  // The exit-code fault the daemon would exit with now: a later one replaces it.
+  let exitCodeFault: FaultEffectHandle | undefined;
   const kinds = [
+    // It takes effect when the daemon exits on its own with the code, and the code is new.
     faultKind(DAEMON_EXIT_CODE, (f) => {
-      if (!daemon.setExitCode(f.code)) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon already gone' });
+      const fault = world.faults.applying();
+      const gone = daemon.gone();
+      if (gone !== undefined) {
+        world.record('faults', 'fault.no-effect', { kind: f.kind, reason: gone });
+        return fault.miss(gone);
+      }
+      if (daemon.plannedExitCode === f.code) return fault.miss(`the daemon was to exit ${f.code} already`);
+      exitCodeFault?.miss(`a later daemon-exit-code (at ${f.at} ms) replaced its code before the daemon exited`);
+      exitCodeFault = fault;
+      fault.miss('the daemon never exited on its own after it (a signal ended it, or it still ran when the run ended)');
+      daemon.setExitCode(f.code, () => fault.hit(`${DAEMON_NAME} exited ${f.code}`));
     }),
+    // It takes effect when result.toml is written (not once the daemon is gone or the final result is in).
     faultKind(INTERMEDIATE_RESULT, (f) => {
+      const fault = world.faults.applying();
       daemon.writeIntermediateResult(f.status, f.exitCode).then(
-        (done) => {
-          if (!done) world.record('faults', 'fault.no-effect', { kind: f.kind, reason: 'daemon gone or final result written' });
+        (why) => {
+          if (why === undefined) return fault.hit(PATHS.result);
+          world.record('faults', 'fault.no-effect', { kind: f.kind, reason: why });
+          fault.miss(why);
         },
         (e: unknown) => failed(f, e),
       );

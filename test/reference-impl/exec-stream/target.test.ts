@@ -18,7 +18,7 @@ function faultValidator() {
       },
     },
   });
-  for (const k of execFaultKinds({ server, consumer: new ConsumerKnobs(), schedule: () => undefined })) world.faults.define(k);
+  for (const k of execFaultKinds({ server, consumer: new ConsumerKnobs(), schedule: () => undefined, applying: () => world.faults.applying() })) world.faults.define(k);
   return (faults: unknown) => world.faults.validate(faults);
 }
 

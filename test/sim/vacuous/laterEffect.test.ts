@@ -1,0 +1,156 @@
+/**
+ * Kinds whose effect comes after they fire: session-wait's `daemon-exit-code` (the daemon's own
+ * exit with the new code) and `intermediate-result` (the write of result.toml), exec-stream's
+ * `read-error` (a process/read that fails). Each takes effect only when it changed something;
+ * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_TARGETS } from '../../../reference-impl/targets.ts';
+import { effectiveFailure } from '../../../sim/explore/failing.ts';
+import { TargetRegistry } from '../../../sim/registry.ts';
+import { runScenario } from '../../../sim/runner.ts';
+import { loadScenarioText } from '../../../sim/scenario/load.ts';
+import { runEdited } from './runEdited.ts';
+
+// The daemon writes its final result at 2000 ms and exits at 2400 ms; the run ends at 2500 ms.
+const SESSION = 'scenarios/field-bugs/session-wait/2034-intermediate-result-fault.fixed.json';
+const RESULT = '/state/csa/project/sessions/01JW5S3SS10N000000000000AA/result.toml';
+// The v0-poll consumer reads with process/read; v1-strict is pushed and never reads.
+const POLLS = 'scenarios/field-bugs/exec-stream/f22-v0-poll-lost-exit-watcher.json';
+const PUSHED = 'scenarios/field-bugs/exec-stream/37207-lag-skips.v1-strict.json';
+// trust-any-result violates no-false-success here with no fault at all; the daemon exits at 300 ms.
+const FOUND = 'scenarios/found/session-wait-trust-any-result-safety-seed1.json';
+
+const withFaults = (faults: unknown[]) => (s: Record<string, unknown>) => void (s.faults = faults);
+const effects = async (file: string, faults: unknown[]) => {
+  const registry = new TargetRegistry(BUILTIN_TARGETS);
+  const s = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  s.faults = faults;
+  const { scenario, target } = await loadScenarioText(JSON.stringify(s), file, registry);
+  const run = await runScenario(target, scenario);
+  return { run, scenario, target, effects: run.world.trace.events.filter((e) => e.kind === 'fault.effect') };
+};
+
+describe('daemon-exit-code takes effect when the daemon exits on its own with the new code', () => {
+  it('set while the daemon runs: the effect is its exit, at 2400 ms, and the run passes', async () => {
+    const r = await runEdited(SESSION, withFaults([{ at: 1000, kind: 'daemon-exit-code', code: 101 }]));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { effects: e, run } = await effects(SESSION, [{ at: 1000, kind: 'daemon-exit-code', code: 101 }]);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[2400, 'csa-daemon exited 101']]);
+    expect(run.fates[0]).toMatchObject({ firedAt: 1000, effect: { t: 2400 } });
+  });
+
+  it('after the daemon has exited: exit 2, naming the fault and why', async () => {
+    const r = await runEdited(SESSION, withFaults([{ at: 2450, kind: 'daemon-exit-code', code: 101 }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('faults[0]: daemon-exit-code at 2450 ms took no effect: the daemon had already exited');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.summary().status).toBe('bad-input');
+  });
+
+  it('a SIGKILL before the exit, a later code that replaces it, or the code it had anyway: exit 2 for that fault only', async () => {
+    // the first fault sets 101 at 1000 ms; the second comes at 1500 ms
+    const after = (second: unknown) => runEdited(SESSION, withFaults([{ at: 1000, kind: 'daemon-exit-code', code: 101 }, second]));
+    const killed = await after({ at: 1500, kind: 'kill', target: 'csa-daemon', signal: 'SIGKILL' });
+    expect(killed.code).toBe(2);
+    expect(killed.stderr).toContain('faults[0]: daemon-exit-code at 1000 ms took no effect: the daemon never exited on its own after it');
+    expect(killed.stderr).not.toContain('faults[1]');
+
+    const replaced = await after({ at: 1500, kind: 'daemon-exit-code', code: 2 });
+    expect(replaced.code).toBe(2);
+    expect(replaced.stderr).toContain(
+      'faults[0]: daemon-exit-code at 1000 ms took no effect: a later daemon-exit-code (at 1500 ms) replaced its code',
+    );
+    expect(replaced.stderr).not.toContain('faults[1]');
+
+    const same = await after({ at: 1500, kind: 'daemon-exit-code', code: 101 });
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('faults[1]: daemon-exit-code at 1500 ms took no effect: the daemon was to exit 101 already');
+    expect(same.stderr).not.toContain('faults[0]');
+  });
+});
+
+describe('intermediate-result takes effect when it writes result.toml', () => {
+  it('before the final result: the effect is the write, and the corpus file passes', async () => {
+    const r = await runEdited(SESSION, () => undefined);
+    expect(r.code).toBe(0);
+    const { effects: e } = await effects(SESSION, [{ at: 1000, kind: 'intermediate-result', status: 'failure', exitCode: 2 }]);
+    expect(e).toHaveLength(1);
+    expect(e[0]?.data?.on).toBe(RESULT);
+    expect(e[0]?.t).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('after the final result, or once the daemon is gone: exit 2 with why', async () => {
+    const late = await runEdited(SESSION, withFaults([{ at: 2100, kind: 'intermediate-result', status: 'failure', exitCode: 2 }]));
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('faults[0]: intermediate-result at 2100 ms took no effect: the final result was already written');
+    const gone = await runEdited(SESSION, withFaults([{ at: 2450, kind: 'intermediate-result', status: 'failure', exitCode: 2 }]));
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain('faults[0]: intermediate-result at 2450 ms took no effect: the daemon had already exited');
+  });
+});
+
+describe('read-error takes effect when a process/read fails', () => {
+  it('a polling consumer: the effect is its first read, not the firing', async () => {
+    const r = await runEdited(POLLS, withFaults([{ at: 0, kind: 'read-error', count: 2 }]));
+    expect(r.stderr).not.toContain('took no effect');
+    expect([0, 1]).toContain(r.code);
+    const { effects: e } = await effects(POLLS, [{ at: 0, kind: 'read-error', count: 2 }]);
+    expect(e).toHaveLength(1);
+    expect(e[0]?.data?.on).toMatch(/^process\/read of p\d+$/);
+    expect(e[0]?.t).toBeGreaterThan(0);
+  });
+
+  it('a pushed consumer that never reads: exit 2', async () => {
+    const r = await runEdited(PUSHED, withFaults([{ at: 0, kind: 'read-error' }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('faults[0]: read-error at 0 ms took no effect: no process/read request came after it');
+  });
+});
+
+describe('exploration never keeps one of them that took no effect', () => {
+  it('a violation that stands without it is saved without it', async () => {
+    const { run, scenario, target } = await effects(FOUND, [{ at: 350, kind: 'daemon-exit-code', code: 2 }]);
+    expect(run.violated).toContain('no-false-success');
+    expect(run.noEffect).toHaveLength(1);
+    const kept = await effectiveFailure(target, scenario, run);
+    expect(kept?.scenario.faults).toEqual([]);
+    expect(kept?.run.violated).toContain('no-false-success');
+  });
+
+  it('a violation that needs it (only its task in the schedule at t=0) is not saved at all', async () => {
+    // explore's old find for trust-any-result (until the fix): the code the daemon was to exit with anyway
+    const s = {
+      format: 1,
+      target: 'session-wait',
+      variant: 'trust-any-result',
+      seed: -13,
+      mode: 'safety',
+      expect: { violates: ['no-false-success'] },
+      workload: {
+        results: [
+          { atMs: 200, status: 'retired', exitCode: 1 },
+          { atMs: 500, status: 'timeout', exitCode: 124 },
+        ],
+        enrichedResults: true,
+        exitAtMs: 800,
+        exitCode: 1,
+        stdout: [],
+        stderrEveryMs: 0,
+        tool: null,
+        mtimeGranularity: 'ns',
+        rssMb: 50,
+        wait: { startMs: 200, capSecs: 1, rewaitDelayMs: 0, memoryWarnMb: null, sampler: 'ok' },
+      },
+      faults: [{ at: 0, kind: 'daemon-exit-code', code: 1 }],
+    };
+    const registry = new TargetRegistry(BUILTIN_TARGETS);
+    const { scenario, target } = await loadScenarioText(JSON.stringify(s), FOUND, registry);
+    const run = await runScenario(target, scenario);
+    expect(run.violated).toEqual(['no-false-success']);
+    expect(run.noEffect).toEqual(['faults[0]: daemon-exit-code at 0 ms took no effect: the daemon was to exit 1 already']);
+    expect(await effectiveFailure(target, scenario, run)).toBeUndefined();
+  });
+});
