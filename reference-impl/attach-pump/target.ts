@@ -38,11 +38,16 @@ import { VARIANTS } from './variants/index.ts';
 
 export type { AttachWorkload } from './target/workload.ts';
 
-/** Runs one scenario; `timers` retune the pump's constants (a test double, issue 12). */
+/**
+ * Runs one scenario. Test doubles (issue 12: the oracles must catch them; none in the source):
+ * `timers` retune the pump's constants; `rewire` gets the runner before it listens, so a test can
+ * swap a layer of it (a runner bug that the client masks).
+ */
 export async function runAttach(
   world: World,
   scenario: Scenario<AttachWorkload>,
   timers: PumpTimers = {},
+  rewire?: (runner: Runner) => void,
 ): Promise<RunOutcome<AttachObserved, Truth>> {
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
@@ -55,6 +60,7 @@ export async function runAttach(
     commands: (command) => (command === w.command ? processScript(w) : undefined),
     hooks,
   });
+  rewire?.(runner);
   defineFaultKinds(world, runner, hooks, proxy);
   const client = world.host('client');
   const log = new ObservedLog(() => client.clock.now());
