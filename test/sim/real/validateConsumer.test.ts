@@ -4,8 +4,8 @@
  * exec-server served for real with its scripted process, the target's own fault kinds fired on
  * it (notification-reorder) and through the proxy, the consumer JSON lines, the exec-stream
  * checkers on the real run beside the v1-pushed model, and the reports. A consumer that completes
- * on Exited without waiting for Closed, and one that skips a seq gap, are each flagged with the
- * property they break; the correct one passes. Plus the observation adapter on codex's own
+ * on Exited without waiting for Closed, one that skips a seq gap, and one that takes a legacy exit
+ * as not denied, are each flagged with the property they break; the correct one passes. Plus the observation adapter on codex's own
  * answers (the texts 0.169.0 sent back to the model).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -71,6 +71,17 @@ describe('validate --client (an exec-server consumer over real sockets)', () => 
     const c = byName['notification-reorder'] as CaseJson;
     expect(c.real['no-lost-output']).toBe('violated');
     expect(c.model['no-lost-output']).toBe('holds');
+  }, 120_000);
+
+  it("judges the denial a consumer reports: one that takes a legacy exit as not denied is flagged (#29424), the correct one holds", async () => {
+    const bad = await run('assume-undenied', 'legacy-server');
+    expect(bad.code).toBe(1);
+    const c = bad.byName['legacy-server'] as CaseJson;
+    expect(c.real['truthful-exit']).toBe('violated');
+    expect(c.real['authoritative-completion']).toBe('violated');
+    const good = await run(undefined, 'legacy-server,sandboxed-exit');
+    expect(good.code, good.io.stderr + good.io.stdout).toBe(0);
+    for (const k of ['legacy-server', 'sandboxed-exit']) expect([k, good.byName[k]?.real['truthful-exit']]).toEqual([k, 'holds']);
   }, 120_000);
 
   it('refuses a bad JSON line with a clear error (exit 2)', async () => {

@@ -114,6 +114,13 @@ export const CONSUMER_CASES: ConsumerCase[] = [
     faults: [],
   },
   {
+    name: 'sandboxed-exit',
+    summary: 'no fault: a sandboxed command fails without a denial (exit 1, no denial line); the server says sandboxDenied false',
+    source: '#29424, #30273 (the control of sandbox-denied)',
+    workload: w(trickle(3, 50), { sandboxed: true, denied: false, end: { code: 1 } }),
+    faults: [],
+  },
+  {
     name: 'legacy-server',
     summary: 'the same denial from a pre-#30273 server: process/exited without sandboxDenied (only a read tells)',
     source: 'F6, #29424',

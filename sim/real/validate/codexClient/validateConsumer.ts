@@ -157,7 +157,14 @@ export async function validateConsumer(opts: ConsumerValidateOptions): Promise<C
     const t = result.truth.outcome;
     const said = result.observed.results.find((x) => x.outcome.kind === 'exit');
     if (t.kind === 'exit' && t.denied && said?.outcome.kind === 'exit' && said.outcome.denied === undefined)
-      notes.push('the process was denied by its sandbox, but the consumer\'s answer does not carry a denial state: the denial half of authoritative-completion and truthful-exit is not judged');
+      notes.push(
+        client.preset === 'codex'
+          ? "the process was denied by its sandbox, but codex's answer carries no denial state (the function_call_output reads as any exit, the --json item has exit_code and status only, stderr says nothing; sandboxed-exit, a failure without a denial, looks the same): the denial half of authoritative-completion and truthful-exit is not judged"
+          : "the process was denied by its sandbox, but the consumer's answer does not carry a denial state: the denial half of authoritative-completion and truthful-exit is not judged",
+      );
+    // codex's SandboxDenied early-exit path answers the model without an exec end event (seen on denied runs only)
+    if (client.preset === 'codex' && said !== undefined && result.items.length === 0)
+      notes.push("codex's --json stream has no command_execution item for this call: the answer came without an exec end event (its SandboxDenied early-exit path does this; not a denial state, since it is intermittent)");
     const r: ConsumerCaseReport = { name: c.name, summary: c.summary, source: c.source, real, model: modelV, differs, modelEvidence, outcome, notes, wallMs: result.wallMs, result };
     out.push(r);
     opts.onCase?.(r, i + 1, cases.length);
