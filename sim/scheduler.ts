@@ -84,7 +84,7 @@ export class Scheduler implements TaskScheduler {
   }
 
   schedule(delayMs: number, lane: string, label: string, fn: () => void, ref = true): Task {
-    const delay = Number.isFinite(delayMs) && delayMs > 0 ? Math.ceil(delayMs) : 0;
+    const delay = timerDelay(delayMs, lane, label);
     const task: Task = { id: this.nextId++, at: this.fake.now + delay, lane, label, fn, cancelled: false, ref, fakeId: undefined };
     if (delay === 0) {
       this.ready.push(task);
@@ -177,6 +177,20 @@ export class Scheduler implements TaskScheduler {
  * several, the oldest task of a lane drawn from the seeded stream (creation order if not
  * shuffling).
  */
+/**
+ * A timer's delay in whole virtual ms (a fraction rounds up, as Node's do). NaN, an infinity or
+ * a negative delay is a bug in the code that asked for it, never a timer that fires at once:
+ * it throws, naming the delay, in that code (a target's throw is judged as no-crash).
+ */
+export function timerDelay(delayMs: number, lane: string, label: string): number {
+  if (typeof delayMs !== 'number' || Number.isNaN(delayMs) || delayMs < 0 || delayMs === Infinity) {
+    throw new RangeError(
+      `timer "${label}" on ${lane}: delay ${typeof delayMs === 'number' ? String(delayMs) : (JSON.stringify(delayMs) ?? String(delayMs))} ms is not a number of ms from 0 up`,
+    );
+  }
+  return delayMs > 0 ? Math.ceil(delayMs) : 0;
+}
+
 export function pickTask(ready: Task[], rng: Rng, shuffle: boolean): Pick | undefined {
   if (ready.length === 0) return undefined;
   if (ready.length === 1) return { task: ready.pop() as Task, lanes: 1 };

@@ -14,7 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { MAX_TIMER_DELAY_MS } from '../horizon.ts';
 import type { Rng } from '../rng.ts';
-import { pickTask, type Pick, type Task, type TaskScheduler } from '../scheduler.ts';
+import { pickTask, timerDelay, type Pick, type Task, type TaskScheduler } from '../scheduler.ts';
 
 /** The wall clock and timers the scheduler waits on (real ones; a test passes fake ones). */
 export interface Wall {
@@ -63,7 +63,7 @@ export class RealTimeScheduler implements TaskScheduler {
   }
 
   schedule(delayMs: number, lane: string, label: string, fn: () => void, ref = true): Task {
-    const delay = Number.isFinite(delayMs) && delayMs > 0 ? Math.ceil(delayMs) : 0;
+    const delay = timerDelay(delayMs, lane, label);
     const task: Task = { id: this.nextId++, at: this.now() + delay, lane, label, fn, cancelled: false, ref, fakeId: undefined };
     if (delay === 0) this.push(task);
     else {
