@@ -24,6 +24,9 @@ export type Measured = { [K in keyof WorkloadLimits]?: { value: number; path: st
 /** The most faults one schedule may hold (the envelope's `faults`). */
 export const MAX_FAULTS = 1000;
 
+/** The highest pid a world may hand out: Linux's PID_MAX_LIMIT (2^22), above which pid_max cannot be set. */
+export const PID_MAX_LIMIT = 4_194_304;
+
 const MiB = 1024 * 1024;
 
 /** A limit in words: "4194304 bytes (4 MiB)", "86400000 ms (24 h)". */

@@ -4,6 +4,7 @@
  */
 import { ExecsimError } from './errors.ts';
 import { HORIZON_MS } from './horizon.ts';
+import { PID_MAX_LIMIT } from './limits.ts';
 import { FieldCheck, show } from './faults/check.ts';
 import type { Fault } from './faults/fault.ts';
 import { DEFAULT_FS_WRITER, type FsWriterOptions, type MtimeGranularity } from './fs/simFs.ts';
@@ -90,15 +91,15 @@ export function resolveOptions(input: WorldOptionsInput): WorldOptions {
   const rec = (v: object) => v as Record<string, unknown>;
   problems.push(
     ...new FieldCheck(rec(o.net), 'net')
-      .int('latencyMsMin')
-      .int('latencyMsMax', { min: o.net.latencyMsMin })
+      .int('latencyMsMin', { max: HORIZON_MS })
+      .int('latencyMsMax', { min: o.net.latencyMsMin, max: HORIZON_MS })
       .int('connectTimeoutMs', { min: 1 })
       .int('requestTimeoutMs', { min: 1 })
       .int('closeTimeoutMs', { min: 1 }).problems,
     ...validateWriter(o.fs, 'fs'),
     ...new FieldCheck(rec(o.proc), 'proc')
-      .int('pidMin', { min: 2 })
-      .int('pidMax', { min: o.proc.pidMin })
+      .int('pidMin', { min: 2, max: PID_MAX_LIMIT })
+      .int('pidMax', { min: o.proc.pidMin, max: PID_MAX_LIMIT })
       .int('ticksPerSecond', { min: 1 })
       .int('bootTicks').problems,
     ...new FieldCheck(rec(o.limits), 'limits').int('maxEvents', { min: 1 }).int('maxTimeMs', { min: 1 }).problems,
@@ -111,7 +112,7 @@ export function resolveOptions(input: WorldOptionsInput): WorldOptions {
 
 export function validateWriter(w: Partial<FsWriterOptions>, path: string): string[] {
   const c = new FieldCheck(w as Record<string, unknown>, path).str('mtimeGranularity', { oneOf: GRANULARITIES });
-  if (typeof w.mtimeSkewMs !== 'number' || !Number.isFinite(w.mtimeSkewMs))
-    c.problems.push(`${path}.mtimeSkewMs: expected a number, got ${show(w.mtimeSkewMs)}`);
+  if (typeof w.mtimeSkewMs !== 'number' || !(Math.abs(w.mtimeSkewMs) <= HORIZON_MS))
+    c.problems.push(`${path}.mtimeSkewMs: expected a number from -${HORIZON_MS} to ${HORIZON_MS} (ms), got ${show(w.mtimeSkewMs)}`);
   return c.problems;
 }

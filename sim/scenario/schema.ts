@@ -4,8 +4,8 @@
  * file editors use (scenarios/scenario.schema.json) joins all of them (./schemaFile.ts).
  */
 import { AT } from '../faults/fault.ts';
-import { HORIZON_TEXT } from '../horizon.ts';
-import { MAX_FAULTS } from '../limits.ts';
+import { HORIZON_MS, HORIZON_TEXT } from '../horizon.ts';
+import { MAX_FAULTS, PID_MAX_LIMIT } from '../limits.ts';
 import { anyObject, bool, either, int, list, literal, num, obj, oneOf, optional, str, withExpected, withLimit } from '../schema/fields.ts';
 import { schemaProblems } from '../schema/problems.ts';
 
@@ -62,7 +62,15 @@ export const WORLD = obj(
       obj(
         {
           mtimeGranularity: optional(oneOf(['ns', '1s', '2s'], 'how finely the file system records mtimes')),
-          mtimeSkewMs: optional(num("the writer's clock skew in mtimes", 'ms')),
+          mtimeSkewMs: optional(
+            withExpected(
+              num("the writer's clock skew in mtimes (below 0: behind), at most the horizon either way", 'ms', {
+                min: -HORIZON_MS,
+                max: HORIZON_MS,
+              }),
+              `a number from -${HORIZON_MS} to ${HORIZON_MS} (ms)`,
+            ),
+          ),
         },
         'the default file writer',
       ),
@@ -70,8 +78,17 @@ export const WORLD = obj(
     proc: optional(
       obj(
         {
-          pidMin: optional(int('lowest pid handed out', 'pid', { min: 2 })),
-          pidMax: optional(int('highest pid handed out (at least pidMin; a small space reuses pids sooner)', 'pid', { min: 2 })),
+          pidMin: optional(int('lowest pid handed out', 'pid', { min: 2, max: PID_MAX_LIMIT })),
+          pidMax: optional(
+            int(
+              `highest pid handed out (at least pidMin, at most ${PID_MAX_LIMIT}: Linux's pid_max limit; a small space reuses pids sooner)`,
+              'pid',
+              {
+                min: 2,
+                max: PID_MAX_LIMIT,
+              },
+            ),
+          ),
         },
         'the PID space',
       ),

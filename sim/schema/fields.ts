@@ -111,8 +111,9 @@ export function isHorizonBound(schema: object): boolean {
 }
 
 /** Any finite number with its unit (negative too: an offset). */
-export function num(description: string, unit: string): Schema<number> {
-  return withUnit(make<number>({ type: 'number', ...described(description, unit) }), unit);
+export function num(description: string, unit: string, range: { min?: number; max?: number } = {}): Schema<number> {
+  const bounds = { ...(range.min !== undefined ? { minimum: range.min } : {}), ...(range.max !== undefined ? { maximum: range.max } : {}) };
+  return withUnit(make<number>({ type: 'number', ...bounds, ...described(description, unit) }), unit);
 }
 
 export function bool(description: string): Schema<boolean> {

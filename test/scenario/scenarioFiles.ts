@@ -1,9 +1,9 @@
 /**
  * Scenario files of every kind, for the any-file property (test/sim/vacuous/anyScenarioFile.test.ts,
  * 300 files) and the 10,000-file run (test/scenario/fuzzFiles.ts): valid ones drawn by the
- * explorer's arbitrary for every target and variant, valid ones mutated (a field deleted, a type
+ * explorer's arbitrary for every target and variant (a third in a drawn world), valid ones mutated (a field deleted, a type
  * swapped, extreme and boundary numbers, misspelt names and fault targets, faults after the end,
- * times around 2^31, huge sizes), and garbage (any JSON, any bytes). Each is run in-process as
+ * times around 2^31, world options at and past their limits, huge sizes), and garbage (any JSON, any bytes). Each is run in-process as
  * `execsim run` would run it, and classed by its exit code.
  */
 import { writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
 import { main, type Io } from '../../sim/cli/main.ts';
 import { scenarioArbitrary } from '../../sim/explore/scenarioArbitrary.ts';
+import { worldKnobsArbitrary } from '../../sim/explore/worldSwarm.ts';
 import { TargetRegistry, type AnyTarget } from '../../sim/registry.ts';
 import { faultSpecsOf } from '../../sim/scenario/load.ts';
 
@@ -46,6 +47,34 @@ function get(v: Json, at: Array<string | number>): Json {
 const EXTREMES = [0, -1, 1, 0.5, -2147483648, 2147483646, 4096, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
 const HUGE_TIMES = [2147483647, 2147483648, 1e30];
 const HUGE_SIZES = [1e10, 200 * 1024 * 1024, 200_000];
+
+/** Each world option (issue 12's `world`), with values at and past its limits and across its pair. */
+const WORLD_EDGES: Array<[string[], Json[]]> = [
+  [
+    ['net', 'latencyMsMin'],
+    [0, -1, 0.5, 86_400_000, 86_400_001, 1e30],
+  ],
+  [
+    ['net', 'latencyMsMax'],
+    [0, -1, 86_400_000, 86_400_001],
+  ],
+  [
+    ['fs', 'mtimeGranularity'],
+    ['1s', '3s', '', 7],
+  ],
+  [
+    ['fs', 'mtimeSkewMs'],
+    [0.5, -86_400_000, 86_400_000, 86_400_001, -1e300, 1e300],
+  ],
+  [
+    ['proc', 'pidMin'],
+    [1, 2, 4_194_304, 4_194_305, 1e10],
+  ],
+  [
+    ['proc', 'pidMax'],
+    [1, 2, 3, 299, 4_194_304, 4_194_305, 1e10],
+  ],
+];
 
 const MUTATIONS: Mutation[] = [
   { class: 'field deleted', apply: (v, r) => setAt(v, pick(r, paths(v).slice(1)), undefined) },
@@ -98,6 +127,13 @@ const MUTATIONS: Mutation[] = [
     },
   },
   {
+    class: 'world option',
+    apply: (v, r) => {
+      const [at, values] = pick(r, WORLD_EDGES);
+      return setAt(v, ['world', ...at], pick(r, values));
+    },
+  },
+  {
     class: 'huge size',
     apply: (v, r) => {
       const ps = numericPaths(v).filter((p) => p[0] === 'workload');
@@ -117,7 +153,7 @@ export async function scenarioFileArbitrary(): Promise<fc.Arbitrary<ScenarioFile
   const registry = new TargetRegistry(BUILTIN_TARGETS);
   const targets: AnyTarget[] = [];
   for (const name of registry.names()) targets.push(await registry.get(name));
-  const valid = fc.oneof(
+  const inTargetWorld = fc.oneof(
     ...targets.flatMap((t) =>
       Object.keys(t.variants).map((variant) =>
         scenarioArbitrary({
@@ -131,6 +167,10 @@ export async function scenarioFileArbitrary(): Promise<fc.Arbitrary<ScenarioFile
       ),
     ),
   ) as unknown as fc.Arbitrary<Json>;
+  // a third of them in a drawn world (explore --explorer guided's swarm), the rest in the target's
+  const valid = fc
+    .tuple(inTargetWorld, fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: worldKnobsArbitrary }))
+    .map(([v, world]) => (world ? { ...(v as Record<string, Json>), world: world as unknown as Json } : v));
   return fc.oneof(
     { weight: 3, arbitrary: valid.map((v) => ({ class: 'valid', text: JSON.stringify(v) })) },
     {
