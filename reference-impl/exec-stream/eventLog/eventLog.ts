@@ -24,7 +24,10 @@ export interface EventLogOptions {
 export class ExecProcessEventLog {
   readonly eventCapacity: number;
   readonly byteCapacity: number;
+  /** The history is `history[head..]`: eviction moves `head`, and the array is compacted only
+   * once half of it is evicted, so a full log does not copy its history on every publish. */
   private history: ExecProcessEvent[] = [];
+  private head = 0;
   private retainedBytes = 0;
   private readonly live: Broadcast<ExecProcessEvent>;
 
@@ -38,22 +41,25 @@ export class ExecProcessEventLog {
     this.retainedBytes += retainedLen(event);
     this.history.push(event);
     // Evict from the front while over either bound; an event larger than the byte cap goes at once.
-    let drop = 0;
-    while (drop < this.history.length && (this.history.length - drop > this.eventCapacity || this.retainedBytes > this.byteCapacity)) {
-      this.retainedBytes -= retainedLen(this.history[drop] as ExecProcessEvent);
-      drop++;
+    const h = this.history;
+    while (this.head < h.length && (h.length - this.head > this.eventCapacity || this.retainedBytes > this.byteCapacity)) {
+      this.retainedBytes -= retainedLen(h[this.head] as ExecProcessEvent);
+      this.head++;
     }
-    if (drop > 0) this.history = this.history.slice(drop);
+    if (this.head > 32 && this.head * 2 > h.length) {
+      this.history = h.slice(this.head);
+      this.head = 0;
+    }
     this.live.send(event);
   }
 
   subscribe(): ExecProcessEventReceiver {
-    return new ExecProcessEventReceiver([...this.history], this.live.subscribe());
+    return new ExecProcessEventReceiver(this.history.slice(this.head), this.live.subscribe());
   }
 
   /** What a subscriber would replay now (for tests and logs). */
   get replayable(): readonly ExecProcessEvent[] {
-    return this.history;
+    return this.history.slice(this.head);
   }
 }
 
