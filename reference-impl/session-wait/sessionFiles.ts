@@ -4,6 +4,7 @@
  * serde would make it upstream.
  */
 import { parse, stringify } from 'smol-toml';
+import { StacklessError, withoutStack } from '../../sim/ports/index.ts';
 import { isFsError, type Fs } from '../../sim/ports/index.ts';
 
 export const SESSIONS_ROOT = '/state/csa/project/sessions';
@@ -68,19 +69,38 @@ export interface CompletionPacket {
   status: string;
 }
 
-export class ParseError extends Error {
+export class ParseError extends StacklessError {
   constructor(path: string, why: string) {
     super(`failed to parse ${path}: ${why}`);
     this.name = 'ParseError';
   }
 }
 
+/**
+ * Parsed TOML by text: a wait re-reads the same few files (state.toml, result.toml) every poll,
+ * and parsing them was 9% of a session-wait run. Parsing is a pure function of the text, so the
+ * cache changes nothing observable; the tables are only read (by `field`), never handed out.
+ * Failures are cached as their reason, and thrown afresh with the caller's path.
+ */
+class Unparsable {
+  constructor(readonly why: string) {}
+}
+const parsed = new Map<string, Record<string, unknown> | Unparsable>();
+const PARSED_MAX = 512;
+
 function table(text: string, path: string): Record<string, unknown> {
-  try {
-    return parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new ParseError(path, e instanceof Error ? (e.message.split('\n')[0] ?? 'bad TOML') : 'bad TOML');
+  let t = parsed.get(text);
+  if (t === undefined) {
+    try {
+      t = withoutStack(() => parse(text)) as Record<string, unknown>;
+    } catch (e) {
+      t = new Unparsable(e instanceof Error ? (e.message.split('\n')[0] ?? 'bad TOML') : 'bad TOML');
+    }
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, t);
   }
+  if (t instanceof Unparsable) throw new ParseError(path, t.why);
+  return t;
 }
 
 function field<T>(t: Record<string, unknown>, key: string, type: 'string' | 'integer', path: string): T {

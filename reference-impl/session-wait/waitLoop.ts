@@ -5,6 +5,7 @@
  * An error escaping the loop (an unparsable packet, a refresh failure once the daemon is dead)
  * is fatal: `Error: ...` on stderr, exit 1.
  */
+import { StacklessError } from '../../sim/ports/index.ts';
 import { complete, EXIT_FAILURE, EXIT_MEMORY_WARN, memoryWarnMarker } from './completion.ts';
 import type { WaitContext } from './context.ts';
 import { sessionHasTerminalProcess } from './liveness.ts';
@@ -18,7 +19,7 @@ export const POLL_INTERVAL_MS = 1_000;
 export const MEMORY_SAMPLE_INTERVAL_MS = 15_000;
 
 /** Thrown when the wait's own process was killed while it slept. */
-class WaitProcessGone extends Error {}
+class WaitProcessGone extends StacklessError {}
 
 /** The wait's exit code, or null when its process was killed. */
 export async function sessionWait(ctx: WaitContext): Promise<number | null> {
@@ -103,7 +104,7 @@ async function pollUntilTerminal(ctx: WaitContext): Promise<number> {
     // The checks above and the cap below are not one atomic step: other processes run in
     // between (spec scenario 10, a daemon dying between B4 and B6).
     await clock.sleep(0, 'wait-iteration');
-    if (ctx.stopped()) throw new WaitProcessGone();
+    if (ctx.stopped()) throw new WaitProcessGone('the wait process was killed');
     ctx.memo.clear();
     // B5
     if (memoryLimitMb !== undefined && nextSampleAt !== undefined && clock.now() >= nextSampleAt) {
@@ -122,6 +123,6 @@ async function pollUntilTerminal(ctx: WaitContext): Promise<number> {
     if (elapsedSecs >= ctx.capSecs) return ctx.policy.capExit(ctx, elapsedSecs);
     // B7
     await clock.sleep(POLL_INTERVAL_MS, 'poll');
-    if (ctx.stopped()) throw new WaitProcessGone();
+    if (ctx.stopped()) throw new WaitProcessGone('the wait process was killed');
   }
 }

@@ -8,6 +8,8 @@
  * Errors are Node's: `code`, `errno`, `syscall`, `path` and the message libuv gives,
  * e.g. "ENOENT: no such file or directory, open '/x'".
  */
+import { withoutStack } from '../ports/errors.ts';
+
 export interface FileNode {
   readonly kind: 'file';
   text: string;
@@ -39,7 +41,7 @@ export function fsError(code: keyof typeof UV, syscall: string, path?: string, d
   let message = `${code}: ${text}, ${syscall}`;
   if (path !== undefined) message += ` '${path}'`;
   if (dest !== undefined) message += ` -> '${dest}'`;
-  return Object.assign(new Error(message), {
+  return Object.assign(withoutStack(() => new Error(message)), {
     errno,
     code,
     syscall,

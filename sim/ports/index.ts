@@ -16,6 +16,7 @@ export * from './net.ts';
 export * from './fs.ts';
 export * from './proc.ts';
 export * from './util.ts';
+export * from './errors.ts';
 
 /** Everything a host (a machine running one part of a protocol) can touch. */
 export interface Ports {

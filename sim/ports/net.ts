@@ -1,3 +1,5 @@
+import { StacklessError } from './errors.ts';
+
 /**
  * Net port: WebSocket-like duplex connections and HTTP-like request/response, shaped after
  * `ws` and `fetch`. The simulated network and the real adapters (sim/real/) both implement it.
@@ -33,7 +35,7 @@ export interface WsSocket {
 /** Why a connect or request failed. `status` is set for an HTTP refusal (the upgrade got 502). */
 export type NetErrorCode = 'ECONNREFUSED' | 'ETIMEDOUT' | 'UNEXPECTED_RESPONSE' | 'ECONNRESET';
 
-export class NetError extends Error {
+export class NetError extends StacklessError {
   readonly code: NetErrorCode;
   readonly status: number | undefined;
   constructor(code: NetErrorCode, message: string, status?: number) {

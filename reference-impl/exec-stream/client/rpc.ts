@@ -3,12 +3,13 @@
  * a callback in arrival order, and every pending request rejected with a transport-closed error
  * (code -32000, "JSON-RPC transport closed") when the socket goes (client.rs, #18027: fail fast).
  */
+import { StacklessError } from '../../../sim/ports/index.ts';
 import type { WsSocket } from '../../../sim/ports/index.ts';
 import { DecodeError, decodeFrame, encodeNotification, encodeRequest } from '../protocol/codec.ts';
 import { TRANSPORT_CLOSED, TRANSPORT_CLOSED_MESSAGE, type RequestId } from '../protocol/wire.ts';
 
 /** An error response from the server, or the transport going away. */
-export class RpcCallError extends Error {
+export class RpcCallError extends StacklessError {
   constructor(
     readonly code: number,
     message: string,

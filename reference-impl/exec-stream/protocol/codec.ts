@@ -3,9 +3,10 @@
  * both accepted (spec §1.1). Encoding writes keys in the order the real binary uses: `id` then
  * `result`/`error` for responses, `method` then `params` for notifications and requests.
  */
+import { StacklessError } from '../../../sim/ports/index.ts';
 import type { RequestId, RpcError, RpcMessage } from './wire.ts';
 
-export class DecodeError extends Error {
+export class DecodeError extends StacklessError {
   constructor(message: string) {
     super(message);
     this.name = 'DecodeError';

@@ -1,7 +1,8 @@
 /** A JSON-RPC error a handler returns to the caller (code and message go on the wire). */
+import { StacklessError } from '../../../sim/ports/index.ts';
 import { INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST } from '../protocol/wire.ts';
 
-export class RpcFailure extends Error {
+export class RpcFailure extends StacklessError {
   constructor(
     readonly code: number,
     message: string,
