@@ -75,7 +75,7 @@ export async function runAttach(
   return {
     history: world.trace.events,
     observed: { ...log.observed(), wire: proxy.wire },
-    truth: truthOf(world, scenario, silentForever ? Number.MAX_SAFE_INTEGER : r.timeMs),
+    truth: truthOf(world, scenario, silentForever ? Number.MAX_SAFE_INTEGER : r.timeMs, log.results[0]?.t),
   };
 }
 

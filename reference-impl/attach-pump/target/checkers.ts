@@ -26,7 +26,7 @@ import {
 } from '../../../sim/check/index.ts';
 import type { CheckInput, LivenessSpec, PropertyInfo, Scenario } from '../../../sim/target.ts';
 import type { WireConnection } from './proxy.ts';
-import { firedFaults } from './recoverability.ts';
+import { firedFaults, settledAt } from './recoverability.ts';
 import { SPEC_HANDSHAKE_TIMEOUT_MS, SPEC_PROBE_TIMEOUT_MS, SPEC_TERMINATION_BOUND_MS, SPEC_WATCHDOG_MS } from './spec.ts';
 import { cursorFrames } from './wireCheckers.ts';
 import type { AttachWorkload } from './workload.ts';
@@ -34,14 +34,7 @@ import type { AttachWorkload } from './workload.ts';
 /** The termination bound (spec.ts says where each term comes from). */
 export const TERMINATION_BOUND_MS = SPEC_TERMINATION_BOUND_MS;
 
-/** When the faults stop acting: the heal in liveness mode, else the end of the last window. */
-export function settledAt(s: Scenario<AttachWorkload>): number {
-  if (s.mode === 'liveness' && s.healAtMs !== undefined) return s.healAtMs;
-  let at = 0;
-  for (const f of s.faults)
-    at = Math.max(at, f.at + ((f.durationMs as number | undefined) ?? 0) + ((f.closeAfterMs as number | undefined) ?? 0));
-  return at;
-}
+export { settledAt };
 
 /** Worst costs of faults that can act after `settledAt` (armed refusals, muted loops, lag in flight). */
 export function lingeringCostMs(s: Scenario<AttachWorkload>): number {

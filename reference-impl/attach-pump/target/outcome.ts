@@ -39,13 +39,13 @@ export class ObservedLog implements ExecSink {
   }
 }
 
-/** The command's ground truth from the process table (the runner names it `cmd`). */
-export function truthOf(world: World, scenario: Scenario<AttachWorkload>, runEndedAt: number): Truth {
+/** The command's ground truth from the process table (the runner names it `cmd`); `answeredAt`: when the user got the result. */
+export function truthOf(world: World, scenario: Scenario<AttachWorkload>, runEndedAt: number, answeredAt?: number): Truth {
   const rec = world.proc.records.find((p) => p.name === 'cmd');
   const streams: Record<string, ProducedChunk[]> = {};
   for (const s of SPEC_STREAMS) streams[s] = [];
   for (const o of rec?.output ?? []) (streams[o.stream] as ProducedChunk[]).push({ t: o.t, data: o.data });
-  const why = unrecoverableBecause(scenario, rec !== undefined);
+  const why = unrecoverableBecause(scenario, rec !== undefined, rec?.exit?.t, answeredAt);
   const truth: Truth = {
     streams,
     outcome: rec?.exit

@@ -15,15 +15,31 @@
  *   probe sends the pump to the reconnect loop, 15 s per probe;
  * - a command silent for >= 10 s before its first byte: each 25 s (first-frame timeout + backoff)
  *   costs 15 s.
+ *
+ * The budget counts sleep only, but the runner keeps an exited execution for 5 min of wall time
+ * (§3 Reaper), so a schedule is also unrecoverable when its waits could outlast that retention
+ * before the client learns the exit (explore attach-pump:cursor seed 1, run 975: four muted exit
+ * frames, four failed probes and two timed-out upgrades; 120 s of sleep, 360 s of wall time, then
+ * the execution is evicted and the exit code is gone for good). Worst-case wall time per fault, on
+ * top of its sleep:
+ * - a disconnect (cut, close, attach-cut, half-open, slow-subscriber): noticed by the watchdog at
+ *   worst, then a probe that may time out, 45 + 5 s;
+ * - mute-exit: per muted loop a watchdog, a probe and an episode's backoff, 45 + 5 + 15 s;
+ * - refuse with silence: a handshake left to time out (30 s) per refused upgrade, a probe (5 s)
+ *   per refused probe;
+ * - lag: each leg's extra delay twice, plus a probe timing out.
  */
 import { isFault, LAG, type Fault } from '../../../sim/index.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import {
   SPEC_BACKOFF_INITIAL_MS,
   SPEC_BACKOFF_MAX_MS,
+  SPEC_EXITED_RETENTION_MS,
   SPEC_FIRST_FRAME_TIMEOUT_MS,
+  SPEC_HANDSHAKE_TIMEOUT_MS,
   SPEC_PROBE_TIMEOUT_MS,
   SPEC_RECONNECT_BUDGET_MS,
+  SPEC_WATCHDOG_MS,
 } from './spec.ts';
 import type { AttachWorkload } from './workload.ts';
 
@@ -73,8 +89,54 @@ export function budgetEstimateMs(s: Scenario<AttachWorkload>): number {
   return ms;
 }
 
-/** Why a run is not recoverable (empty: it is). */
-export function unrecoverableBecause(s: Scenario<AttachWorkload>, processStarted: boolean): string[] {
+/** Worst-case wall time the faults can keep the client from an answer: their sleep plus their waits, in ms. */
+export function delayEstimateMs(s: Scenario<AttachWorkload>): number {
+  let ms = budgetEstimateMs(s);
+  for (const f of firedFaults(s)) {
+    switch (f.kind) {
+      case 'cut':
+      case 'close':
+      case 'attach-cut':
+      case 'half-open':
+      case 'slow-subscriber':
+        ms += SPEC_WATCHDOG_MS + SPEC_PROBE_TIMEOUT_MS;
+        break;
+      case 'mute-exit':
+        ms += ((f.count as number | undefined) ?? 1) * (SPEC_WATCHDOG_MS + SPEC_PROBE_TIMEOUT_MS + EPISODE_MS);
+        break;
+      case 'refuse':
+        if (f.timeout === true) ms += attempts(f) * (f.scope === 'http' ? SPEC_PROBE_TIMEOUT_MS : SPEC_HANDSHAKE_TIMEOUT_MS);
+        break;
+      case 'lag':
+        if (isFault(LAG, f)) ms += 2 * f.extraMs + SPEC_PROBE_TIMEOUT_MS;
+        break;
+    }
+  }
+  return ms;
+}
+
+/** When the faults stop acting: the heal in liveness mode, else the end of the last window. */
+export function settledAt(s: Scenario<AttachWorkload>): number {
+  if (s.mode === 'liveness' && s.healAtMs !== undefined) return s.healAtMs;
+  let at = 0;
+  for (const f of s.faults)
+    at = Math.max(at, f.at + ((f.durationMs as number | undefined) ?? 0) + ((f.closeAfterMs as number | undefined) ?? 0));
+  return at;
+}
+
+/**
+ * Why a run is not recoverable (empty: it is). For the retention rule: `exitedAt`, when the
+ * command really exited (the process table's record, never the runner's), and `answeredAt`, when
+ * the user got the result (undefined: never). Until 5 min after the exit the execution is still
+ * there by the spec, so only an answer that came later can blame the retention, and only when the
+ * faults could have held the client that long (a client that dawdles on its own is not excused).
+ */
+export function unrecoverableBecause(
+  s: Scenario<AttachWorkload>,
+  processStarted: boolean,
+  exitedAt?: number,
+  answeredAt?: number,
+): string[] {
   const why: string[] = [];
   if (!processStarted) why.push('the exec request failed: the command never ran');
   for (const f of firedFaults(s)) if (f.kind === 'evict') why.push(`the runner evicted the execution (evict at t=${f.at} ms)`);
@@ -86,5 +148,12 @@ export function unrecoverableBecause(s: Scenario<AttachWorkload>, processStarted
     why.push(
       `the faults could use up the ${SPEC_RECONNECT_BUDGET_MS / 1000} s reconnect budget (worst case ${budget / 1000} s of backoff)`,
     );
+  if (exitedAt !== undefined && (answeredAt ?? Infinity) >= exitedAt + SPEC_EXITED_RETENTION_MS) {
+    const answerBy = Math.max(exitedAt, settledAt(s)) + delayEstimateMs(s);
+    if (answerBy >= exitedAt + SPEC_EXITED_RETENTION_MS)
+      why.push(
+        `the faults could keep the client from the exit past the runner's ${SPEC_EXITED_RETENTION_MS / 60_000} min retention of an exited execution (worst case an answer at t=${(answerBy / 1000).toFixed(1)} s, exit at t=${(exitedAt / 1000).toFixed(1)} s)`,
+      );
+  }
   return why;
 }

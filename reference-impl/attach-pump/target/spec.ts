@@ -21,6 +21,12 @@ export const SPEC_BACKOFF_MAX_MS = 30_000;
 export const SPEC_HANDSHAKE_TIMEOUT_MS = 30_000;
 /** The runner's Done branch waits at most 2 s for its pumps before the exit frame: §3. */
 export const SPEC_RUNNER_DRAIN_MS = 2_000;
+/**
+ * The runner keeps an exited execution for 5 min: §3 Reaper ("a Done exec is evicted >5 min after
+ * the first tick that saw it Done (probe → 404 about 5–5.5 min after exit)"). The earliest an
+ * answer can become impossible to get: exit + 5 min.
+ */
+export const SPEC_EXITED_RETENTION_MS = 300_000;
 /** Network latency slack in the termination bound (our modelling margin, issue 5). */
 export const SPEC_LATENCY_SLACK_MS = 3_000;
 
@@ -51,6 +57,7 @@ export const SPEC_CONSTANTS = {
   SPEC_BACKOFF_MAX_MS,
   SPEC_HANDSHAKE_TIMEOUT_MS,
   SPEC_RUNNER_DRAIN_MS,
+  SPEC_EXITED_RETENTION_MS,
   SPEC_LATENCY_SLACK_MS,
   SPEC_TERMINATION_BOUND_MS,
 } as const;

@@ -13,7 +13,7 @@ import {
   settledAt,
   terminationDeadline,
 } from '../../../reference-impl/attach-pump/target/checkers.ts';
-import { budgetEstimateMs, unrecoverableBecause } from '../../../reference-impl/attach-pump/target/recoverability.ts';
+import { budgetEstimateMs, delayEstimateMs, unrecoverableBecause } from '../../../reference-impl/attach-pump/target/recoverability.ts';
 import type { AttachWorkload } from '../../../reference-impl/attach-pump/target.ts';
 import { ECHO_HELLO, scenario } from './helpers.ts';
 
@@ -150,5 +150,32 @@ describe('recoverability: within the 270 s reconnect budget', () => {
     const silent: AttachWorkload = { command: 'sleep', steps: [], exit: { atMs: 100_000, code: 0 } };
     expect(budgetEstimateMs(scenario('cursor', silent))).toBe(5 * 15_000);
     expect(budgetEstimateMs(scenario('cursor', ECHO_HELLO))).toBe(0);
+  });
+
+  it("waits that could outlast the runner's 5 min retention of an exited execution: unrecoverable (explore seed 1, run 975)", () => {
+    const mute = (count: number): Fault => ({ at: 0, kind: 'mute-exit', target: 'runner', count });
+    const probe500 = (count: number): Fault => ({ at: 1, kind: 'refuse', target: 'client->runner', scope: 'http', count, status: 500 });
+    const run975 = scenario('cursor', ECHO_HELLO, [
+      mute(1),
+      mute(1),
+      mute(2),
+      probe500(1),
+      probe500(3),
+      { at: 4, kind: 'refuse', target: 'client->runner', scope: 'ws', count: 2, timeout: true },
+    ]);
+    // 120 s of sleep: well within the budget, so only the wall-time rule excuses it
+    expect(budgetEstimateMs(run975)).toBe(120_000);
+    expect(delayEstimateMs(run975)).toBe(120_000 + 4 * 65_000 + 2 * 30_000);
+    expect(unrecoverableBecause(run975, true, 2_827, 362_709)).toEqual([expect.stringMatching(/past the runner's 5 min retention/)]);
+    expect(unrecoverableBecause(run975, true, 2_827)).toHaveLength(1); // never answered
+    // an answer before the retention ran out cannot blame it: the execution was still there
+    expect(unrecoverableBecause(run975, true, 2_827, 302_826)).toEqual([]);
+    // without an exit there is no retention to outlast
+    expect(unrecoverableBecause(run975, true)).toEqual([]);
+    // one muted exit with failing probes stays recoverable: giving up there is still a false failure
+    const one = scenario('cursor', ECHO_HELLO, [mute(1), probe500(3)]);
+    expect(unrecoverableBecause(one, true, 2_827, 400_000)).toEqual([]);
+    // the rule counts from the later of the exit and the faults: waits that start late in the retention outlast it
+    expect(unrecoverableBecause(scenario('cursor', ECHO_HELLO, [{ ...mute(1), at: 290_000 }]), true, 2_827, 400_000)).toHaveLength(1);
   });
 });
