@@ -56,8 +56,9 @@ export class ExecServer {
   }
 
   /** The `exit-watcher-lost` fault, server-wide. */
-  dropExitWatchers(): void {
-    for (const s of this.sessions.all()) s.processes.dropExitWatchers();
+  /** The `exit-watcher-lost` fault: the ids of the processes it hit. */
+  dropExitWatchers(): string[] {
+    return this.sessions.all().flatMap((s) => s.processes.dropExitWatchers());
   }
 
   newSession(): ServerSession {

@@ -16,8 +16,11 @@ export interface ServerKnobs {
    * how many reads it still fails and what to tell when one does (its effect).
    */
   readErrors: Array<{ left: number; failed(processId: string): void }>;
-  /** Notifications held back before sending, by seq (ms): a pump task descheduled. */
-  holds: Map<number, number>;
+  /**
+   * Notifications held back before sending, by seq: how long (a pump task descheduled), and what
+   * to tell when the seq is held (the `notification-reorder` fault's effect).
+   */
+  holds: Map<number, { ms: number; held?(processId: string): void }>;
   /** Upper bound of the pipe-read delay per chunk (ms); 0: read at once. */
   pipeJitterMsMax: number;
   /** Upper bound of the delay between assigning a seq and sending its notification (ms). */

@@ -128,8 +128,11 @@ export class ProcessTable {
   }
 
   /** The `exit-watcher-lost` fault: every exit channel still open is dropped now (exit code -1). */
-  dropExitWatchers(): void {
+  /** Drops the exit channel of every process whose exit is still to come; their ids. */
+  dropExitWatchers(): string[] {
+    const ids = [...this.exitChannels.keys()];
     for (const drop of [...this.exitChannels.values()]) drop();
+    return ids;
   }
 
   /** Processes whose exit is not yet known, and how to drop their exit channel. */
@@ -242,8 +245,11 @@ export class ProcessTable {
   private send(task: TaskQueue, seq: number, method: string, params: { processId: string; seq: number }): void {
     const { knobs, ports, ledger } = this.d;
     const hold = knobs.holds.get(seq);
-    if (hold !== undefined) knobs.holds.delete(seq);
-    const delay = hold ?? (knobs.sendJitterMsMax > 0 ? ports.random.int(0, knobs.sendJitterMsMax) : 0);
+    if (hold !== undefined) {
+      knobs.holds.delete(seq);
+      hold.held?.(params.processId);
+    }
+    const delay = hold?.ms ?? (knobs.sendJitterMsMax > 0 ? ports.random.int(0, knobs.sendJitterMsMax) : 0);
     task.enqueue(delay, () => {
       const sent = this.d.notify(method, params);
       ledger.notifications.push({ t: ports.clock.now(), processId: params.processId, seq, dropped: !sent });

@@ -56,6 +56,8 @@ export const NOTIFICATION_REORDER = faultSpec({
   kind: 'notification-reorder',
   summary: 'the server task sending the notification of seq is descheduled for holdMs, so later seqs overtake it (F5)',
   params: { seq: int('the seq held back', 'seq', { min: 1 }), holdMs: int('how long it is held back', 'ms', { min: 1 }) },
+  // its effect is the send of that seq, held: none if the seq was sent before it fired
+  reportsEffect: true,
 });
 
 export const LEGACY_SERVER = faultSpec({
@@ -93,6 +95,8 @@ export const EXIT_WATCHER_LOST = faultSpec({
   kind: 'exit-watcher-lost',
   summary: "the server's exit channel of every running process is dropped: exit code -1 is reported (F22)",
   params: {},
+  // its effect is the processes whose exit was still to come: none before the first start or after the last exit
+  reportsEffect: true,
 });
 
 const KINDS: BindableKind<FaultTargets>[] = [
@@ -100,7 +104,11 @@ const KINDS: BindableKind<FaultTargets>[] = [
     t.consumer.subscribeDelayMs = Math.max(t.consumer.subscribeDelayMs, f.delayMs);
   }),
   kind(CONSUMER_STALL, (t) => (f) => t.consumer.stall(f.at, f.durationMs)),
-  kind(NOTIFICATION_REORDER, (t) => (f) => void t.server.knobs.holds.set(f.seq, f.holdMs)),
+  kind(NOTIFICATION_REORDER, (t) => (f) => {
+    const fault = t.applying();
+    fault.miss(`seq ${f.seq} was not sent after it (sent already, or never)`);
+    t.server.knobs.holds.set(f.seq, { ms: f.holdMs, held: (processId) => fault.hit(`seq ${f.seq} of ${processId}`) });
+  }),
   kind(LEGACY_SERVER, (t) => (f) => {
     t.server.knobs.legacyExited = true;
     if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
@@ -120,7 +128,12 @@ const KINDS: BindableKind<FaultTargets>[] = [
     t.server.knobs.retainedBytesMax = f.bytes;
     t.server.knobs.retainedChunksMax = f.chunks;
   }),
-  kind(EXIT_WATCHER_LOST, (t) => () => t.server.dropExitWatchers()),
+  kind(EXIT_WATCHER_LOST, (t) => () => {
+    const fault = t.applying();
+    const ids = t.server.dropExitWatchers();
+    if (ids.length > 0) fault.hit(ids.map((id) => `exit watcher of ${id}`));
+    else fault.miss('no process had an exit still to come (none started yet, or each had exited)');
+  }),
 ];
 
 export const EXEC_FAULT_SPECS: readonly FaultSpec[] = KINDS.map((k) => k.spec);

@@ -97,7 +97,7 @@ describe('exec-server: seq rules (spec §1.5)', () => {
 
   it('notifications can leave out of seq order (independent tasks), and a held one arrives late', async () => {
     const script: ProcessScript = { steps: [{ atMs: 1, stream: 'stdout', data: 'a' }], end: { atMs: 2, code: 0 } };
-    const h = harness(3, { sh: { script } }, { holds: new Map([[1, 50]]) });
+    const h = harness(3, { sh: { script } }, { holds: new Map([[1, { ms: 50 }]]) });
     await inWorld(h, async () => {
       const peer = await RawPeer.connect(h.client);
       await peer.handshake();

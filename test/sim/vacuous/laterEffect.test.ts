@@ -1,7 +1,9 @@
 /**
- * Kinds whose effect comes after they fire: session-wait's `daemon-exit-code` (the daemon's own
- * exit with the new code) and `intermediate-result` (the write of result.toml), exec-stream's
- * `read-error` (a process/read that fails). Each takes effect only when it changed something;
+ * Kinds whose effect comes after they fire, or depends on the state they meet: session-wait's
+ * `daemon-exit-code` (the daemon's own exit with the new code) and `intermediate-result` (the
+ * write of result.toml), exec-stream's `read-error` (a process/read that fails),
+ * `exit-watcher-lost` (a process whose exit is still to come) and `notification-reorder` (the
+ * send of its seq). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
 import { readFileSync } from 'node:fs';
@@ -107,6 +109,39 @@ describe('read-error takes effect when a process/read fails', () => {
     const r = await runEdited(PUSHED, withFaults([{ at: 0, kind: 'read-error' }]));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('faults[0]: read-error at 0 ms took no effect: no process/read request came after it');
+  });
+});
+
+// The process starts after 0 ms and its exit is known at 40-odd ms; seq 1 is sent at 126 ms.
+const EXITS = 'scenarios/field-bugs/exec-stream/f22-v0-poll-lost-exit-watcher.json';
+const REORDER = 'scenarios/field-bugs/exec-stream/18020-arrival-order.v1-strict.json';
+
+describe('exit-watcher-lost takes effect on the processes whose exit is still to come', () => {
+  it('while the process runs: the effect names its exit watcher, and the field bug shows', async () => {
+    const { effects: e, run } = await effects(EXITS, [{ at: 39, kind: 'exit-watcher-lost' }]);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[39, 'exit watcher of p1']]);
+    expect(run.violated).toEqual(['no-false-failure', 'truthful-exit']);
+  });
+
+  it('before the process starts, or after its exit is known: exit 2', async () => {
+    for (const at of [0, 70]) {
+      const r = await runEdited(EXITS, withFaults([{ at, kind: 'exit-watcher-lost' }]));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`faults[0]: exit-watcher-lost at ${at} ms took no effect: no process had an exit still to come`);
+    }
+  });
+});
+
+describe('notification-reorder takes effect when its seq is sent, held back', () => {
+  it('set before the send: the effect is the send, at 126 ms', async () => {
+    const { effects: e } = await effects(REORDER, [{ at: 0, kind: 'notification-reorder', seq: 1, holdMs: 30 }]);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[126, 'seq 1 of p1']]);
+  });
+
+  it('after its seq was sent: exit 2', async () => {
+    const r = await runEdited(REORDER, withFaults([{ at: 130, kind: 'notification-reorder', seq: 1, holdMs: 30 }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('faults[0]: notification-reorder at 130 ms took no effect: seq 1 was not sent after it');
   });
 });
 
