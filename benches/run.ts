@@ -9,6 +9,9 @@
  *   npm run bench -- --only a,b       sections: startup, smoke, throughput, detection, known-bugs, real, validate, memory, workers
  *                                     (--only real,validate: real mode alone, a few minutes)
  *   npm run bench -- --only known-bugs --known-bugs-runs 500   the known-bugs section alone, at most 500 runs a seed
+ *   npm run bench -- --only known-bugs --known-bugs-seeds 20   the full known-bugs table (20 seeds x 2,000 runs, before and
+ *                                     after; the standard profile takes 10 seeds; also, sharded:
+ *                                     node --import tsx benches/sections/knownBugs.ts --seeds 20 --shard 1/2 --json FILE)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -30,6 +33,7 @@ const onlyArg = args[args.indexOf('--only') + 1];
 const only = args.includes('--only') && onlyArg ? onlyArg.split(',') : undefined;
 const want = (s: string) => !only || only.includes(s);
 const knownBugRuns = args.includes('--known-bugs-runs') ? Number(args[args.indexOf('--known-bugs-runs') + 1]) : undefined;
+const knownBugSeeds = args.includes('--known-bugs-seeds') ? Number(args[args.indexOf('--known-bugs-seeds') + 1]) : undefined;
 
 const P = quick
   ? {
@@ -37,6 +41,7 @@ const P = quick
       smoke: 200,
       throughput: 300,
       seeds: 3,
+      knownBugSeeds: 3,
       maxRuns: 500,
       budgetMs: 5_000,
       real: 4,
@@ -50,6 +55,7 @@ const P = quick
       smoke: 1_000,
       throughput: 3_000,
       seeds: 20,
+      knownBugSeeds: 10,
       maxRuns: 2_000,
       budgetMs: 20_000,
       real: 20,
@@ -154,9 +160,10 @@ if (want('throughput')) {
 
 if (want('known-bugs')) {
   const maxRuns = knownBugRuns ?? P.maxRuns;
-  const rows = await knownBugDetection({ seeds: P.seeds, maxRuns, modes: ['safety', 'liveness'] });
+  const seeds = knownBugSeeds ?? P.knownBugSeeds;
+  const rows = await knownBugDetection({ seeds, maxRuns, modes: ['safety', 'liveness'] });
   out.knownBugs = rows;
-  console.log(knownBugTable(rows, P.seeds, maxRuns));
+  console.log(knownBugTable(rows, seeds, maxRuns));
   for (const hang of rows.filter((r) => r.bug.includes('late-subscriber') && r.profile.startsWith('after')))
     targets.push(
       `the late-subscriber hang found blind within ${maxRuns} runs on every seed (${hang.mode}): ${hang.found}/${hang.seeds} -> ${verdict(hang.found === hang.seeds)}`,

@@ -18,7 +18,7 @@ import type { Mode, Scenario } from './target.ts';
 // The kernel and its data types (world, faults, errors, trace).
 export * from './index.ts';
 // Writing a target: its interface, the ports it runs on, shared checkers and workload content.
-export type { CheckInput, Mode, PropertyInfo, RunOutcome, Scenario, Target, VariantInfo } from './target.ts';
+export type { CheckInput, FaultDraw, Mode, PropertyInfo, RunOutcome, Scenario, Target, VariantInfo } from './target.ts';
 export * from './check/index.ts';
 export * from './ports/index.ts';
 export { tape } from './workload/tape.ts';

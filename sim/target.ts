@@ -96,6 +96,12 @@ export interface CheckInput<W = unknown, O extends Observed = Observed, T extend
   scenario: Scenario<W>;
 }
 
+/** How the explorer asks for one fault (Target.faults.arbitrary). */
+export interface FaultDraw {
+  /** Durations next to the protocol's windows, in every fault of this kind in the run. */
+  focus?: boolean;
+}
+
 export interface Target<W = unknown, O extends Observed = Observed, T extends Truth = Truth> {
   name: string;
   summary: string;
@@ -108,6 +114,11 @@ export interface Target<W = unknown, O extends Observed = Observed, T extends Tr
   liveness?: LivenessSpec<CheckInput<W, O, T>>;
   workload: {
     arbitrary: fc.Arbitrary<W>;
+    /**
+     * The default explorer's workloads, if they differ (issue 12): capacities next to the sizes of
+     * what goes through them. `arbitrary` stays the plain draw (`--explorer plain`).
+     */
+    boundaryArbitrary?: fc.Arbitrary<W>;
     /**
      * Its every field, declared once (sim/schema/fields.ts): the type `W` should be its `Static`,
      * and validation, scenario.schema.json and `execsim list` come from it.
@@ -135,8 +146,12 @@ export interface Target<W = unknown, O extends Observed = Observed, T extends Tr
     kernelKinds: readonly string[];
     /** Fault kinds of its own; `run` defines them on the world with `world.faults.define`. */
     specs: readonly FaultSpec[];
-    /** One fault of a kind, aimed at the workload's timeline; shrinks toward earlier, shorter, fewer. */
-    arbitrary(kind: string, workload: W): fc.Arbitrary<Fault>;
+    /**
+     * One fault of a kind, aimed at the workload's timeline; shrinks toward earlier, shorter, fewer.
+     * `draw.focus` (the default explorer's co-occurrence schedule, sim/explore/swarm.ts): this run
+     * keeps the kind's durations next to the protocol's windows; a target may ignore it.
+     */
+    arbitrary(kind: string, workload: W, draw?: FaultDraw): fc.Arbitrary<Fault>;
     /**
      * The names a run of this scenario can have (its processes, files, connections), so a kernel
      * fault aimed at another is refused before the run (sim/faults/staticTargets.ts).

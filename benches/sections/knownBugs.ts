@@ -2,10 +2,13 @@
  * Runs to first detection per known bug (issue 12): every legacy variant, caught by its own
  * properties, and v1-strict's two failures. Blind: the explorer's own batches for the seed, each
  * run checked, no shrinking; a seed that does not reach the bug in `maxRuns` counts as Infinity
- * in the worst case. One row per bug, mode and explorer profile, before and after side by side
- * in one run (PROFILES).
+ * in the worst case. One line per bug and mode, before (`--explorer plain`) and after (the default
+ * explorer) side by side, measured in one run (PROFILES). The full table (20 seeds):
  *   node --import tsx benches/sections/knownBugs.ts --seeds 20 --max-runs 2000 --modes safety,liveness
+ * or in two shards, merged by hand from their --json:
+ *   node --import tsx benches/sections/knownBugs.ts --seeds 20 --shard 1/2 --json a.json (and 2/2)
  */
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { workloadArbitraryWith } from '../../reference-impl/exec-stream/target/workload.ts';
 import { batchRunsOf, exploreBatch, exploreSpace, planBatches, type ExplorerKind } from '../../sim/explore/explore.ts';
@@ -79,24 +82,24 @@ export interface KnownBugRow {
 
 /** An explorer as the bench runs it: the explorer kind, and the target as that explorer draws it. */
 export interface Profile {
+  /** What --profiles names it by. */
+  key: string;
   name: string;
   explorer: ExplorerKind;
   target(t: AnyTarget): AnyTarget;
 }
 
 /**
- * before: the explorer without issue 12's second half (plain swarm runs, the target's default
- * world, exec-stream's event log capacities from the fixed four); after: the guided explorer
- * (drawn worlds, coverage-guided mutants, capacities next to message sizes).
+ * before: the default explorer before issue 12's co-occurrence schedule (`--explorer plain`);
+ * after: today's default (`--explorer swarm`); guided (not run unless named): the opt-in guided
+ * explorer, with exec-stream's capacities next to message sizes.
  */
 export const PROFILES: readonly Profile[] = [
+  { key: 'before', name: 'before (plain)', explorer: 'plain', target: (t) => t },
+  { key: 'after', name: 'after (swarm)', explorer: 'swarm', target: (t) => t },
   {
-    name: 'before (swarm)',
-    explorer: 'swarm',
-    target: (t) => t,
-  },
-  {
-    name: 'after (guided)',
+    key: 'guided',
+    name: 'guided',
     explorer: 'guided',
     target: (t) =>
       t.name === 'exec-stream'
@@ -104,6 +107,7 @@ export const PROFILES: readonly Profile[] = [
         : t,
   },
 ];
+export const DEFAULT_PROFILES = ['before', 'after'];
 
 /**
  * Runs of `execsim explore --seed S --runs maxRuns --mode M` (the explorer's own batches, in
@@ -134,15 +138,22 @@ export interface DetectionOptions {
   maxRuns: number;
   modes?: readonly Mode[];
   only?: (b: KnownBug) => boolean;
+  /** Profiles by name (default: all of PROFILES). */
+  profiles?: readonly string[];
+  /** Only the rows (bug x mode x profile, in order) of shard `index` (1-based) of `count`. */
+  shard?: { index: number; count: number };
   onRow?: (row: KnownBugRow) => void;
 }
 
 export async function knownBugDetection(o: DetectionOptions): Promise<KnownBugRow[]> {
   const rows: KnownBugRow[] = [];
+  const profiles = PROFILES.filter((p) => (o.profiles ?? DEFAULT_PROFILES).includes(p.key));
+  let cell = 0;
   for (const bug of (await knownBugs()).filter((b) => !o.only || o.only(b))) {
     const t = await registry.get(bug.target);
     for (const mode of o.modes ?? ['safety']) {
-      for (const profile of PROFILES) {
+      for (const profile of profiles) {
+        if (o.shard && cell++ % o.shard.count !== o.shard.index - 1) continue;
         const runs: number[] = [];
         for (let seed = 1; seed <= o.seeds; seed++)
           runs.push((await firstDetection(profile.target(t), bug, seed, o.maxRuns, profile.explorer, mode)) ?? Infinity);
@@ -165,28 +176,52 @@ export async function knownBugDetection(o: DetectionOptions): Promise<KnownBugRo
   return rows;
 }
 
-/** `node --import tsx benches/sections/knownBugs.ts [--seeds N] [--max-runs N] [--modes safety,liveness] [--bug TEXT]`: this section alone. */
+/**
+ * `node --import tsx benches/sections/knownBugs.ts [--seeds N] [--max-runs N] [--modes safety,liveness] [--bug TEXT]
+ * [--profiles before,after,guided] [--shard i/n] [--json FILE]`: this section alone; a shard takes every n-th row
+ * (bug x mode x profile), and --json writes its rows for merging.
+ */
 async function main(args: string[]): Promise<void> {
   const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const seeds = Number(opt('--seeds') ?? 20);
   const maxRuns = Number(opt('--max-runs') ?? 2_000);
   const modes = (opt('--modes') ?? 'safety,liveness').split(',') as Mode[];
   const bugText = opt('--bug');
+  const profiles = opt('--profiles')?.split(',');
+  const shardArg = opt('--shard')?.split('/').map(Number);
   const rows = await knownBugDetection({
     seeds,
     maxRuns,
     modes,
+    ...(profiles ? { profiles } : {}),
+    ...(shardArg ? { shard: { index: shardArg[0] as number, count: shardArg[1] as number } } : {}),
     ...(bugText ? { only: (b: KnownBug) => b.bug.includes(bugText) } : {}),
     onRow: (r) => console.error(`${r.bug} ${r.mode} ${r.profile}: ${r.found}/${r.seeds}, median ${r.runsMedian}, worst ${r.runsWorst}`),
   });
   console.log(knownBugTable(rows, seeds, maxRuns));
+  const json = opt('--json');
+  if (json) writeFileSync(json, JSON.stringify(rows, null, 2) + '\n');
 }
 
+/** One line per bug and mode, each profile's found / median / worst side by side (before, then after). */
 export function knownBugTable(rows: readonly KnownBugRow[], seeds: number, maxRuns: number): string {
+  const profiles = [...new Set(rows.map((r) => r.profile))];
+  const lines = new Map<string, KnownBugRow[]>();
+  for (const r of rows) {
+    const k = `${r.bug}\u0000${r.mode}`;
+    lines.set(k, [...(lines.get(k) ?? []), r]);
+  }
   return table(
-    `Runs to first detection per known bug, ${seeds} seeds, at most ${maxRuns} runs (issue 12)`,
-    ['bug', 'mode', 'explorer', 'found', 'runs med', 'runs worst', 'note'],
-    rows.map((r) => [r.bug, r.mode, r.profile, `${r.found}/${r.seeds}`, r.runsMedian, r.runsWorst, r.note ?? '']),
+    `Runs to first detection per known bug, ${seeds} seeds, at most ${maxRuns} runs (issue 12); Infinity: not found on some seed`,
+    ['bug', 'mode', ...profiles.flatMap((p) => [`${p} found`, 'med', 'worst']), 'note'],
+    [...lines.values()].map((rs) => {
+      const first = rs[0] as KnownBugRow;
+      const cells = profiles.flatMap((p): Array<string | number> => {
+        const r = rs.find((x) => x.profile === p);
+        return r ? [`${r.found}/${r.seeds}`, r.runsMedian, r.runsWorst] : ['', '', ''];
+      });
+      return [first.bug, first.mode, ...cells, first.note ?? ''];
+    }),
   );
 }
 

@@ -36,6 +36,7 @@ import {
   EXEC_WORKLOAD,
   measureWorkload,
   workloadArbitrary,
+  workloadArbitraryWith,
   workloadRules,
   type ExecWorkload,
 } from './target/workload.ts';
@@ -96,6 +97,7 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
   },
   workload: {
     arbitrary: workloadArbitrary,
+    boundaryArbitrary: workloadArbitraryWith({ sizes: true }),
     schema: EXEC_WORKLOAD,
     rules: workloadRules,
     describe: describeWorkload,

@@ -35,7 +35,7 @@ import { Reporters } from './reporters.ts';
 
 export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
                 [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2] [--workers N]
-                [--shard i/n] [--explorer swarm|guided] [--save DIR] [--report DIR] [--json] [--exit-by-class]
+                [--shard i/n] [--explorer swarm|plain|guided] [--save DIR] [--report DIR] [--json] [--exit-by-class]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
@@ -43,10 +43,14 @@ the command prints a one-line replay command and exits 1 (with --exit-by-class, 
 violation is a liveness one only). No violation: exit 0. Either way
 summary.json and junit.xml go to --report (default reports/explore/NAME-VARIANT/). Same --seed
 and --runs give the same result (--json output identical but for "timing").
-NAME may be a module path (./my-target.js) exporting a target. --explorer guided (opt-in)
-draws each run's world options too (latencies, mtimes, PID space: saved in the scenario's
-"world") and spends half its runs on mutants of the runs whose trace showed something new;
-the default is the plain swarm explorer. Runs go in batches (guided 1,000, swarm 250) with
+NAME may be a module path (./my-target.js) exporting a target. The default explorer, swarm,
+draws a co-occurrence schedule: half its runs enable two to six fault kinds that all occur,
+half are focused on the protocol's windows, a third align one fault to another's start or
+end, and capacities are drawn next to message sizes. --explorer plain is the swarm explorer
+before that (independent faults from a swarm of kinds). --explorer guided (opt-in) draws each
+run's world options too (latencies, mtimes, PID space: saved in the scenario's "world") and
+spends half its runs on mutants of the runs whose trace showed something new. Runs go in
+batches (guided 1,000, swarm and plain 250) with
 seeds derived from S; --workers N runs batches on N threads and --shard i/n takes every n-th
 batch (for CI matrices); neither changes what a given batch finds.
 `;

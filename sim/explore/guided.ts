@@ -18,13 +18,13 @@ import type { AnyTarget } from '../registry.ts';
 import { Rng } from '../rng.ts';
 import { runScenario } from '../runner.ts';
 import { faultSpecsOf, workloadProblems } from '../scenario/load.ts';
-import { unitOf } from '../schema/fields.ts';
 import type { Scenario } from '../target.ts';
 import { featuresOf, instantsOf } from './coverage.ts';
 import { dropUnneededFaults, effectiveFailure, finalRun } from './failing.ts';
 import type { Batch, BatchHooks, BatchResult, ExploreSpace } from './explore.ts';
 import { scenarioArbitrary } from './scenarioArbitrary.ts';
 import { shrinkScenario } from './shrinkData.ts';
+import { setTime, timeFields } from './timeFields.ts';
 import { worldKnobsArbitrary } from './worldSwarm.ts';
 
 /** Share of runs that are mutants once the corpus has a run. */
@@ -87,15 +87,6 @@ class Corpus {
 /** One draw of an arbitrary from the explorer's own generator. */
 const draw = <T>(arb: fc.Arbitrary<T>, rng: Rng): T => fc.sample(arb, { seed: rng.int(-0x80000000, 0x7fffffff), numRuns: 1 })[0] as T;
 
-/** The numeric fields of a fault that are times (their unit is ms): `at` too, unless the kind always fires at 0. */
-function timeFields(target: AnyTarget, f: Fault): string[] {
-  const spec = faultSpecsOf(target).find((s) => s.kind === f.kind);
-  const props = (spec?.schema as { properties?: Record<string, object> } | undefined)?.properties ?? {};
-  const out = Object.keys(props).filter((k) => k !== 'at' && typeof f[k] === 'number' && /ms/.test(unitOf(props[k] as object) ?? ''));
-  // a kind aimed at 0 by its arbitrary (a setting, a delay from the start) stays there
-  return f.at > 0 ? ['at', ...out] : out;
-}
-
 const clone = (s: Scenario): Scenario => JSON.parse(JSON.stringify(s)) as Scenario;
 
 class Mutator {
@@ -130,7 +121,7 @@ class Mutator {
         if (t === undefined) return undefined;
         const at = t + rng.pick(NEAR);
         if (!f) s.healAtMs = Math.max(0, at);
-        else f[key] = Math.max(key === 'at' ? 0 : 1, key === 'at' ? at : at - f.at);
+        else setTime(f, key, at);
         return s;
       }
       case 'add': {
@@ -141,9 +132,7 @@ class Mutator {
         const keys = timeFields(space.target, f);
         const t = this.corpus.instant(parent, rng);
         if (keys.length > 0 && t !== undefined && rng.bool()) {
-          const key = rng.pick(keys);
-          const at = t + rng.pick(NEAR);
-          f[key] = Math.max(key === 'at' ? 0 : 1, key === 'at' ? at : at - f.at);
+          setTime(f, rng.pick(keys), t + rng.pick(NEAR));
         }
         return s;
       }

@@ -29,13 +29,13 @@ describe('the library (import from "execsim")', () => {
     expect(await main(['explore', '--json', '--target', `${MODULE}:early-exit`, ...opts], io)).toBe(1);
     const lib = await exploreTarget({ target: MODULE, variant: 'early-exit', runs: 200, seed: 42, save: dir, report: dir });
     expect(withoutTiming(lib)).toEqual(withoutTiming(JSON.parse(printed) as object));
-    expect(lib.violation?.violated).toEqual(['no-lost-output', 'no-false-success']);
+    expect(lib.violation?.violated).toEqual(['no-lost-output']);
     expect(lib.file).toBe(join(dir, 'test-pump-early-exit-safety-seed42.json'));
 
     // the saved scenario loads, runs and replays as the CLI would
     const replayed = await replay(lib.file as string);
     expect(replayed.ok).toBe(true);
-    expect(replayed.violated).toEqual(['no-lost-output', 'no-false-success']);
+    expect(replayed.violated).toEqual(['no-lost-output']);
     const { target, scenario } = await loadScenario(lib.file as string);
     expect((await runScenario(target, scenario)).traceHash).toBe(replayed.traceHash);
   });
@@ -74,7 +74,7 @@ describe('the library (import from "execsim")', () => {
     expect(err).toBeInstanceOf(PropertyViolation);
     const file = join(dir, 'test-pump-early-exit-safety-seed42.json');
     const message = (err as Error).message;
-    expect(message).toMatch(/^test-pump:early-exit violated no-lost-output, no-false-success \(safety, seed 42; found at run \d+/);
+    expect(message).toMatch(/^test-pump:early-exit violated no-lost-output \(safety, seed 42; found at run \d+/);
     expect(message).toMatch(/\n {2}no-lost-output: lost silently/);
     expect(message).toContain(`\nsaved ${file}\n`);
     expect(message).toMatch(

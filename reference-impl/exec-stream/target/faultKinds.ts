@@ -21,7 +21,7 @@ import {
   type FaultSpec,
   type Props,
 } from '../../../sim/index.ts';
-import type { Scenario } from '../../../sim/target.ts';
+import type { FaultDraw, Scenario } from '../../../sim/target.ts';
 import type { ConsumerKnobs } from '../consumer/report.ts';
 import type { ExecServer } from '../server/execServer.ts';
 import { SPEC_DETACHED_SESSION_TTL_MS, SPEC_RECOVERY_WINDOW_MS } from './spec.ts';
@@ -185,39 +185,49 @@ export function faultEndMs(f: Fault): number {
  */
 const WINDOWS = [SPEC_RECOVERY_WINDOW_MS, SPEC_DETACHED_SESSION_TTL_MS];
 
+/** Draws within 1.5 s of one of the protocol's windows (at most maxMs). */
+const nearWindow = (maxMs: number) =>
+  fc.constantFrom(...WINDOWS.filter((x) => x <= maxMs)).chain((x) => fc.integer({ min: x - 1_500, max: Math.min(maxMs, x + 1_500) }));
+
 /** Short, medium and long waits, small first: lags rarely, but reaches the 25 s and 30 s windows. */
 const waitOf = (boundary: boolean) => (maxMs: number) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: 1, max: 300 }) },
     { weight: 2, arbitrary: fc.integer({ min: 300, max: 5_000 }) },
     { weight: 1, arbitrary: fc.integer({ min: 5_000, max: maxMs }) },
-    ...(boundary
-      ? [
-          {
-            weight: 1,
-            arbitrary: fc
-              .constantFrom(...WINDOWS.filter((x) => x <= maxMs))
-              .chain((x) => fc.integer({ min: x - 1_500, max: Math.min(maxMs, x + 1_500) })),
-          },
-        ]
-      : []),
+    ...(boundary ? [{ weight: 1, arbitrary: nearWindow(maxMs) }] : []),
   );
 
-/** Fault arbitraries; `boundary` (the default) adds draws next to the protocol's windows. */
+/** A focused kind's waits (the co-occurrence schedule, Target.faults.arbitrary): mostly at the windows, sometimes short or long. */
+const focusedWait = (maxMs: number) =>
+  fc.oneof(
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }) },
+    { weight: 4, arbitrary: nearWindow(maxMs) },
+    { weight: 1, arbitrary: fc.integer({ min: 5_000, max: maxMs }) },
+  );
+
+/** Fault arbitraries; `boundary` (the default) adds draws next to the protocol's windows, and `draw.focus` keeps them there. */
 export function faultArbitraryWith(opts: { boundary: boolean }) {
-  return (kind: string, w: ExecWorkload) => faultArbitraryOf(kind, w, waitOf(opts.boundary));
+  const plain = waitOf(opts.boundary);
+  return (kind: string, w: ExecWorkload, draw?: FaultDraw) => faultArbitraryOf(kind, w, draw?.focus ? focusedWait : plain, plain);
 }
 
 export const faultArbitrary = faultArbitraryWith({ boundary: true });
 
-function faultArbitraryOf(kind: string, w: ExecWorkload, wait: (maxMs: number) => fc.Arbitrary<number>): fc.Arbitrary<Fault> {
+function faultArbitraryOf(
+  kind: string,
+  w: ExecWorkload,
+  wait: (maxMs: number) => fc.Arbitrary<number>,
+  plainWait: (maxMs: number) => fc.Arbitrary<number>,
+): fc.Arbitrary<Fault> {
   const span = exitAtMs(w) + w.childHoldsPipesMs + 50;
   const at = fc.integer({ min: 0, max: span });
   switch (kind) {
     case 'subscriber-delay':
       return wait(40_000).map((delayMs) => ({ at: 0, kind, delayMs }));
     case 'consumer-stall':
-      return fc.record({ at, durationMs: wait(40_000) }).map((r) => ({ at: r.at, kind, durationMs: r.durationMs }));
+      // a stall meets the event log's capacity, not a protocol window: never focused
+      return fc.record({ at, durationMs: plainWait(40_000) }).map((r) => ({ at: r.at, kind, durationMs: r.durationMs }));
     case 'notification-reorder':
       return fc
         .record({ seq: fc.integer({ min: 1, max: eventCount(w) }), holdMs: fc.integer({ min: 1, max: 500 }) })

@@ -118,11 +118,14 @@ describe('shrinking on the data', () => {
 });
 
 describe('explorer choice', () => {
-  it('swarm is the explorer before issue 12 (no drawn worlds); a bad name is a usage error', async () => {
-    const r = await explore({ target: pumpTarget, variant: 'early-exit', runs: 200, seed: 42, mode: 'safety', explorer: 'swarm' });
-    expect(r.violation?.path).not.toMatch(/^guided/);
+  it('swarm (the default) and plain (the swarm before issue 12) draw no worlds; a bad name is a usage error', async () => {
+    for (const explorer of ['swarm', 'plain'] as const) {
+      const r = await explore({ target: pumpTarget, variant: 'early-exit', runs: 200, seed: 42, mode: 'safety', explorer });
+      expect(r.violation?.path).not.toMatch(/^guided/);
+      expect(r.violation?.scenario.world).toBeUndefined();
+    }
     await expect(
       explore({ target: pumpTarget, variant: 'early-exit', runs: 1, seed: 1, mode: 'safety', explorer: 'nope' as never }),
-    ).rejects.toThrow('--explorer: expected one of guided, swarm, got "nope"');
+    ).rejects.toThrow('--explorer: expected one of guided, plain, swarm, got "nope"');
   });
 });
