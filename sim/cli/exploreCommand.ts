@@ -166,7 +166,7 @@ async function exploreWith(
     onFailure: (scenario, violated) => save(scenario, violated, { by: 'execsim explore', ...seeds, runs, shrunk: false }),
   };
   const report: ExploreReport =
-    workers > 1 ? await exploreParallel(options, workers, ctx.moduleOf(target.name)) : await explore(options, wallMs);
+    workers > 1 ? await exploreParallel(options, workers, { module: ctx.moduleOf(target.name) }) : await explore(options, wallMs);
   progress.end();
   const wall = wallMs() - t0;
   const timing = { wallMs: Math.round(wall), runsPerSec: Math.round((report.runsExecuted / Math.max(wall, 1)) * 1000) };

@@ -119,6 +119,8 @@ export interface BatchHooks {
   counts?(violated: string[]): boolean;
   /** false: report the first failing scenario as drawn (the bench only counts runs). */
   shrink?: boolean;
+  /** Called after each run; a promise it returns is awaited (a batch on the main thread yields to the pool's messages). */
+  pause?(): Promise<void> | undefined;
 }
 
 export function planBatches(seed: number, runs: number, shard?: { index: number; count: number }, batchRuns = BATCH_RUNS): Batch[] {
@@ -172,6 +174,8 @@ async function swarmBatch(space: ExploreSpace, batch: Batch, hooks: BatchHooks):
       hooks.onRun?.();
     }
     const found = await effectiveFailure(target, scenario, await runScenario(target, scenario));
+    const paused = hooks.pause?.();
+    if (paused) await paused;
     if (!found || !(hooks.counts?.(found.run.violated) ?? true)) return true;
     searching = false;
     hooks.onFailure?.(found.scenario, found.run.violated);

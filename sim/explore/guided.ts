@@ -196,6 +196,8 @@ export async function guidedBatch(space: ExploreSpace, batch: Batch, hooks: Batc
     hooks.onRun?.();
     const run = await runScenario(target, scenario);
     const found = await effectiveFailure(target, scenario, run);
+    const paused = hooks.pause?.();
+    if (paused) await paused;
     if (found && (hooks.counts?.(found.run.violated) ?? true)) {
       const result: BatchResult = { index: batch.index, runsExecuted: executed, interrupted: false };
       hooks.onFailure?.(found.scenario, found.run.violated);

@@ -19,11 +19,11 @@ const withoutTiming = (json: string) => {
 };
 
 describe('--workers: the result for a seed never depends on N', () => {
-  it('a violation and a clean run come out identical with 1 and 2 workers', async () => {
+  it('a violation and a clean run come out identical with 1, 2 and 3 workers (the main thread is a lane)', async () => {
     for (const variant of ['early-exit', 'wait-close']) {
       const outs = [];
       const dir = tmp();
-      for (const workers of ['1', '2']) {
+      for (const workers of ['1', '2', '3']) {
         const io = capture();
         await main(
           [
@@ -47,8 +47,9 @@ describe('--workers: the result for a seed never depends on N', () => {
         outs.push(withoutTiming(io.stdout));
       }
       expect(outs[1]).toEqual(outs[0]);
+      expect(outs[2]).toEqual(outs[0]);
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('--shard i/n', () => {
