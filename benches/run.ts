@@ -276,30 +276,20 @@ if (want('workers')) {
   out.workers = w;
   console.log(
     table(
-      'Parallel exploration (whole command, worker start-up included) against the machine ceiling (2 plain CPU-bound processes, same run)',
-      [
-        'target',
-        'runs',
-        '1 in-process ms',
-        '1-thread pool ms',
-        '2 workers ms',
-        'speedup',
-        'pool speedup',
-        'ceiling',
-        'of ceiling',
-        'same result',
-      ],
+      'Parallel exploration: whole `execsim explore` commands (start-up and worker start included; --workers 2 = the main thread + 1 worker thread) against the machine ceiling (2 plain CPU-bound processes, same run); in-process pools of worker threads for the parallelism alone',
+      ['target', 'runs', '--workers 1 ms', '--workers 2 ms', 'speedup', 'ceiling', 'of ceiling', '1-thread pool ms', '2-thread pool ms', 'pool speedup', 'same result'],
       [
         [
           w.target,
           w.runs,
           w.oneMs,
-          w.poolOneMs,
           w.twoMs,
           `${w.speedup.toFixed(2)}x`,
-          `${w.poolSpeedup.toFixed(2)}x`,
           `${w.ceiling.speedup.toFixed(2)}x`,
           `${Math.round(w.ofCeiling * 100)}%`,
+          w.poolOneMs,
+          w.twoThreadsMs,
+          `${w.poolSpeedup.toFixed(2)}x`,
           String(w.sameResult),
         ],
       ],
@@ -307,6 +297,9 @@ if (want('workers')) {
   );
   targets.push(
     `>= 1.8x with 2 workers: ${w.speedup.toFixed(2)}x on ${cpus().length} cores (the machine's ceiling now ${w.ceiling.speedup.toFixed(2)}x) -> ${verdict(w.speedup >= 1.8)}`,
+  );
+  targets.push(
+    `2 workers at the machine's ceiling: ${w.speedup.toFixed(2)}x against ${w.ceiling.speedup.toFixed(2)}x (${Math.round(w.ofCeiling * 100)}%) -> ${verdict(w.ofCeiling >= 0.95)}`,
   );
   save();
 }

@@ -1,10 +1,16 @@
 /**
- * The speedup of exploring on 2 worker threads over 1 (the same batches either way, so the same
- * result), measured on one target with the whole command (worker start-up included), next to
- * the machine's ceiling (./ceiling.ts) measured in between, so both see the same neighbours.
- * A 1-thread pool separates the pool's start-up and transfer costs from the parallelism.
+ * The speedup of `execsim explore --workers 2` over `--workers 1`, both whole commands in fresh
+ * processes (start-up, cold JIT and worker start included, as a user runs them), next to the
+ * machine's ceiling (./ceiling.ts) measured before and after, so all see the same neighbours.
+ * `--workers 2` is the main thread plus one worker thread. Two in-process rows separate the
+ * threads' parallelism from the rest: a 1-thread pool against a pool of two worker threads
+ * (the main thread only handing out batches, as `--workers 2` was before issue 17).
  */
-import { explore, type ExploreReport } from '../../sim/explore/explore.ts';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExploreReport } from '../../sim/explore/explore.ts';
 import { exploreParallel } from '../../sim/host/pool.ts';
 import { MAIN, now, target } from '../shared.ts';
 import { ceiling, type CeilingRow } from './ceiling.ts';
@@ -12,14 +18,16 @@ import { ceiling, type CeilingRow } from './ceiling.ts';
 export interface WorkersRow {
   target: string;
   runs: number;
-  /** In-process exploration, no pool. */
+  /** `execsim explore --workers 1`, the whole command. */
   oneMs: number;
-  /** A pool of one worker thread. */
-  poolOneMs: number;
+  /** `execsim explore --workers 2`, the whole command. */
   twoMs: number;
-  /** In-process over 2 workers: the command's speedup. */
+  /** The command's speedup. */
   speedup: number;
-  /** A 1-thread pool over a 2-thread pool: the parallelism alone. */
+  /** In-process: a pool of one worker thread, and of two (no main-thread lane). */
+  poolOneMs: number;
+  twoThreadsMs: number;
+  /** A 1-thread pool over a 2-thread pool: the threads' parallelism alone. */
   poolSpeedup: number;
   ceiling: CeilingRow;
   /** speedup over the ceiling's speedup. */
@@ -27,39 +35,64 @@ export interface WorkersRow {
   sameResult: boolean;
 }
 
+const BIN = new URL('../../sim/cli/bin.js', import.meta.url).pathname;
+
+/** One whole `execsim explore` command; its --json report without the timing. */
+function command(spec: string, runs: number, workers: number): Promise<{ ms: number; report: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'execsim-bench-workers-'));
+  const argv = [BIN, 'explore', '--target', spec, '--runs', String(runs), '--seed', '3', '--json', '--workers', String(workers)];
+  argv.push('--report', dir, '--save', dir);
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: 'true' } });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      const ms = now() - t0;
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0 && code !== 1) return reject(new Error(`bench workers: explore --workers ${workers} exited ${code}`));
+      const report = JSON.parse(out) as Record<string, unknown>;
+      delete report.timing;
+      resolve({ ms, report: JSON.stringify(report) });
+    });
+  });
+}
+
 export async function workers(name: string, runs: number, ceilingIterations: number): Promise<WorkersRow> {
   const t = await target(name);
   const variant = MAIN[name] as string;
+  const spec = `${name}:${variant}`;
+  const c1 = await ceiling(ceilingIterations);
+  const one = await command(spec, runs, 1);
+  const two = await command(spec, runs, 2);
+  const c2 = await ceiling(ceilingIterations);
   const opts = { target: t, variant, runs, seed: 3, mode: 'safety' as const };
   let t0 = now();
-  const one: ExploreReport = await explore(opts);
-  const oneMs = now() - t0;
-  const c1 = await ceiling(ceilingIterations);
-  t0 = now();
-  const poolOne: ExploreReport = await exploreParallel(opts, 1);
+  const poolOne: ExploreReport = await exploreParallel(opts, 1, { mainLane: false });
   const poolOneMs = now() - t0;
   t0 = now();
-  const two: ExploreReport = await exploreParallel(opts, 2);
-  const twoMs = now() - t0;
-  const c2 = await ceiling(ceilingIterations);
-  // the ceiling measured before and after the workers: the mean of both
+  const twoThreads: ExploreReport = await exploreParallel(opts, 2, { mainLane: false });
+  const twoThreadsMs = now() - t0;
+  // the ceiling measured before and after the commands: the mean of both
   const c: CeilingRow = {
     iterations: ceilingIterations,
     oneMs: (c1.oneMs + c2.oneMs) / 2,
     twoMs: (c1.twoMs + c2.twoMs) / 2,
     speedup: (c1.speedup + c2.speedup) / 2,
   };
-  const speedup = oneMs / twoMs;
+  const speedup = one.ms / two.ms;
   return {
-    target: `${name}:${variant}`,
+    target: spec,
     runs,
-    oneMs,
-    poolOneMs,
-    twoMs,
+    oneMs: one.ms,
+    twoMs: two.ms,
     speedup,
-    poolSpeedup: poolOneMs / twoMs,
+    poolOneMs,
+    twoThreadsMs,
+    poolSpeedup: poolOneMs / twoThreadsMs,
     ceiling: c,
     ofCeiling: speedup / c.speedup,
-    sameResult: JSON.stringify(one) === JSON.stringify(two) && JSON.stringify(one) === JSON.stringify(poolOne),
+    sameResult: one.report === two.report && JSON.stringify(poolOne) === JSON.stringify(twoThreads),
   };
 }
