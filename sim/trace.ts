@@ -78,7 +78,9 @@ export function formatTime(ms: number): string {
 
 /** A short, printable preview of frame or file content for traces. */
 export function preview(data: string | Uint8Array, max = 48): string {
-  const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
+  // a binary frame is read only as far as the preview needs (latin1: one char per byte)
+  const text =
+    typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, Math.min(data.length, max + 1)).toString('latin1');
   const clipped = text.length > max ? text.slice(0, max) + '…' : text;
   // escape only what would break a line: control characters
   // eslint-disable-next-line no-control-regex
