@@ -16,8 +16,9 @@ import { parseClientLine } from '../../../sim/real/validate/client/jsonLines.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NAIVE = `"${process.execPath}" "${join(ROOT, 'test/fixtures/clients/naiveClient.mjs')}" {url}`;
-// its own timers run 40 times faster, as our runner and proxy at --time-factor 40 (no faketime needed)
-const CURSOR = `"${process.execPath}" "${join(ROOT, 'test/fixtures/clients/cursorClient.mjs')}" {url} 40`;
+// its own timers run 20 times faster, as our runner and proxy at --time-factor 20 (no faketime
+// needed); x40 failed 2 of 4 full npm test runs at load 11, a different case each time
+const CURSOR = `"${process.execPath}" "${join(ROOT, 'test/fixtures/clients/cursorClient.mjs')}" {url} 20`;
 const capture = (): Io & { stdout: string; stderr: string } => {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
   return io;
@@ -88,7 +89,7 @@ describe('validate --client (a naive client over real sockets)', () => {
     const dir = tmp();
     const io = capture();
     const code = await main(
-      ['validate', '--client', CURSOR, '--no-faketime', '--time-factor', '40', '--model', 'cursor', '--report', dir],
+      ['validate', '--client', CURSOR, '--no-faketime', '--time-factor', '20', '--model', 'cursor', '--report', dir],
       io,
     );
     const json = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as {
