@@ -6,6 +6,7 @@
  *   node --import tsx benches/profile.ts --runs 500 --only session-wait --top 30
  *   node --import tsx benches/profile.ts --write reports/profiles   also keep each .cpuprofile
  * Self time first (where the samples land), then total time of execsim's own functions.
+ *   node --import tsx benches/profile.ts --alloc            bytes allocated per function instead (what the GC pays for)
  * Host tooling, not part of npm test; figures are shares of the profiled time, so a busy machine
  * moves them less than it moves absolute times.
  */
@@ -35,6 +36,35 @@ const runs = Number(opt('--runs') ?? 2_000);
 const top = Number(opt('--top') ?? 20);
 const only = opt('--only')?.split(',');
 const writeDir = opt('--write');
+const alloc = args.includes('--alloc');
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated per function (sampled; collected objects included), as shares. */
+function allocations(head: HeapNode): Array<{ fn: string; where: string; share: number }> {
+  const by = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode): void => {
+    if (n.selfSize > 0) {
+      const file = n.callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
+      const k = `${n.callFrame.functionName || '(anonymous)'}\t${file}`;
+      by.set(k, (by.get(k) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    }
+    for (const c of n.children) walk(c);
+  };
+  walk(head);
+  return [...by]
+    .map(([k, b]) => {
+      const [fn, where] = k.split('\t') as [string, string];
+      return { fn, where, share: b / total };
+    })
+    .sort((a, b) => b.share - a.share);
+}
 
 /** Self time per function (name and file:line), as shares of all samples. */
 export function selfTimes(profile: CpuProfile): Array<{ fn: string; where: string; share: number }> {
@@ -90,6 +120,18 @@ export function totalTimes(profile: CpuProfile): Array<{ fn: string; where: stri
 }
 
 async function profiled(name: string, loop: () => Promise<void>, session: Session): Promise<void> {
+  if (alloc) {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    await loop();
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } };
+    console.log(`\n${name}: ${runs} runs, bytes allocated by function (sampled)`);
+    for (const r of allocations(profile.head).slice(0, top)) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.fn}  ${r.where}`);
+    return;
+  }
   await session.post('Profiler.start');
   const t0 = performance.now();
   await loop();
