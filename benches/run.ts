@@ -277,11 +277,12 @@ if (want('workers')) {
   console.log(
     table(
       'Parallel exploration: whole `execsim explore` commands (start-up and worker start included; --workers 2 = the main thread + 1 worker thread) against the machine ceiling (2 plain CPU-bound processes, same run); in-process pools of worker threads for the parallelism alone',
-      ['target', 'runs', '--workers 1 ms', '--workers 2 ms', 'speedup', 'ceiling', 'of ceiling', '1-thread pool ms', '2-thread pool ms', 'pool speedup', 'same result'],
+      ['target', 'runs', 'executed', '--workers 1 ms', '--workers 2 ms', 'speedup', 'ceiling', 'of ceiling', '1-thread pool ms', '2-thread pool ms', 'pool speedup', 'same result'],
       [
         [
           w.target,
           w.runs,
+          w.runsExecuted,
           w.oneMs,
           w.twoMs,
           `${w.speedup.toFixed(2)}x`,

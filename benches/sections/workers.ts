@@ -18,6 +18,8 @@ import { ceiling, type CeilingRow } from './ceiling.ts';
 export interface WorkersRow {
   target: string;
   runs: number;
+  /** Runs the exploration executed: fewer than `runs` when a batch found a violation (then shrunk, on one lane). */
+  runsExecuted: number;
   /** `execsim explore --workers 1`, the whole command. */
   oneMs: number;
   /** `execsim explore --workers 2`, the whole command. */
@@ -38,7 +40,7 @@ export interface WorkersRow {
 const BIN = new URL('../../sim/cli/bin.js', import.meta.url).pathname;
 
 /** One whole `execsim explore` command; its --json report without the timing. */
-function command(spec: string, runs: number, workers: number): Promise<{ ms: number; report: string }> {
+function command(spec: string, runs: number, workers: number): Promise<{ ms: number; report: string; runsExecuted: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'execsim-bench-workers-'));
   const argv = [BIN, 'explore', '--target', spec, '--runs', String(runs), '--seed', '3', '--json', '--workers', String(workers)];
   argv.push('--report', dir, '--save', dir);
@@ -53,8 +55,11 @@ function command(spec: string, runs: number, workers: number): Promise<{ ms: num
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0 && code !== 1) return reject(new Error(`bench workers: explore --workers ${workers} exited ${code}`));
       const report = JSON.parse(out) as Record<string, unknown>;
+      // what differs by design: the timing, and where each command saved its violation
       delete report.timing;
-      resolve({ ms, report: JSON.stringify(report) });
+      delete report.file;
+      delete report.replay;
+      resolve({ ms, report: JSON.stringify(report), runsExecuted: Number(report.runsExecuted) });
     });
   });
 }
@@ -85,6 +90,7 @@ export async function workers(name: string, runs: number, ceilingIterations: num
   return {
     target: spec,
     runs,
+    runsExecuted: one.runsExecuted,
     oneMs: one.ms,
     twoMs: two.ms,
     speedup,
