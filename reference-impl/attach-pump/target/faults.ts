@@ -56,6 +56,8 @@ const MUTE_EXIT = faultSpec({
   kind: 'mute-exit',
   summary: 'a faulty runner: the next count attach loops reach Done and go silent (no exit frame, no close)',
   params: { target: runner, count: optional(int('attach loops affected (default 1)', 'attach loops', { min: 1 })) },
+  // its effect is an attach loop gone silent: none if no loop reaches Done after it
+  reportsEffect: true,
 });
 const EVICT = faultSpec({
   kind: 'evict',
@@ -71,7 +73,8 @@ export const faultNames = (): FaultNames => ({ connections: [CLIENT_RUNNER] });
 /** The fault state the runner hooks read; healing clears it. */
 export class FaultHooks implements RunnerHooks {
   private stalls: Array<{ from: number; until: number }> = [];
-  private mutes = 0;
+  /** One entry per mute-exit fault: loops it still mutes, and what to tell when it does. */
+  private mutes: Array<{ left: number; muted(execId: string): void }> = [];
 
   constructor(private readonly world: World) {}
 
@@ -82,9 +85,11 @@ export class FaultHooks implements RunnerHooks {
     return until;
   }
 
-  muteExit(_execId: string): boolean {
-    if (this.mutes === 0) return false;
-    this.mutes--;
+  muteExit(execId: string): boolean {
+    const mute = this.mutes[0];
+    if (!mute) return false;
+    if (--mute.left === 0) this.mutes.shift();
+    mute.muted(execId);
     return true;
   }
 
@@ -93,13 +98,13 @@ export class FaultHooks implements RunnerHooks {
     this.stalls.push({ from: now, until: now + durationMs });
   }
 
-  mute(count: number): void {
-    this.mutes += count;
+  mute(count: number, muted: (execId: string) => void = () => undefined): void {
+    this.mutes.push({ left: count, muted });
   }
 
   heal(): void {
     this.stalls = [];
-    this.mutes = 0;
+    this.mutes = [];
   }
 }
 
@@ -108,7 +113,11 @@ export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks
   const kinds = [
     faultKind(ATTACH_CUT, (f) => proxy.arm(f.target, f.afterFrames)),
     faultKind(SLOW_SUBSCRIBER, (f) => hooks.stall(f.durationMs)),
-    faultKind(MUTE_EXIT, (f) => hooks.mute(f.count ?? 1)),
+    faultKind(MUTE_EXIT, (f) => {
+      const fault = world.faults.applying();
+      fault.miss('no attach loop reached Done after it');
+      hooks.mute(f.count ?? 1, (execId) => fault.hit(`the attach loop of ${execId}`));
+    }),
     faultKind(EVICT, (f) => {
       if (f.kill === true) for (const id of [...runner.manager.execs.keys()]) runner.manager.kill(id);
       else runner.manager.expireRetention();

@@ -22,6 +22,8 @@ export interface ConsumerReport {
 export class ConsumerKnobs {
   stallUntilMs = 0;
   subscribeDelayMs = 0;
+  /** Told when the consumer subscribes late by subscribeDelayMs (the subscriber-delay fault's effect). */
+  onDelayedSubscribe: (() => void) | undefined;
   private readonly waiting = new Set<() => void>();
 
   stall(fromMs: number, durationMs: number): void {
@@ -45,6 +47,7 @@ export class ConsumerKnobs {
   heal(): void {
     this.stallUntilMs = 0;
     this.subscribeDelayMs = 0;
+    this.onDelayedSubscribe = undefined;
     for (const done of [...this.waiting]) done();
   }
 }

@@ -23,6 +23,7 @@ export async function runCommand(
     return report.result({ kind: 'failure', message: `process/start failed: ${e instanceof Error ? e.message : String(e)}` });
   }
   ports.log('consumer.started', { processId: params.processId, sandboxType: session.sandboxType ?? null });
+  if (knobs.subscribeDelayMs > 0) knobs.onDelayedSubscribe?.();
   await knobs.hold(ports.clock, ports.clock.now() + knobs.subscribeDelayMs, 'subscriber-delay');
   await policy.consume(ports.clock, ports.log, session, policy, knobs, report);
 }

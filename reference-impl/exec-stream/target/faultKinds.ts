@@ -44,6 +44,8 @@ export const SUBSCRIBER_DELAY = faultSpec({
   kind: 'subscriber-delay',
   summary: 'the consumer subscribes to process events this long after process/start returns (bounded replay, F1/F2)',
   params: { delayMs: int('delay before subscribing', 'ms', { min: 1 }) },
+  // its effect is the consumer's late subscription: none once it has subscribed
+  reportsEffect: true,
 });
 
 export const CONSUMER_STALL = faultSpec({
@@ -100,8 +102,18 @@ export const EXIT_WATCHER_LOST = faultSpec({
 });
 
 const KINDS: BindableKind<FaultTargets>[] = [
-  kind(SUBSCRIBER_DELAY, (t) => (f) => {
-    t.consumer.subscribeDelayMs = Math.max(t.consumer.subscribeDelayMs, f.delayMs);
+  kind(SUBSCRIBER_DELAY, (t) => {
+    let longest: FaultEffectHandle | undefined;
+    return (f) => {
+      const fault = t.applying();
+      if (f.delayMs <= t.consumer.subscribeDelayMs)
+        return fault.miss(`a subscriber-delay of ${t.consumer.subscribeDelayMs} ms was set already`);
+      longest?.miss(`a longer subscriber-delay (${f.delayMs} ms, at ${f.at} ms) replaced it`);
+      longest = fault;
+      t.consumer.subscribeDelayMs = f.delayMs;
+      fault.miss('the consumer did not subscribe after it (it had already, or never started)');
+      t.consumer.onDelayedSubscribe = () => fault.hit("the consumer's subscription");
+    };
   }),
   kind(CONSUMER_STALL, (t) => (f) => t.consumer.stall(f.at, f.durationMs)),
   kind(NOTIFICATION_REORDER, (t) => (f) => {

@@ -2,8 +2,9 @@
  * Kinds whose effect comes after they fire, or depends on the state they meet: session-wait's
  * `daemon-exit-code` (the daemon's own exit with the new code) and `intermediate-result` (the
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
- * `exit-watcher-lost` (a process whose exit is still to come) and `notification-reorder` (the
- * send of its seq). Each takes effect only when it changed something;
+ * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
+ * send of its seq) and `subscriber-delay` (a late subscription), attach-pump's `mute-exit` (a
+ * loop gone silent). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
 import { readFileSync } from 'node:fs';
@@ -142,6 +143,46 @@ describe('notification-reorder takes effect when its seq is sent, held back', ()
     const r = await runEdited(REORDER, withFaults([{ at: 130, kind: 'notification-reorder', seq: 1, holdMs: 30 }]));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('faults[0]: notification-reorder at 130 ms took no effect: seq 1 was not sent after it');
+  });
+});
+
+describe('subscriber-delay takes effect when the consumer subscribes late', () => {
+  it('set before the subscription: the effect is the subscription, at 28 ms', async () => {
+    const { effects: e } = await effects(REORDER, [{ at: 0, kind: 'subscriber-delay', delayMs: 20 }]);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[28, "the consumer's subscription"]]);
+  });
+
+  it('after the consumer subscribed, or shorter than one set already: exit 2', async () => {
+    const late = await runEdited(REORDER, withFaults([{ at: 60, kind: 'subscriber-delay', delayMs: 20 }]));
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('faults[0]: subscriber-delay at 60 ms took no effect: the consumer did not subscribe after it');
+    const shorter = await runEdited(
+      REORDER,
+      withFaults([
+        { at: 0, kind: 'subscriber-delay', delayMs: 20 },
+        { at: 0, kind: 'subscriber-delay', delayMs: 10 },
+      ]),
+    );
+    expect(shorter.code).toBe(2);
+    expect(shorter.stderr).toContain('faults[1]: subscriber-delay at 0 ms took no effect: a subscriber-delay of 20 ms was set already');
+    expect(shorter.stderr).not.toContain('faults[0]');
+  });
+});
+
+// attach-pump: the cut at 0 and two muted loops keep the run going to 45 s, when the client gives up
+const MUTED = 'scenarios/field-bugs/attach-pump/never-sends-exit.cursor.json';
+
+describe('mute-exit takes effect when an attach loop goes silent', () => {
+  it('the corpus file: its effect is the first loop reaching Done, at 11 ms', async () => {
+    const s = JSON.parse(readFileSync(MUTED, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(MUTED, s.faults);
+    expect(e.filter((x) => x.data?.fault === 1).map((x) => [x.t, x.data?.on])).toEqual([[11, 'the attach loop of exec-1']]);
+  });
+
+  it('one that no loop reaches Done after: exit 2', async () => {
+    const r = await runEdited(MUTED, (s) => void s.faults.push({ at: 45_040, kind: 'mute-exit', target: 'runner' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('faults[2]: mute-exit at 45040 ms took no effect: no attach loop reached Done after it');
   });
 });
 
