@@ -12,6 +12,7 @@
  *   npm run bench -- --only known-bugs --known-bugs-seeds 20   the full known-bugs table (20 seeds x 2,000 runs, before and
  *                                     after; the standard profile takes 10 seeds; also, sharded:
  *                                     node --import tsx benches/sections/knownBugs.ts --seeds 20 --shard 1/2 --json FILE)
+ *   npm run bench -- --only workers --workers-runs 5000        the workers section over 5,000 runs (default 20,000)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -34,6 +35,7 @@ const only = args.includes('--only') && onlyArg ? onlyArg.split(',') : undefined
 const want = (s: string) => !only || only.includes(s);
 const knownBugRuns = args.includes('--known-bugs-runs') ? Number(args[args.indexOf('--known-bugs-runs') + 1]) : undefined;
 const knownBugSeeds = args.includes('--known-bugs-seeds') ? Number(args[args.indexOf('--known-bugs-seeds') + 1]) : undefined;
+const workersRuns = args.includes('--workers-runs') ? Number(args[args.indexOf('--workers-runs') + 1]) : undefined;
 
 const P = quick
   ? {
@@ -272,12 +274,29 @@ if (want('memory')) {
 }
 
 if (want('workers')) {
-  const w = await workers('session-wait', P.workers, P.ceiling);
+  const w = await workers('session-wait', workersRuns ?? P.workers, P.ceiling);
   out.workers = w;
   console.log(
     table(
       'Parallel exploration: whole `execsim explore` commands (start-up and worker start included; --workers 2 = the main thread + 1 worker thread) against the machine ceiling (2 plain CPU-bound processes, same run); in-process pools of worker threads for the parallelism alone',
-      ['target', 'runs', 'executed', '--workers 1 ms', '--workers 2 ms', 'speedup', 'ceiling', 'of ceiling', '1-thread pool ms', '2-thread pool ms', 'pool speedup', 'same result'],
+      [
+        'target',
+        'runs',
+        'executed',
+        '--workers 1 ms',
+        '--workers 2 ms',
+        'speedup',
+        'ceiling',
+        'of ceiling',
+        '2 shards ms',
+        'shards',
+        'of shards',
+        'cpu s 1 / 2 / shards',
+        '1-thread pool ms',
+        '2-thread pool ms',
+        'pool speedup',
+        'same result',
+      ],
       [
         [
           w.target,
@@ -288,6 +307,10 @@ if (want('workers')) {
           `${w.speedup.toFixed(2)}x`,
           `${w.ceiling.speedup.toFixed(2)}x`,
           `${Math.round(w.ofCeiling * 100)}%`,
+          w.shardsMs,
+          `${w.shardsSpeedup.toFixed(2)}x`,
+          `${Math.round(w.ofShards * 100)}%`,
+          [w.oneCpuMs, w.twoCpuMs, w.shardsCpuMs].map((ms) => (ms / 1000).toFixed(1)).join(' / '),
           w.poolOneMs,
           w.twoThreadsMs,
           `${w.poolSpeedup.toFixed(2)}x`,
@@ -301,6 +324,9 @@ if (want('workers')) {
   );
   targets.push(
     `2 workers at the machine's ceiling: ${w.speedup.toFixed(2)}x against ${w.ceiling.speedup.toFixed(2)}x (${Math.round(w.ofCeiling * 100)}%) -> ${verdict(w.ofCeiling >= 0.95)}`,
+  );
+  targets.push(
+    `2 workers at the workload's ceiling (2 shard processes at once): ${w.speedup.toFixed(2)}x against ${w.shardsSpeedup.toFixed(2)}x (${Math.round(w.ofShards * 100)}%) -> ${verdict(w.ofShards >= 0.95)}`,
   );
   save();
 }

@@ -4,7 +4,8 @@
  * machine's ceiling (./ceiling.ts) measured before and after, so all see the same neighbours.
  * `--workers 2` is the main thread plus one worker thread. Two in-process rows separate the
  * threads' parallelism from the rest: a 1-thread pool against a pool of two worker threads
- * (the main thread only handing out batches, as `--workers 2` was before issue 17).
+ * (the main thread only handing out batches, as `--workers 2` was before issue 17). Two
+ * `--shard` processes at once give the workload's own ceiling, and every command its CPU time.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,19 @@ export interface WorkersRow {
   twoMs: number;
   /** The command's speedup. */
   speedup: number;
+  /** CPU time of each command, all its threads: what a second lane costs over the work. */
+  oneCpuMs: number;
+  twoCpuMs: number;
+  /**
+   * The same exploration as two `--shard` processes at once (until the later ends): the
+   * workload's own ceiling, two lanes with nothing shared but each starting cold, where the hash
+   * loop of the machine's ceiling has no start-up, no JIT warm-up and no memory traffic.
+   */
+  shardsMs: number;
+  shardsCpuMs: number;
+  shardsSpeedup: number;
+  /** speedup over the shards' speedup. */
+  ofShards: number;
   /** In-process: a pool of one worker thread, and of two (no main-thread lane). */
   poolOneMs: number;
   twoThreadsMs: number;
@@ -39,27 +53,43 @@ export interface WorkersRow {
 
 const BIN = new URL('../../sim/cli/bin.js', import.meta.url).pathname;
 
-/** One whole `execsim explore` command; its --json report without the timing. */
-function command(spec: string, runs: number, workers: number): Promise<{ ms: number; report: string; runsExecuted: number }> {
+// Preloaded into each command: its CPU time on exit, the main thread and its workers together.
+const CPU_PROBE = `data:text/javascript,process.on("exit",()=>{const c=process.cpuUsage();process.stderr.write("\\nexecsim-bench-cpu-ms "+Math.round((c.user+c.system)/1000)+"\\n")})`;
+
+interface Command {
+  ms: number;
+  /** CPU time of the whole process, every thread. */
+  cpuMs: number;
+  /** The --json report without the timing and the saved file. */
+  report: string;
+  runsExecuted: number;
+}
+
+/** One whole `execsim explore` command (`extra`: --workers N or --shard i/n). */
+function command(spec: string, runs: number, extra: string[]): Promise<Command> {
   const dir = mkdtempSync(join(tmpdir(), 'execsim-bench-workers-'));
-  const argv = [BIN, 'explore', '--target', spec, '--runs', String(runs), '--seed', '3', '--json', '--workers', String(workers)];
+  const argv = ['--import', CPU_PROBE, BIN, 'explore', '--target', spec, '--runs', String(runs), '--seed', '3', '--json', ...extra];
   argv.push('--report', dir, '--save', dir);
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: 'true' } });
+    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
     let out = '';
+    let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('error', reject);
     p.on('exit', (code) => {
       const ms = now() - t0;
       rmSync(dir, { recursive: true, force: true });
-      if (code !== 0 && code !== 1) return reject(new Error(`bench workers: explore --workers ${workers} exited ${code}`));
+      const cpu = /execsim-bench-cpu-ms (\d+)/.exec(err);
+      if ((code !== 0 && code !== 1) || !cpu)
+        return reject(new Error(`bench workers: explore ${extra.join(' ')} exited ${code}: ${err.slice(-1000)}`));
       const report = JSON.parse(out) as Record<string, unknown>;
       // what differs by design: the timing, and where each command saved its violation
       delete report.timing;
       delete report.file;
       delete report.replay;
-      resolve({ ms, report: JSON.stringify(report), runsExecuted: Number(report.runsExecuted) });
+      resolve({ ms, cpuMs: Number(cpu[1]), report: JSON.stringify(report), runsExecuted: Number(report.runsExecuted) });
     });
   });
 }
@@ -69,11 +99,15 @@ export async function workers(name: string, runs: number, ceilingIterations: num
   const variant = MAIN[name] as string;
   const spec = `${name}:${variant}`;
   const c1 = await ceiling(ceilingIterations);
-  const one = await command(spec, runs, 1);
-  const two = await command(spec, runs, 2);
+  const one = await command(spec, runs, ['--workers', '1']);
+  const two = await command(spec, runs, ['--workers', '2']);
+  // the workload's own ceiling: the same exploration as two plain processes, nothing shared
+  let t0 = now();
+  const shards = await Promise.all(['1/2', '2/2'].map((s) => command(spec, runs, ['--shard', s])));
+  const shardsMs = now() - t0;
   const c2 = await ceiling(ceilingIterations);
   const opts = { target: t, variant, runs, seed: 3, mode: 'safety' as const };
-  let t0 = now();
+  t0 = now();
   const poolOne: ExploreReport = await exploreParallel(opts, 1, { mainLane: false });
   const poolOneMs = now() - t0;
   t0 = now();
@@ -94,6 +128,12 @@ export async function workers(name: string, runs: number, ceilingIterations: num
     oneMs: one.ms,
     twoMs: two.ms,
     speedup,
+    oneCpuMs: one.cpuMs,
+    twoCpuMs: two.cpuMs,
+    shardsMs,
+    shardsCpuMs: shards.reduce((n, r) => n + r.cpuMs, 0),
+    shardsSpeedup: one.ms / shardsMs,
+    ofShards: speedup / (one.ms / shardsMs),
     poolOneMs,
     twoThreadsMs,
     poolSpeedup: poolOneMs / twoThreadsMs,
