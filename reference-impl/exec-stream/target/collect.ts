@@ -106,6 +106,7 @@ export function truthOf(i: TruthInput): ExecTruth {
     resultAt: i.resultAt,
     eventCapacity: i.eventCapacity,
     latencyMsMax: i.world.options.net.latencyMsMax,
+    connectTimeoutMs: i.world.options.net.connectTimeoutMs,
   });
   return {
     streams,

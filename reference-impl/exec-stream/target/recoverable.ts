@@ -13,6 +13,8 @@
  *    last 23 s or more (the client gives up at 25 s; 2 s covers the reconnect and initialize
  *    round trips, lag included). The server's 30 s TTL is longer, so it never decides alone. A
  *    client without a deadline (codex 0.169, v1-pushed) may still resume there: legal (spec.ts).
+ *    A lag that holds messages 23 s or more (or as long as the world's connect timeout, which a
+ *    connect it holds cannot outlast) is a detach by another name: nothing arrives for that long.
  * 2. retention overrun: the process wrote more than the spec lets a server retain (1 MiB / 50,000
  *    chunks upstream, or the `retention-size` cap): those bytes cannot be read again. Judged from
  *    what the process really wrote (the world's record), so a server that evicts too early is
@@ -65,6 +67,8 @@ export interface RecoverabilityInput {
   eventCapacity: number;
   /** The network's one-way latency bound (ms), for the start round trip. */
   latencyMsMax: number;
+  /** The world's connect timeout (ms): a lag this long makes a connect it holds time out. */
+  connectTimeoutMs?: number;
 }
 
 export function unrecoverableBecause(i: RecoverabilityInput): string[] {
@@ -79,6 +83,10 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
     if (w.end - w.start >= SPEC_DETACH_LIMIT_MS)
       why.push(`detached ${w.end - w.start} ms from t=${w.start} (reconnects refused), beyond the 25 s recovery window`);
   }
+  const lagLimit = Math.min(SPEC_DETACH_LIMIT_MS, i.connectTimeoutMs ?? Infinity);
+  const longLag = i.faults.find((f) => isFault(LAG, f) && f.extraMs >= lagLimit);
+  if (longLag && isFault(LAG, longLag))
+    why.push(`a lag held messages ${longLag.extraMs} ms from t=${longLag.at}, as long as a detach beyond the recovery window`);
   const overrun = retentionOverrun(i.faults, i.process);
   if (overrun) why.push(`retention overrun: ${overrun}`);
   const finished = i.resultAt ?? i.runEndedAt;

@@ -160,6 +160,14 @@ describe('recoverable: the written definition, rule by rule', () => {
     expect(detachWindows(faults)).toEqual([{ start: 500, end: 24_000 }]);
     expect(unrecoverableBecause({ ...base, faults, ledger: ledger() })[0]).toMatch(/detached 23500 ms/);
   });
+  it('1: a lag that holds messages as long as the detach limit, or as long as the connect timeout, is a detach', () => {
+    const lag = (extraMs: number) => [{ at: 0, kind: 'lag', target: 'client->exec-server', durationMs: 10, extraMs }];
+    expect(unrecoverableBecause({ ...base, faults: lag(22_999), ledger: ledger() })).toEqual([]);
+    expect(unrecoverableBecause({ ...base, faults: lag(23_000), ledger: ledger() })[0]).toMatch(/lag held messages 23000 ms from t=0/);
+    // a world whose connects time out after 5 s: a 5 s lag on the connect cannot be outlasted
+    expect(unrecoverableBecause({ ...base, connectTimeoutMs: 5_000, faults: lag(4_999), ledger: ledger() })).toEqual([]);
+    expect(unrecoverableBecause({ ...base, connectTimeoutMs: 5_000, faults: lag(5_000), ledger: ledger() })[0]).toMatch(/lag held/);
+  });
   it('2-5: over-retention, expiry before the result, lost exit watcher, injected read errors', () => {
     const l = ledger((x) => x.readErrors.push({ t: 7, processId: P }));
     const faults = [
