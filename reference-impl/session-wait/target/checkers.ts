@@ -43,12 +43,19 @@ export const noFalseFailure: Checker<SessionCheckInput> = ({ truth, observed }) 
   if (!truth.finalResult?.success) return pass(`the session's final result is not a success (${finalText(truth)})`);
   if (!truth.recoverable) return pass(`unrecoverable run, failures excused: ${truth.unrecoverableBecause.join('; ')}`);
   const bad: Evidence[] = [];
+  // A wait begun no later than the session's first process (the same instant included: the
+  // scheduler's order within it is not the session's) cannot resolve the session (spec §4): its
+  // error is the truth, not a false failure.
+  const sessionFrom = Math.min(...truth.alive.map((a) => a.from));
+  let before = 0;
   for (const w of observed.waits) {
     const claim = failureClaim(w);
-    if (claim)
+    if (claim && w.verdict.kind === 'fatal' && w.startedAt <= sessionFrom) before++;
+    else if (claim)
       bad.push({ t: w.endedAt, note: `${who(w)} reported ${claim} at ${at(w.endedAt)}, but the final result is ${finalText(truth)}` });
   }
-  return verdictOf(bad, 'false failure', `no wait reported a failure for a successful session (${observed.waits.length} waits)`);
+  const early = before > 0 ? `; ${before} begun before the session existed failed truthfully` : '';
+  return verdictOf(bad, 'false failure', `no wait reported a failure for a successful session (${observed.waits.length} waits${early})`);
 };
 
 /** `no-false-success`: COMPLETED exit=0 only for a successful final result, and no completion before the final result exists. */

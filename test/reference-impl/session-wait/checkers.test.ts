@@ -224,6 +224,16 @@ describe('session-wait checkers: edges mutation testing showed unguarded', () =>
     expect(r.evidence).toHaveLength(2);
     expect(noFalseFailure(input(truth({}, null), [deadExit(2_500)])).valid).toBe(true);
   });
+
+  it('no-false-failure: a wait begun before the session existed fails truthfully on its error; one begun after does not', () => {
+    const enoent = (startedAt: number) => ({ ...run(startedAt, 1, '', 'Error: ENOENT: no such file or directory, open .wait.lock\n'), startedAt });
+    const later = { alive: [{ name: 'csa-daemon', from: 500, to: 2_400 }] };
+    const r = noFalseFailure(input(truth(later), [enoent(500), completion(2_500, 'success', 0)]));
+    expect(r).toMatchObject({ valid: true, summary: expect.stringMatching(/1 begun before the session existed failed truthfully/) });
+    expect(noFalseFailure(input(truth(later), [enoent(501)])).valid).toBe(false);
+    // only an error: a dead-session exit 1 from a wait begun early is still a false failure
+    expect(noFalseFailure(input(truth(later), [{ ...deadExit(400), startedAt: 400 }])).valid).toBe(false);
+  });
 });
 
 const by2 = 2_400 + TERMINATES_BOUND_MS;
