@@ -46,6 +46,8 @@ const ATTACH_CUT = faultSpec({
   kind: 'attach-cut',
   summary: 'a proxy forwards afterFrames server frames of the next attach connection, then drops both halves (1006)',
   params: { target: connection, afterFrames: int('server frames forwarded first (0: right after the 101)', 'frames', { max: 10_000 }) },
+  // its effect is the connection its cut drops: none if no matching connection got that far
+  reportsEffect: true,
 });
 const SLOW_SUBSCRIBER = faultSpec({
   kind: 'slow-subscriber',
@@ -111,7 +113,11 @@ export class FaultHooks implements RunnerHooks {
 /** Defines this target's kinds on a world, bound to its runner and the client's proxy. */
 export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks, proxy: AttachProxy): void {
   const kinds = [
-    faultKind(ATTACH_CUT, (f) => proxy.arm(f.target, f.afterFrames)),
+    faultKind(ATTACH_CUT, (f) => {
+      const fault = world.faults.applying();
+      fault.miss(`no server frame reached an attach connection matching ${JSON.stringify(f.target)} after ${f.afterFrames} forwarded`);
+      proxy.arm(f.target, f.afterFrames, fault);
+    }),
     faultKind(SLOW_SUBSCRIBER, (f) => hooks.stall(f.durationMs)),
     faultKind(MUTE_EXIT, (f) => {
       const fault = world.faults.applying();

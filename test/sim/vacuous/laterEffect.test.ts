@@ -4,7 +4,7 @@
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
  * send of its seq) and `subscriber-delay` (a late subscription), attach-pump's `mute-exit` (a
- * loop gone silent). Each takes effect only when it changed something;
+ * loop gone silent) and `attach-cut` (the connection its cut drops). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
 import { readFileSync } from 'node:fs';
@@ -183,6 +183,26 @@ describe('mute-exit takes effect when an attach loop goes silent', () => {
     const r = await runEdited(MUTED, (s) => void s.faults.push({ at: 45_040, kind: 'mute-exit', target: 'runner' }));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('faults[2]: mute-exit at 45040 ms took no effect: no attach loop reached Done after it');
+  });
+});
+
+// attach-pump: echo hello exits at 5 ms; the attach-cut drops WS #1 at its first frame
+const CUT = 'scenarios/field-bugs/attach-pump/627-cut-before-first-frame.cursor.json';
+
+describe('attach-cut takes effect when its cut drops a connection, once', () => {
+  it('the corpus file: one effect, the connection it dropped, and no second one from the cut', async () => {
+    const s = JSON.parse(readFileSync(CUT, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(CUT, s.faults);
+    expect(e.map((x) => [x.data?.fault, x.data?.kind])).toEqual([[0, 'attach-cut']]);
+    expect(e[0]?.data?.on).toMatch(/^client->runner#1/);
+  });
+
+  it('past more frames than the connection ever gets: exit 2', async () => {
+    const r = await runEdited(CUT, withFaults([{ at: 0, kind: 'attach-cut', target: 'client->runner#1', afterFrames: 10_000 }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'faults[0]: attach-cut at 0 ms took no effect: no server frame reached an attach connection matching "client->runner#1" after 10000 forwarded',
+    );
   });
 });
 
