@@ -4,7 +4,8 @@
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
  * send of its seq) and `subscriber-delay` (a late subscription), attach-pump's `mute-exit` (a
- * loop gone silent) and `attach-cut` (the connection its cut drops). Each takes effect only when it changed something;
+ * loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
+ * blocks) and `evict` (an execution evicted). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
 import { readFileSync } from 'node:fs';
@@ -203,6 +204,45 @@ describe('attach-cut takes effect when its cut drops a connection, once', () => 
     expect(r.stderr).toContain(
       'faults[0]: attach-cut at 0 ms took no effect: no server frame reached an attach connection matching "client->runner#1" after 10000 forwarded',
     );
+  });
+});
+
+// attach-pump: a burst from 100 ms, the exit at 300 ms
+const SLOW = 'scenarios/field-bugs/attach-pump/slow-subscriber.cursor.json';
+
+describe('slow-subscriber takes effect when it blocks a write', () => {
+  it('the corpus file: set at 90 ms, its effect is the first write of the burst, at 101 ms', async () => {
+    const s = JSON.parse(readFileSync(SLOW, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(SLOW, s.faults);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[101, 'a write to client->runner#1']]);
+  });
+
+  it('a window the runner writes nothing in: exit 2', async () => {
+    const r = await runEdited(SLOW, withFaults([{ at: 200, kind: 'slow-subscriber', target: 'runner', durationMs: 10 }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('faults[0]: slow-subscriber at 200 ms took no effect: the runner wrote nothing in its 10 ms');
+  });
+});
+
+describe('evict takes effect when it evicts an execution', () => {
+  // echo hello exits at 5 ms
+  it('retention expired while the command runs: the effect is its eviction when it finishes; a DELETE, at once', async () => {
+    const retention = await effects(CUT, [{ at: 3, kind: 'evict', target: 'runner' }]);
+    expect(retention.effects.map((x) => [x.t, x.data?.on])).toEqual([[6, 'exec-1']]);
+    const kill = await effects(CUT, [{ at: 3, kind: 'evict', target: 'runner', kill: true }]);
+    expect(kill.effects.map((x) => [x.t, x.data?.on])).toEqual([[3, 'exec-1']]);
+  });
+
+  it('nothing left to evict, or the retention expired already: exit 2 for that fault only', async () => {
+    const twice = (f: Record<string, unknown>) => runEdited(CUT, withFaults([{ at: 3, ...f }, { at: 4, ...f }]));
+    const killed = await twice({ kind: 'evict', target: 'runner', kill: true });
+    expect(killed.code).toBe(2);
+    expect(killed.stderr).toContain('faults[1]: evict at 4 ms took no effect: no execution to DELETE (none started yet, or all evicted)');
+    expect(killed.stderr).not.toContain('faults[0]');
+    const expired = await twice({ kind: 'evict', target: 'runner' });
+    expect(expired.code).toBe(2);
+    expect(expired.stderr).toContain('faults[1]: evict at 4 ms took no effect: an earlier evict had expired the retention already');
+    expect(expired.stderr).not.toContain('faults[0]');
   });
 });
 
