@@ -52,6 +52,8 @@ export const CONSUMER_STALL = faultSpec({
   kind: 'consumer-stall',
   summary: 'the consumer task does not run for durationMs, so its event receiver falls behind (Lagged, F3/F15/F16)',
   params: { durationMs: int('how long the consumer does not run', 'ms', { min: 1 }) },
+  // its effect is the consumer held: none if the consumer does not come to run in its window
+  reportsEffect: true,
 });
 
 export const NOTIFICATION_REORDER = faultSpec({
@@ -115,7 +117,11 @@ const KINDS: BindableKind<FaultTargets>[] = [
       t.consumer.onDelayedSubscribe = () => fault.hit("the consumer's subscription");
     };
   }),
-  kind(CONSUMER_STALL, (t) => (f) => t.consumer.stall(f.at, f.durationMs)),
+  kind(CONSUMER_STALL, (t) => (f) => {
+    const fault = t.applying();
+    fault.miss(`the consumer did not come to run in its ${f.durationMs} ms (it waited for events, had finished, or a longer stall held it)`);
+    t.consumer.stall(f.at, f.durationMs, () => fault.hit('the consumer'));
+  }),
   kind(NOTIFICATION_REORDER, (t) => (f) => {
     const fault = t.applying();
     fault.miss(`seq ${f.seq} was not sent after it (sent already, or never)`);

@@ -3,8 +3,8 @@
  * `daemon-exit-code` (the daemon's own exit with the new code) and `intermediate-result` (the
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
- * send of its seq) and `subscriber-delay` (a late subscription), attach-pump's `mute-exit` (a
- * loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
+ * send of its seq), `subscriber-delay` (a late subscription) and `consumer-stall` (the consumer
+ * held), attach-pump's `mute-exit` (a loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
  * blocks) and `evict` (an execution evicted). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
@@ -167,6 +167,27 @@ describe('subscriber-delay takes effect when the consumer subscribes late', () =
     expect(shorter.code).toBe(2);
     expect(shorter.stderr).toContain('faults[1]: subscriber-delay at 0 ms took no effect: a subscriber-delay of 20 ms was set already');
     expect(shorter.stderr).not.toContain('faults[0]');
+  });
+});
+
+describe('consumer-stall takes effect when it holds the consumer', () => {
+  it('the corpus file: stalled at 50 ms, its effect is the consumer held when it next runs, at 128 ms', async () => {
+    const s = JSON.parse(readFileSync(PUSHED, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(PUSHED, s.faults);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[128, 'the consumer']]);
+  });
+
+  it('one inside a longer stall (it holds the consumer no longer): exit 2 for that fault only', async () => {
+    const inside = await runEdited(
+      PUSHED,
+      withFaults([
+        { at: 50, kind: 'consumer-stall', durationMs: 300 },
+        { at: 60, kind: 'consumer-stall', durationMs: 100 },
+      ]),
+    );
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('faults[1]: consumer-stall at 60 ms took no effect: the consumer did not come to run in its 100 ms');
+    expect(inside.stderr).not.toContain('faults[0]');
   });
 });
 
