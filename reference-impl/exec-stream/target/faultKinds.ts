@@ -68,6 +68,8 @@ export const LEGACY_SERVER = faultSpec({
   kind: 'legacy-server',
   summary: 'the executor is a pre-#30273 build: process/exited carries no sandboxDenied (F6); oldNextSeq: the old nextSeq rule too',
   params: { oldNextSeq: optional(bool('also answer nextSeq = last chunk + 1 without maxBytes (default false)')) },
+  // its effect is an answer the legacy build gives differently: none if no process exits after it (nor a read meets the old rule)
+  reportsEffect: true,
 });
 
 export const READ_ERROR = faultSpec({
@@ -128,8 +130,18 @@ const KINDS: BindableKind<FaultTargets>[] = [
     t.server.knobs.holds.set(f.seq, { ms: f.holdMs, held: (processId) => fault.hit(`seq ${f.seq} of ${processId}`) });
   }),
   kind(LEGACY_SERVER, (t) => (f) => {
-    t.server.knobs.legacyExited = true;
-    if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
+    const fault = t.applying();
+    const knobs = t.server.knobs;
+    if (knobs.legacyExited && (f.oldNextSeq !== true || knobs.oldNextSeq))
+      return fault.miss('the server was that legacy build already (an earlier legacy-server)');
+    knobs.legacyExited = true;
+    if (f.oldNextSeq === true) knobs.oldNextSeq = true;
+    fault.miss(
+      f.oldNextSeq === true
+        ? 'no process exited after it, and no process/read got another nextSeq from the old rule'
+        : 'no process exited after it',
+    );
+    knobs.legacyAnswered = (what) => fault.hit(what);
   }),
   kind(READ_ERROR, (t) => (f) => {
     const fault = t.applying();

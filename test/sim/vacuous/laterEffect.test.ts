@@ -3,8 +3,8 @@
  * `daemon-exit-code` (the daemon's own exit with the new code) and `intermediate-result` (the
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
- * send of its seq), `subscriber-delay` (a late subscription) and `consumer-stall` (the consumer
- * held), attach-pump's `mute-exit` (a loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
+ * send of its seq), `subscriber-delay` (a late subscription), `consumer-stall` (the consumer
+ * held) and `legacy-server` (an answer the legacy build gives differently), attach-pump's `mute-exit` (a loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
  * blocks) and `evict` (an execution evicted). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
@@ -188,6 +188,27 @@ describe('consumer-stall takes effect when it holds the consumer', () => {
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('faults[1]: consumer-stall at 60 ms took no effect: the consumer did not come to run in its 100 ms');
     expect(inside.stderr).not.toContain('faults[0]');
+  });
+});
+
+// exec-stream: a sandboxed process that exits denied; the legacy build drops sandboxDenied
+const LEGACY = 'scenarios/field-bugs/exec-stream/29424-legacy-denial.json';
+
+describe('legacy-server takes effect when the legacy build answers differently', () => {
+  it('the corpus file: its effect is the process/exited of p1 (at 32 ms), sent without sandboxDenied', async () => {
+    const s = JSON.parse(readFileSync(LEGACY, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(LEGACY, s.faults);
+    expect(e.map((x) => x.data?.on)).toEqual(['the process/exited of p1']);
+  });
+
+  it('after the process exited, or a second one: exit 2 for that fault only', async () => {
+    const late = await runEdited(LEGACY, withFaults([{ at: 35, kind: 'legacy-server' }]));
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('faults[0]: legacy-server at 35 ms took no effect: no process exited after it');
+    const twice = await runEdited(LEGACY, withFaults([{ at: 0, kind: 'legacy-server' }, { at: 0, kind: 'legacy-server' }]));
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('faults[1]: legacy-server at 0 ms took no effect: the server was that legacy build already');
+    expect(twice.stderr).not.toContain('faults[0]');
   });
 });
 
