@@ -91,12 +91,14 @@ export interface Profile {
 
 /**
  * before: the default explorer before issue 12's co-occurrence schedule (`--explorer plain`);
- * after: today's default (`--explorer swarm`); guided (not run unless named): the opt-in guided
+ * after: today's default (`--explorer swarm`); worlds (not run unless named): the same with a
+ * third of the runs in drawn worlds (`--explorer worlds`); guided (not run unless named): the opt-in guided
  * explorer, with exec-stream's capacities next to message sizes.
  */
 export const PROFILES: readonly Profile[] = [
   { key: 'before', name: 'before (plain)', explorer: 'plain', target: (t) => t },
   { key: 'after', name: 'after (swarm)', explorer: 'swarm', target: (t) => t },
+  { key: 'worlds', name: 'worlds', explorer: 'worlds', target: (t) => t },
   {
     key: 'guided',
     name: 'guided',

@@ -35,7 +35,7 @@ import { Reporters } from './reporters.ts';
 
 export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
                 [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2] [--workers N]
-                [--shard i/n] [--explorer swarm|plain|guided] [--save DIR] [--report DIR] [--json] [--exit-by-class]
+                [--shard i/n] [--explorer swarm|plain|guided|worlds] [--save DIR] [--report DIR] [--json] [--exit-by-class]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
@@ -47,7 +47,8 @@ NAME may be a module path (./my-target.js) exporting a target. The default explo
 draws a co-occurrence schedule: half its runs enable two to six fault kinds that all occur,
 half are focused on the protocol's windows, a third align one fault to another's start or
 end, and capacities are drawn next to message sizes. --explorer plain is the swarm explorer
-before that (independent faults from a swarm of kinds). --explorer guided (opt-in) draws each
+before that (independent faults from a swarm of kinds). --explorer worlds is swarm with a
+third of its runs in drawn world options (saved in the scenario's "world"). --explorer guided (opt-in) draws each
 run's world options too (latencies, mtimes, PID space: saved in the scenario's "world") and
 spends half its runs on mutants of the runs whose trace showed something new. Runs go in
 batches (guided 1,000, swarm and plain 250) with

@@ -17,7 +17,7 @@ import { streamSeed } from '../rng.ts';
 import { runScenario, type ScenarioRun } from '../runner.ts';
 import { faultSpecsOf } from '../scenario/load.ts';
 import type { Mode, Scenario } from '../target.ts';
-import { dropUnneededFaults, effectiveFailure, finalRun } from './failing.ts';
+import { dropUnneededFaults, dropUnneededWorld, effectiveFailure, finalRun } from './failing.ts';
 import { guidedBatch } from './guided.ts';
 import { scenarioArbitrary } from './scenarioArbitrary.ts';
 
@@ -27,12 +27,14 @@ export const BATCH_RUNS = 250;
 export const GUIDED_BATCH_RUNS = 1_000;
 
 /**
- * `swarm` (default): swarm runs; `plain`: the swarm explorer as it was before issue 12's
+ * `swarm` (default): swarm runs on the co-occurrence schedule; `worlds` (opt-in): the same, a
+ * third of them in drawn worlds (kept off the default: it made v1-strict's late-subscriber hang
+ * slower to find, benches/sections/knownBugs.ts); `plain`: the swarm explorer as it was before issue 12's
  * co-occurrence schedule (the known-bugs bench's "before"); `guided` (opt-in, issue 12): swarm
  * runs in drawn worlds and coverage-guided mutants.
  */
-export type ExplorerKind = 'guided' | 'plain' | 'swarm';
-export const EXPLORERS: readonly ExplorerKind[] = ['guided', 'plain', 'swarm'];
+export type ExplorerKind = 'guided' | 'plain' | 'swarm' | 'worlds';
+export const EXPLORERS: readonly ExplorerKind[] = ['guided', 'plain', 'swarm', 'worlds'];
 
 export const batchRunsOf = (explorer: ExplorerKind | undefined): number => (explorer === 'guided' ? GUIDED_BATCH_RUNS : BATCH_RUNS);
 
@@ -165,7 +167,12 @@ export async function exploreBatch(space: ExploreSpace, batch: Batch, hooks: Bat
 /** One batch of the swarm explorer: fast-check with the batch's seed, shrinking a failure. */
 async function swarmBatch(space: ExploreSpace, batch: Batch, hooks: BatchHooks): Promise<BatchResult> {
   const { target } = space;
-  const arb = scenarioArbitrary({ ...space, healSlackMsMax: 30_000, schedule: space.explorer === 'plain' ? 'plain' : 'co-occurrence' });
+  const arb = scenarioArbitrary({
+    ...space,
+    healSlackMsMax: 30_000,
+    schedule: space.explorer === 'plain' ? 'plain' : 'co-occurrence',
+    worlds: space.explorer === 'worlds',
+  });
   let executed = 0;
   let searching = true;
   const property = fc.asyncProperty(arb, async (scenario) => {
@@ -191,7 +198,10 @@ async function swarmBatch(space: ExploreSpace, batch: Batch, hooks: BatchHooks):
   const [drawn] = details.counterexample as [Scenario];
   const first = (await effectiveFailure(target, drawn, await runScenario(target, drawn))) as { scenario: Scenario; run: ScenarioRun };
   const counted = first.run.violated.find((p) => hooks.counts?.([p]) ?? true) as string;
-  const shrunk = hooks.shrink === false ? first.scenario : await dropUnneededFaults(target, first.scenario, counted, hooks.onFailure);
+  const shrunk =
+    hooks.shrink === false
+      ? first.scenario
+      : await dropUnneededWorld(target, await dropUnneededFaults(target, first.scenario, counted, hooks.onFailure), counted, hooks.onFailure);
   result.violation = {
     foundAtRun: batch.firstRun + executed,
     shrinks: details.numShrinks,

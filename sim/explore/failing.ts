@@ -1,6 +1,6 @@
 /**
  * What both explorers do with a failing run: keep only the faults that took effect, drop the
- * ones the violation does not need, and describe the result (sim/explore/explore.ts).
+ * ones the violation does not need (and a drawn world it does not need), and describe the result (sim/explore/explore.ts).
  */
 import type { AnyTarget } from '../registry.ts';
 import { runScenario, type ScenarioRun } from '../runner.ts';
@@ -41,6 +41,21 @@ export async function dropUnneededFaults(
     }
   }
   return current;
+}
+
+/** The scenario in the target's own world, if the violated property survives it (a drawn world the bug does not need). */
+export async function dropUnneededWorld(
+  target: AnyTarget,
+  scenario: Scenario,
+  property: string,
+  onFailure?: (scenario: Scenario, violated: string[]) => void,
+): Promise<Scenario> {
+  if (!scenario.world) return scenario;
+  const { world: _drawn, ...candidate } = scenario;
+  const run = await runScenario(target, candidate);
+  if (!run.violated.includes(property) || run.noEffect.length > 0) return scenario;
+  onFailure?.(candidate, run.violated);
+  return candidate;
 }
 
 /** The final run of a shrunk scenario: its violated properties, their summaries and trace hash. */

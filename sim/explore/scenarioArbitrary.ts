@@ -9,6 +9,8 @@
  * target's boundary workloads (capacities next to message sizes), and in a third of the runs one
  * fault moved so that it starts or ends where another starts or ends (give or take a few ms): a
  * subscriber that comes just after a cut's refusal is over, a stall that ends as a lag begins.
+ * With `worlds` (`--explorer worlds`), a third of its runs are in a drawn world (./worldSwarm.ts:
+ * latencies, mtimes, PID space), kept in the scenario's `world` so a found scenario replays exactly.
  */
 import fc from 'fast-check';
 import type { Fault } from '../faults/fault.ts';
@@ -18,6 +20,7 @@ import { faultSpecsOf } from '../scenario/load.ts';
 import type { Mode, Scenario } from '../target.ts';
 import { coOccurrenceSwarmArbitrary, swarmArbitrary } from './swarm.ts';
 import { endOf, setTime, timeFields } from './timeFields.ts';
+import { worldOfSeed } from './worldSwarm.ts';
 
 export type Schedule = 'co-occurrence' | 'plain';
 
@@ -33,6 +36,8 @@ export interface ScenarioSpace {
   healSlackMsMax: number;
   /** Default plain. */
   schedule?: Schedule;
+  /** Co-occurrence only: a third of the runs in a drawn world (./worldSwarm.ts). */
+  worlds?: boolean;
 }
 
 /** How far from the other fault's start or end an aligned one lands. */
@@ -116,6 +121,8 @@ export function scenarioArbitrary(space: ScenarioSpace): fc.Arbitrary<Scenario> 
         const sorted = [...faults].sort((x, y) => x.at - y.at);
         const s: Scenario = { format: 1, target: target.name, variant, seed, mode, workload, faults: sorted, expect: 'pass' };
         if (slack !== undefined) s.healAtMs = (sorted.at(-1)?.at ?? 0) + slack;
+        const world = coOccurrence && space.worlds ? worldOfSeed(seed) : undefined;
+        if (world) s.world = world;
         return s;
       });
     });

@@ -87,8 +87,7 @@ export class ProcessTable {
     for (;;) {
       const p = this.procs.get(params.processId);
       if (!p) throw invalidRequest(`unknown process id ${params.processId}`);
-      const oldRule = () => knobs.legacyAnswered?.(`the nextSeq of a process/read of ${params.processId}`);
-      const r = p.snapshot(afterSeq, maxBytes, knobs.oldNextSeq, oldRule);
+      const r = p.snapshot(afterSeq, maxBytes, knobs.oldNextSeq);
       // Return at once unless nothing new is observable (#19130: an exit already seen is not new).
       const newExit = r.exited && afterSeq < r.nextSeq - 1;
       const remaining = deadline - ports.clock.now();
@@ -97,7 +96,7 @@ export class ProcessTable {
       if ((await withTimeout(ports.clock, woken, remaining, 'read-wait')) === TIMED_OUT) {
         const again = this.procs.get(params.processId);
         if (!again) throw invalidRequest(`unknown process id ${params.processId}`);
-        return again.snapshot(afterSeq, maxBytes, knobs.oldNextSeq, oldRule);
+        return again.snapshot(afterSeq, maxBytes, knobs.oldNextSeq);
       }
     }
   }
@@ -216,7 +215,6 @@ export class ProcessTable {
     const params = knobs.legacyExited
       ? { processId: p.processId, seq, exitCode: code }
       : { processId: p.processId, seq, exitCode: code, sandboxDenied: p.sandboxDenied };
-    if (knobs.legacyExited) knobs.legacyAnswered?.(`the process/exited of ${p.processId}`);
     this.send(task, seq, METHOD.exited, params);
     this.maybeEmitClosed(p, task);
   }
