@@ -36,6 +36,8 @@ export interface FaultEffectHandle {
   hit(on: string | readonly string[]): void;
   /** Why it has hit nothing so far; a later hit or miss replaces it. */
   miss(why: string): void;
+  /** Runs `fn` as part of this fault: a fault it schedules (a proxy's kernel cut) is this one's, and so is its effect. */
+  within(fn: () => void): void;
 }
 
 export class Kernel {
@@ -71,6 +73,15 @@ export class Kernel {
       hit: (on) => this.faultEffect(token, on),
       miss: (why) => {
         if (token && !token.effect) token.missed = why;
+      },
+      within: (fn) => {
+        const outer = this.applying;
+        this.applying = token;
+        try {
+          fn();
+        } finally {
+          this.applying = outer;
+        }
       },
     };
   }

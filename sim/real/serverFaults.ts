@@ -52,7 +52,7 @@ export function armServerFaults(
       consumer: new ConsumerKnobs(),
       schedule: (kernel) => kernel.forEach((k) => opts.transport?.(k)),
       // real mode judges the executor's answers, not whether each fault hit something
-      applying: () => ({ hit: () => undefined, miss: () => undefined }),
+      applying: () => ({ hit: () => undefined, miss: () => undefined, within: (fn) => fn() }),
     }).map((k) => [k.kind, k]),
   );
   const apply = (f: Fault): void => {

@@ -87,8 +87,8 @@ export class ManagedExec {
 export class ExecManager {
   readonly execs = new Map<string, ManagedExec>();
   private nextId = 1;
-  /** Set by a retention fault: Done execs are evicted at once instead of after 5 min. */
-  private retentionExpired = false;
+  /** Set by a retention fault: Done execs are evicted at once instead of after 5 min; told of each it evicts. */
+  private retentionExpired: ((id: string) => void) | undefined;
   private reaper: TimerHandle | undefined;
 
   constructor(
@@ -107,7 +107,10 @@ export class ExecManager {
     proc.on('output', (stream, chunk) => e.bus(stream).write(chunk));
     proc.on('close', () => {
       e.finish(proc.exitStatus?.code ?? -1);
-      if (this.retentionExpired) this.evict(e, 'retention expired');
+      if (this.retentionExpired && this.execs.get(e.id) === e) {
+        this.evict(e, 'retention expired');
+        this.retentionExpired(e.id);
+      }
     });
     this.execs.set(id, e);
     return e;
@@ -129,10 +132,19 @@ export class ExecManager {
     return true;
   }
 
-  /** Retention elapsed (a fault): every Done exec is evicted now, later ones when they finish. */
-  expireRetention(): void {
-    this.retentionExpired = true;
-    for (const e of [...this.execs.values()]) if (e.done) this.evict(e, 'retention expired');
+  /**
+   * Retention elapsed (a fault): every Done exec is evicted now, later ones when they finish;
+   * `evicted` is told of each. False if it had expired already (the call changes nothing).
+   */
+  expireRetention(evicted: (id: string) => void = () => undefined): boolean {
+    if (this.retentionExpired) return false;
+    this.retentionExpired = evicted;
+    for (const e of [...this.execs.values()])
+      if (e.done) {
+        this.evict(e, 'retention expired');
+        evicted(e.id);
+      }
+    return true;
   }
 
   /** The cleanup loop: one tick every 30 s, on unref'd timers (it never keeps a world alive). */

@@ -46,11 +46,15 @@ const ATTACH_CUT = faultSpec({
   kind: 'attach-cut',
   summary: 'a proxy forwards afterFrames server frames of the next attach connection, then drops both halves (1006)',
   params: { target: connection, afterFrames: int('server frames forwarded first (0: right after the 101)', 'frames', { max: 10_000 }) },
+  // its effect is the connection its cut drops: none if no matching connection got that far
+  reportsEffect: true,
 });
 const SLOW_SUBSCRIBER = faultSpec({
   kind: 'slow-subscriber',
   summary: "the client stops reading: the runner's writes block for durationMs (channels fill and drop; > 20 s fails the write)",
   params: { target: runner, durationMs: int('how long writes block', 'ms', { min: 1 }) },
+  // its effect is a write it blocks: none if the runner writes nothing in its window
+  reportsEffect: true,
 });
 const MUTE_EXIT = faultSpec({
   kind: 'mute-exit',
@@ -63,6 +67,8 @@ const EVICT = faultSpec({
   kind: 'evict',
   summary: "the execution's retention expires: evicted now if done, else as soon as it is; with kill, a DELETE (SIGKILL and evict now)",
   params: { target: runner, kill: optional(bool('true: DELETE /executions/{id} instead (kill + evict at once)')) },
+  // its effect is an execution evicted: none if there is none to evict, now or (retention) later
+  reportsEffect: true,
 });
 
 export const FAULT_SPECS: readonly FaultSpec[] = [ATTACH_CUT, SLOW_SUBSCRIBER, MUTE_EXIT, EVICT];
@@ -72,16 +78,21 @@ export const faultNames = (): FaultNames => ({ connections: [CLIENT_RUNNER] });
 
 /** The fault state the runner hooks read; healing clears it. */
 export class FaultHooks implements RunnerHooks {
-  private stalls: Array<{ from: number; until: number }> = [];
+  /** One window per slow-subscriber fault, and what to tell when it blocks a write. */
+  private stalls: Array<{ from: number; until: number; blocked(socketId: string): void }> = [];
   /** One entry per mute-exit fault: loops it still mutes, and what to tell when it does. */
   private mutes: Array<{ left: number; muted(execId: string): void }> = [];
 
   constructor(private readonly world: World) {}
 
-  writesBlockedUntil(_socketId: string): number {
+  writesBlockedUntil(socketId: string): number {
     const now = this.world.now();
     let until = 0;
-    for (const s of this.stalls) if (s.from <= now && now < s.until) until = Math.max(until, s.until);
+    for (const s of this.stalls) {
+      if (s.from > now || now >= s.until) continue;
+      until = Math.max(until, s.until);
+      s.blocked(socketId);
+    }
     return until;
   }
 
@@ -93,9 +104,9 @@ export class FaultHooks implements RunnerHooks {
     return true;
   }
 
-  stall(durationMs: number): void {
+  stall(durationMs: number, blocked: (socketId: string) => void = () => undefined): void {
     const now = this.world.now();
-    this.stalls.push({ from: now, until: now + durationMs });
+    this.stalls.push({ from: now, until: now + durationMs, blocked });
   }
 
   mute(count: number, muted: (execId: string) => void = () => undefined): void {
@@ -111,16 +122,31 @@ export class FaultHooks implements RunnerHooks {
 /** Defines this target's kinds on a world, bound to its runner and the client's proxy. */
 export function defineFaultKinds(world: World, runner: Runner, hooks: FaultHooks, proxy: AttachProxy): void {
   const kinds = [
-    faultKind(ATTACH_CUT, (f) => proxy.arm(f.target, f.afterFrames)),
-    faultKind(SLOW_SUBSCRIBER, (f) => hooks.stall(f.durationMs)),
+    faultKind(ATTACH_CUT, (f) => {
+      const fault = world.faults.applying();
+      fault.miss(`no server frame reached an attach connection matching ${JSON.stringify(f.target)} after ${f.afterFrames} forwarded`);
+      proxy.arm(f.target, f.afterFrames, fault);
+    }),
+    faultKind(SLOW_SUBSCRIBER, (f) => {
+      const fault = world.faults.applying();
+      fault.miss(`the runner wrote nothing in its ${f.durationMs} ms`);
+      hooks.stall(f.durationMs, (socketId) => fault.hit(`a write to ${socketId}`));
+    }),
     faultKind(MUTE_EXIT, (f) => {
       const fault = world.faults.applying();
       fault.miss('no attach loop reached Done after it');
       hooks.mute(f.count ?? 1, (execId) => fault.hit(`the attach loop of ${execId}`));
     }),
     faultKind(EVICT, (f) => {
-      if (f.kill === true) for (const id of [...runner.manager.execs.keys()]) runner.manager.kill(id);
-      else runner.manager.expireRetention();
+      const fault = world.faults.applying();
+      if (f.kill === true) {
+        const ids = [...runner.manager.execs.keys()];
+        for (const id of ids) runner.manager.kill(id);
+        if (ids.length > 0) return fault.hit(ids);
+        return fault.miss('no execution to DELETE (none started yet, or all evicted)');
+      }
+      fault.miss('no execution was done then or finished after it');
+      if (!runner.manager.expireRetention((id) => fault.hit(id))) fault.miss('an earlier evict had expired the retention already');
     }),
   ];
   for (const k of kinds) world.faults.define(k);

@@ -16,7 +16,7 @@
  * sent, whatever the client then does with it.
  */
 import type { Net, WsSocket, WsSocketEvents } from '../../../sim/ports/index.ts';
-import type { World } from '../../../sim/index.ts';
+import type { FaultEffectHandle, World } from '../../../sim/index.ts';
 import { endpointsOf, matchesTarget } from '../../../sim/net/address.ts';
 
 /** One server frame as it reached the proxy: text whole, binary as its first 9 bytes and length. */
@@ -31,6 +31,8 @@ export interface WireConnection {
 interface Arm {
   target: string;
   afterFrames: number;
+  /** The attach-cut fault: its effect is the connection its cut drops. */
+  fault: FaultEffectHandle | undefined;
 }
 
 export class AttachProxy {
@@ -40,8 +42,8 @@ export class AttachProxy {
   constructor(private readonly world: World) {}
 
   /** Arms a one-shot cut for the next matching connection past `afterFrames` frames. */
-  arm(target: string, afterFrames: number): void {
-    this.arms.push({ target, afterFrames });
+  arm(target: string, afterFrames: number, fault?: FaultEffectHandle): void {
+    this.arms.push({ target, afterFrames, fault });
   }
 
   now(): number {
@@ -73,10 +75,13 @@ export class AttachProxy {
       socket.frames++;
       return true;
     }
-    const [arm] = this.arms.splice(i, 1);
+    const [arm] = this.arms.splice(i, 1) as [Arm];
     socket.cutting = true;
-    this.world.record('faults', 'attach-cut.fire', { socket: socket.id, afterFrames: (arm as Arm).afterFrames, forwarded: socket.frames });
-    this.world.schedule([{ at: this.world.now(), kind: 'cut', target: socket.id }]);
+    this.world.record('faults', 'attach-cut.fire', { socket: socket.id, afterFrames: arm.afterFrames, forwarded: socket.frames });
+    // the cut is the attach-cut's: its effect (the connection dropped) is the fault's only one
+    const cut = () => this.world.schedule([{ at: this.world.now(), kind: 'cut', target: socket.id }]);
+    if (arm.fault) arm.fault.within(cut);
+    else cut();
     return false;
   }
 }

@@ -22,7 +22,7 @@ export async function pollConsumer(
   const wake = session.subscribeWake();
   let cursor: number | null = null;
   for (;;) {
-    await knobs.hold(clock, knobs.stallUntilMs, 'consumer-stall');
+    await knobs.hold(clock, knobs.stalledUntil(clock.now()), 'consumer-stall');
     let r;
     try {
       r = await session.read(cursor, null, 0);

@@ -31,7 +31,7 @@ export async function pushedConsumer(
     return finish();
   }
   for (;;) {
-    await knobs.hold(clock, knobs.stallUntilMs, 'consumer-stall');
+    await knobs.hold(clock, knobs.stalledUntil(clock.now()), 'consumer-stall');
     const got = await rx.recv();
     let e: ExecProcessEvent | undefined;
     if (got.kind === 'lagged') {

@@ -21,13 +21,27 @@ export interface ConsumerReport {
  */
 export class ConsumerKnobs {
   stallUntilMs = 0;
+  /** One window per consumer-stall fault, and what to tell when it holds the consumer. */
+  private stalls: Array<{ from: number; until: number; held(): void }> = [];
   subscribeDelayMs = 0;
   /** Told when the consumer subscribes late by subscribeDelayMs (the subscriber-delay fault's effect). */
   onDelayedSubscribe: (() => void) | undefined;
   private readonly waiting = new Set<() => void>();
 
-  stall(fromMs: number, durationMs: number): void {
+  stall(fromMs: number, durationMs: number, held: () => void = () => undefined): void {
     this.stallUntilMs = Math.max(this.stallUntilMs, fromMs + durationMs);
+    this.stalls.push({ from: fromMs, until: fromMs + durationMs, held });
+  }
+
+  /**
+   * Until when the consumer, about to run at `nowMs`, is stalled; the stall that holds it that
+   * long is told (not one inside it, which changes nothing).
+   */
+  stalledUntil(nowMs: number): number {
+    const active = this.stalls.filter((s) => s.from <= nowMs && nowMs < s.until);
+    const until = Math.max(0, ...active.map((s) => s.until));
+    for (const s of active) if (s.until === until) s.held();
+    return this.stallUntilMs;
   }
 
   /** Waits until `untilMs` (virtual) unless healed first. */
@@ -46,6 +60,7 @@ export class ConsumerKnobs {
 
   heal(): void {
     this.stallUntilMs = 0;
+    this.stalls = [];
     this.subscribeDelayMs = 0;
     this.onDelayedSubscribe = undefined;
     for (const done of [...this.waiting]) done();

@@ -11,6 +11,8 @@ export interface ServerKnobs {
   legacyExited: boolean;
   /** A server with the old `nextSeq` rule: last returned chunk + 1 even without `maxBytes`. */
   oldNextSeq: boolean;
+  /** Told when the legacy build answers differently (the `legacy-server` fault's effect). */
+  legacyAnswered?: (what: string) => void;
   /**
    * The next `process/read` requests fail with -32603: one entry per `read-error` fault, with
    * how many reads it still fails and what to tell when one does (its effect).

@@ -87,7 +87,8 @@ export class ProcessTable {
     for (;;) {
       const p = this.procs.get(params.processId);
       if (!p) throw invalidRequest(`unknown process id ${params.processId}`);
-      const r = p.snapshot(afterSeq, maxBytes, knobs.oldNextSeq);
+      const oldRule = () => knobs.legacyAnswered?.(`the nextSeq of a process/read of ${params.processId}`);
+      const r = p.snapshot(afterSeq, maxBytes, knobs.oldNextSeq, oldRule);
       // Return at once unless nothing new is observable (#19130: an exit already seen is not new).
       const newExit = r.exited && afterSeq < r.nextSeq - 1;
       const remaining = deadline - ports.clock.now();
@@ -96,7 +97,7 @@ export class ProcessTable {
       if ((await withTimeout(ports.clock, woken, remaining, 'read-wait')) === TIMED_OUT) {
         const again = this.procs.get(params.processId);
         if (!again) throw invalidRequest(`unknown process id ${params.processId}`);
-        return again.snapshot(afterSeq, maxBytes, knobs.oldNextSeq);
+        return again.snapshot(afterSeq, maxBytes, knobs.oldNextSeq, oldRule);
       }
     }
   }
@@ -215,6 +216,7 @@ export class ProcessTable {
     const params = knobs.legacyExited
       ? { processId: p.processId, seq, exitCode: code }
       : { processId: p.processId, seq, exitCode: code, sandboxDenied: p.sandboxDenied };
+    if (knobs.legacyExited) knobs.legacyAnswered?.(`the process/exited of ${p.processId}`);
     this.send(task, seq, METHOD.exited, params);
     this.maybeEmitClosed(p, task);
   }

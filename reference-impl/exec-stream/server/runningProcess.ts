@@ -71,9 +71,10 @@ export class RunningProcess {
   /**
    * The read snapshot. Chunks with seq > afterSeq, oldest first, stopping before a chunk that
    * would pass maxBytes (the first is always included) or once the total reaches it. No gap
-   * indication when afterSeq is older than the oldest retained chunk.
+   * indication when afterSeq is older than the oldest retained chunk. `onOldRule` is told when
+   * the old nextSeq rule gives another answer than the new one.
    */
-  snapshot(afterSeq: number, maxBytes: number | null, oldNextSeq: boolean): ReadResult {
+  snapshot(afterSeq: number, maxBytes: number | null, oldNextSeq: boolean, onOldRule?: () => void): ReadResult {
     const limit = maxBytes ?? Number.MAX_SAFE_INTEGER;
     const chunks: WireChunk[] = [];
     let total = 0;
@@ -88,6 +89,7 @@ export class RunningProcess {
     }
     // New rule: last returned + 1 only when maxBytes was given; the old rule whenever chunks came back.
     const lastPlusOne = chunks.length > 0 && (maxBytes !== null || oldNextSeq);
+    if (oldNextSeq && maxBytes === null && lastPlusOne && lastSeq + 1 !== this.nextSeq) onOldRule?.();
     return {
       chunks,
       nextSeq: lastPlusOne ? lastSeq + 1 : this.nextSeq,

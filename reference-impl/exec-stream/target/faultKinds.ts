@@ -52,6 +52,8 @@ export const CONSUMER_STALL = faultSpec({
   kind: 'consumer-stall',
   summary: 'the consumer task does not run for durationMs, so its event receiver falls behind (Lagged, F3/F15/F16)',
   params: { durationMs: int('how long the consumer does not run', 'ms', { min: 1 }) },
+  // its effect is the consumer held: none if the consumer does not come to run in its window
+  reportsEffect: true,
 });
 
 export const NOTIFICATION_REORDER = faultSpec({
@@ -66,6 +68,8 @@ export const LEGACY_SERVER = faultSpec({
   kind: 'legacy-server',
   summary: 'the executor is a pre-#30273 build: process/exited carries no sandboxDenied (F6); oldNextSeq: the old nextSeq rule too',
   params: { oldNextSeq: optional(bool('also answer nextSeq = last chunk + 1 without maxBytes (default false)')) },
+  // its effect is an answer the legacy build gives differently: none if no process exits after it (nor a read meets the old rule)
+  reportsEffect: true,
 });
 
 export const READ_ERROR = faultSpec({
@@ -115,15 +119,29 @@ const KINDS: BindableKind<FaultTargets>[] = [
       t.consumer.onDelayedSubscribe = () => fault.hit("the consumer's subscription");
     };
   }),
-  kind(CONSUMER_STALL, (t) => (f) => t.consumer.stall(f.at, f.durationMs)),
+  kind(CONSUMER_STALL, (t) => (f) => {
+    const fault = t.applying();
+    fault.miss(`the consumer did not come to run in its ${f.durationMs} ms (it waited for events, had finished, or a longer stall held it)`);
+    t.consumer.stall(f.at, f.durationMs, () => fault.hit('the consumer'));
+  }),
   kind(NOTIFICATION_REORDER, (t) => (f) => {
     const fault = t.applying();
     fault.miss(`seq ${f.seq} was not sent after it (sent already, or never)`);
     t.server.knobs.holds.set(f.seq, { ms: f.holdMs, held: (processId) => fault.hit(`seq ${f.seq} of ${processId}`) });
   }),
   kind(LEGACY_SERVER, (t) => (f) => {
-    t.server.knobs.legacyExited = true;
-    if (f.oldNextSeq === true) t.server.knobs.oldNextSeq = true;
+    const fault = t.applying();
+    const knobs = t.server.knobs;
+    if (knobs.legacyExited && (f.oldNextSeq !== true || knobs.oldNextSeq))
+      return fault.miss('the server was that legacy build already (an earlier legacy-server)');
+    knobs.legacyExited = true;
+    if (f.oldNextSeq === true) knobs.oldNextSeq = true;
+    fault.miss(
+      f.oldNextSeq === true
+        ? 'no process exited after it, and no process/read got another nextSeq from the old rule'
+        : 'no process exited after it',
+    );
+    knobs.legacyAnswered = (what) => fault.hit(what);
   }),
   kind(READ_ERROR, (t) => (f) => {
     const fault = t.applying();

@@ -3,8 +3,9 @@
  * `daemon-exit-code` (the daemon's own exit with the new code) and `intermediate-result` (the
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
- * send of its seq) and `subscriber-delay` (a late subscription), attach-pump's `mute-exit` (a
- * loop gone silent). Each takes effect only when it changed something;
+ * send of its seq), `subscriber-delay` (a late subscription), `consumer-stall` (the consumer
+ * held) and `legacy-server` (an answer the legacy build gives differently), attach-pump's `mute-exit` (a loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
+ * blocks) and `evict` (an execution evicted). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
 import { readFileSync } from 'node:fs';
@@ -169,6 +170,48 @@ describe('subscriber-delay takes effect when the consumer subscribes late', () =
   });
 });
 
+describe('consumer-stall takes effect when it holds the consumer', () => {
+  it('the corpus file: stalled at 50 ms, its effect is the consumer held when it next runs, at 128 ms', async () => {
+    const s = JSON.parse(readFileSync(PUSHED, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(PUSHED, s.faults);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[128, 'the consumer']]);
+  });
+
+  it('one inside a longer stall (it holds the consumer no longer): exit 2 for that fault only', async () => {
+    const inside = await runEdited(
+      PUSHED,
+      withFaults([
+        { at: 50, kind: 'consumer-stall', durationMs: 300 },
+        { at: 60, kind: 'consumer-stall', durationMs: 100 },
+      ]),
+    );
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('faults[1]: consumer-stall at 60 ms took no effect: the consumer did not come to run in its 100 ms');
+    expect(inside.stderr).not.toContain('faults[0]');
+  });
+});
+
+// exec-stream: a sandboxed process that exits denied; the legacy build drops sandboxDenied
+const LEGACY = 'scenarios/field-bugs/exec-stream/29424-legacy-denial.json';
+
+describe('legacy-server takes effect when the legacy build answers differently', () => {
+  it('the corpus file: its effect is the process/exited of p1 (at 32 ms), sent without sandboxDenied', async () => {
+    const s = JSON.parse(readFileSync(LEGACY, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(LEGACY, s.faults);
+    expect(e.map((x) => x.data?.on)).toEqual(['the process/exited of p1']);
+  });
+
+  it('after the process exited, or a second one: exit 2 for that fault only', async () => {
+    const late = await runEdited(LEGACY, withFaults([{ at: 35, kind: 'legacy-server' }]));
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('faults[0]: legacy-server at 35 ms took no effect: no process exited after it');
+    const twice = await runEdited(LEGACY, withFaults([{ at: 0, kind: 'legacy-server' }, { at: 0, kind: 'legacy-server' }]));
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('faults[1]: legacy-server at 0 ms took no effect: the server was that legacy build already');
+    expect(twice.stderr).not.toContain('faults[0]');
+  });
+});
+
 // attach-pump: the cut at 0 and two muted loops keep the run going to 45 s, when the client gives up
 const MUTED = 'scenarios/field-bugs/attach-pump/never-sends-exit.cursor.json';
 
@@ -183,6 +226,65 @@ describe('mute-exit takes effect when an attach loop goes silent', () => {
     const r = await runEdited(MUTED, (s) => void s.faults.push({ at: 45_040, kind: 'mute-exit', target: 'runner' }));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('faults[2]: mute-exit at 45040 ms took no effect: no attach loop reached Done after it');
+  });
+});
+
+// attach-pump: echo hello exits at 5 ms; the attach-cut drops WS #1 at its first frame
+const CUT = 'scenarios/field-bugs/attach-pump/627-cut-before-first-frame.cursor.json';
+
+describe('attach-cut takes effect when its cut drops a connection, once', () => {
+  it('the corpus file: one effect, the connection it dropped, and no second one from the cut', async () => {
+    const s = JSON.parse(readFileSync(CUT, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(CUT, s.faults);
+    expect(e.map((x) => [x.data?.fault, x.data?.kind])).toEqual([[0, 'attach-cut']]);
+    expect(e[0]?.data?.on).toMatch(/^client->runner#1/);
+  });
+
+  it('past more frames than the connection ever gets: exit 2', async () => {
+    const r = await runEdited(CUT, withFaults([{ at: 0, kind: 'attach-cut', target: 'client->runner#1', afterFrames: 10_000 }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'faults[0]: attach-cut at 0 ms took no effect: no server frame reached an attach connection matching "client->runner#1" after 10000 forwarded',
+    );
+  });
+});
+
+// attach-pump: a burst from 100 ms, the exit at 300 ms
+const SLOW = 'scenarios/field-bugs/attach-pump/slow-subscriber.cursor.json';
+
+describe('slow-subscriber takes effect when it blocks a write', () => {
+  it('the corpus file: set at 90 ms, its effect is the first write of the burst, at 101 ms', async () => {
+    const s = JSON.parse(readFileSync(SLOW, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(SLOW, s.faults);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[101, 'a write to client->runner#1']]);
+  });
+
+  it('a window the runner writes nothing in: exit 2', async () => {
+    const r = await runEdited(SLOW, withFaults([{ at: 200, kind: 'slow-subscriber', target: 'runner', durationMs: 10 }]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('faults[0]: slow-subscriber at 200 ms took no effect: the runner wrote nothing in its 10 ms');
+  });
+});
+
+describe('evict takes effect when it evicts an execution', () => {
+  // echo hello exits at 5 ms
+  it('retention expired while the command runs: the effect is its eviction when it finishes; a DELETE, at once', async () => {
+    const retention = await effects(CUT, [{ at: 3, kind: 'evict', target: 'runner' }]);
+    expect(retention.effects.map((x) => [x.t, x.data?.on])).toEqual([[6, 'exec-1']]);
+    const kill = await effects(CUT, [{ at: 3, kind: 'evict', target: 'runner', kill: true }]);
+    expect(kill.effects.map((x) => [x.t, x.data?.on])).toEqual([[3, 'exec-1']]);
+  });
+
+  it('nothing left to evict, or the retention expired already: exit 2 for that fault only', async () => {
+    const twice = (f: Record<string, unknown>) => runEdited(CUT, withFaults([{ at: 3, ...f }, { at: 4, ...f }]));
+    const killed = await twice({ kind: 'evict', target: 'runner', kill: true });
+    expect(killed.code).toBe(2);
+    expect(killed.stderr).toContain('faults[1]: evict at 4 ms took no effect: no execution to DELETE (none started yet, or all evicted)');
+    expect(killed.stderr).not.toContain('faults[0]');
+    const expired = await twice({ kind: 'evict', target: 'runner' });
+    expect(expired.code).toBe(2);
+    expect(expired.stderr).toContain('faults[1]: evict at 4 ms took no effect: an earlier evict had expired the retention already');
+    expect(expired.stderr).not.toContain('faults[0]');
   });
 });
 
