@@ -7,6 +7,8 @@ export interface ServerKnobs {
   retainedBytesMax: number;
   /** RETAINED_OUTPUT_CHUNKS_PER_PROCESS (50,000, newer servers). */
   retainedChunksMax: number;
+  /** Told of the seqs a process's retention evicts under a `retention-size` fault's caps (its effect). */
+  retentionEvicted?: (processId: string, seqs: number[]) => void;
   /** A pre-#30273 server: `process/exited` carries no `sandboxDenied`. */
   legacyExited: boolean;
   /** A server with the old `nextSeq` rule: last returned chunk + 1 even without `maxBytes`. */

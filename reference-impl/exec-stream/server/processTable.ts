@@ -176,7 +176,10 @@ export class ProcessTable {
     ledger.seqs.push({ t: ports.clock.now(), processId: p.processId, seq, type: 'output', stream, offset, bytes: chunk.length });
     const evicted = p.retain({ seq, stream, chunk }, knobs.retainedBytesMax, knobs.retainedChunksMax);
     for (const e of evicted) ledger.evicted.push({ t: ports.clock.now(), processId: p.processId, seq: e });
-    if (evicted.length > 0) ports.log('exec-server.evict', { processId: p.processId, seqs: evicted });
+    if (evicted.length > 0) {
+      ports.log('exec-server.evict', { processId: p.processId, seqs: evicted });
+      knobs.retentionEvicted?.(p.processId, evicted);
+    }
     p.wakeReaders();
     const params = { processId: p.processId, seq, stream, chunk: toBase64(chunk) };
     this.send(tasks[pipe], seq, METHOD.output, params);

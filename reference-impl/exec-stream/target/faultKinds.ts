@@ -95,6 +95,8 @@ export const RETENTION_SIZE = faultSpec({
     bytes: int('retained output cap per process', 'bytes', { min: 1 }),
     chunks: int('retained chunk cap per process', 'chunks', { min: 1 }),
   },
+  // its effect is output its caps evict: none if no process outgrows them (before a later one replaces them)
+  reportsEffect: true,
 });
 
 export const EXIT_WATCHER_LOST = faultSpec({
@@ -154,9 +156,18 @@ const KINDS: BindableKind<FaultTargets>[] = [
     kernel.push({ at: f.at, kind: 'cut', target: CONNECTION });
     t.schedule(kernel);
   }),
-  kind(RETENTION_SIZE, (t) => (f) => {
-    t.server.knobs.retainedBytesMax = f.bytes;
-    t.server.knobs.retainedChunksMax = f.chunks;
+  kind(RETENTION_SIZE, (t) => {
+    let current: FaultEffectHandle | undefined;
+    return (f) => {
+      const fault = t.applying();
+      const knobs = t.server.knobs;
+      current?.miss(`a later retention-size (at ${f.at} ms) replaced its caps before any output outgrew them`);
+      current = fault;
+      knobs.retainedBytesMax = f.bytes;
+      knobs.retainedChunksMax = f.chunks;
+      fault.miss(`no process's retained output outgrew ${f.bytes} bytes or ${f.chunks} chunks after it`);
+      knobs.retentionEvicted = (processId, seqs) => fault.hit(`seq ${seqs.join(', ')} of ${processId}`);
+    };
   }),
   kind(EXIT_WATCHER_LOST, (t) => () => {
     const fault = t.applying();

@@ -4,7 +4,8 @@
  * write of result.toml), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
  * send of its seq), `subscriber-delay` (a late subscription), `consumer-stall` (the consumer
- * held) and `legacy-server` (an answer the legacy build gives differently), attach-pump's `mute-exit` (a loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
+ * held), `legacy-server` (an answer the legacy build gives differently) and `retention-size`
+ * (output its caps evict), attach-pump's `mute-exit` (a loop gone silent), `attach-cut` (the connection its cut drops), `slow-subscriber` (a write it
  * blocks) and `evict` (an execution evicted). Each takes effect only when it changed something;
  * otherwise the scenario exits 2 with its JSON path and why, and exploration never keeps it.
  */
@@ -209,6 +210,35 @@ describe('legacy-server takes effect when the legacy build answers differently',
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('faults[1]: legacy-server at 0 ms took no effect: the server was that legacy build already');
     expect(twice.stderr).not.toContain('faults[0]');
+  });
+});
+
+// exec-stream: output from 500 ms, the exit at 612 ms; retention capped at 64 bytes / 4 chunks from 0
+const RETAINED = 'scenarios/field-bugs/exec-stream/f15-v0-poll-retention-splice.json';
+
+describe('retention-size takes effect when its caps evict output', () => {
+  it('the corpus file: its effect is the first seq evicted, at 506 ms', async () => {
+    const s = JSON.parse(readFileSync(RETAINED, 'utf8')) as { faults: unknown[] };
+    const { effects: e } = await effects(RETAINED, s.faults);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[506, 'seq 1 of p1']]);
+  });
+
+  it('caps no output outgrows, or replaced before any did: exit 2 for that fault only', async () => {
+    const roomy = await runEdited(RETAINED, withFaults([{ at: 0, kind: 'retention-size', bytes: 1_000_000, chunks: 1_000 }]));
+    expect(roomy.code).toBe(2);
+    expect(roomy.stderr).toContain(
+      "faults[0]: retention-size at 0 ms took no effect: no process's retained output outgrew 1000000 bytes or 1000 chunks after it",
+    );
+    const replaced = await runEdited(
+      RETAINED,
+      withFaults([
+        { at: 0, kind: 'retention-size', bytes: 64, chunks: 4 },
+        { at: 100, kind: 'retention-size', bytes: 32, chunks: 2 },
+      ]),
+    );
+    expect(replaced.code).toBe(2);
+    expect(replaced.stderr).toContain('faults[0]: retention-size at 0 ms took no effect: a later retention-size (at 100 ms) replaced its caps');
+    expect(replaced.stderr).not.toContain('faults[1]');
   });
 });
 
