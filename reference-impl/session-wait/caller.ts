@@ -36,6 +36,8 @@ export interface CallerOptions {
   cd?: string;
   /** A test double's `LOCK_FILE_STALE_SECS` in ms (issue 12); the source's 60 s when absent. */
   lockFileStaleMs?: number;
+  /** Told the cap each wait resolves (a `cap-length` fault's effect is a wait resolving its cap). */
+  onCap?: (capSecs: number) => void;
 }
 
 export const WAIT_PROCESS_NAME = 'csa-wait';
@@ -60,6 +62,7 @@ export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: num
   });
   const startedAt = clock.now();
   const capSecs = await resolveDaemonWaitTimeoutSecs(fs, (line) => p.write('stderr', line + '\n'));
+  opts.onCap?.(capSecs);
   const ctx: WaitContext = {
     ports,
     paths: opts.paths,

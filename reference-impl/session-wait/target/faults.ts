@@ -44,6 +44,8 @@ export const CAP_LENGTH = faultSpec({
   kind: 'cap-length',
   summary: 'the global config now sets [kv_cache].long_poll_seconds: the next wait resolves this cap',
   params: { capSecs: int('the new cap', 's', { min: 1, max: 3600 }) },
+  // its effect is a wait resolving the new cap: none if every wait had resolved its cap already
+  reportsEffect: true,
 });
 
 export const FAULT_SPECS: readonly FaultSpec[] = [DAEMON_EXIT_CODE, INTERMEDIATE_RESULT, SECOND_WAIT, CAP_LENGTH];

@@ -56,12 +56,20 @@ export async function runSessionWait(
     const running = daemonHost.proc.list().some((p) => p.state !== 'Z' && (p.name === 'csa-daemon' || p.name === TOOL_NAME));
     return { rssMb: running ? w.rssMb : 0 };
   };
+  // The cap the config sets now, and the cap-length fault that set it: a wait resolving it is its effect.
+  let capSecs = w.wait.capSecs;
+  let capFault: { fault: FaultEffectHandle; capSecs: number } | undefined;
   const startCaller = (host: Ports, delayMs: number): void => {
     world.spawn(host.host, async () => {
       if (delayMs > 0) await host.clock.sleep(delayMs, 'caller');
       const memoryWarnMb = w.wait.memoryWarnMb ?? undefined;
-      await runCaller(host, { paths: PATHS, policy, flocks, memoryWarnMb, sampleRssMb, rewaitDelayMs: w.wait.rewaitDelayMs, ...tuning }, (r) =>
-        runs.push(r),
+      const onCap = (secs: number) => {
+        if (capFault && secs === capFault.capSecs) capFault.fault.hit(`the cap resolved by ${host.host} (${secs} s)`);
+      };
+      await runCaller(
+        host,
+        { paths: PATHS, policy, flocks, memoryWarnMb, sampleRssMb, rewaitDelayMs: w.wait.rewaitDelayMs, onCap, ...tuning },
+        (r) => runs.push(r),
       );
     });
   };
@@ -108,6 +116,12 @@ export async function runSessionWait(
     }),
     faultKind(SECOND_WAIT, () => startCaller(world.host(`wait${++extraWaits}`, fsOpts), 0)),
     faultKind(CAP_LENGTH, (f) => {
+      const fault = world.faults.applying();
+      if (f.capSecs === capSecs) return fault.miss(`the cap was ${capSecs} s already`);
+      capFault?.fault.miss(`a later cap-length (at ${f.at} ms) replaced its cap before a wait resolved it`);
+      capSecs = f.capSecs;
+      capFault = { fault, capSecs: f.capSecs };
+      fault.miss('no wait resolved its cap after it (each had started already)');
       writeCapConfig(config, f.capSecs).catch((e: unknown) => failed(f, e));
     }),
   ];

@@ -1,7 +1,7 @@
 /**
  * Kinds whose effect comes after they fire, or depends on the state they meet: session-wait's
  * `daemon-exit-code` (the daemon's own exit with the new code) and `intermediate-result` (the
- * write of result.toml), exec-stream's `read-error` (a process/read that fails),
+ * write of result.toml) and `cap-length` (a wait resolving its cap), exec-stream's `read-error` (a process/read that fails),
  * `exit-watcher-lost` (a process whose exit is still to come), `notification-reorder` (the
  * send of its seq), `subscriber-delay` (a late subscription), `consumer-stall` (the consumer
  * held), `legacy-server` (an answer the legacy build gives differently) and `retention-size`
@@ -94,6 +94,23 @@ describe('intermediate-result takes effect when it writes result.toml', () => {
     const gone = await runEdited(SESSION, withFaults([{ at: 2450, kind: 'intermediate-result', status: 'failure', exitCode: 2 }]));
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain('faults[0]: intermediate-result at 2450 ms took no effect: the daemon had already exited');
+  });
+});
+
+describe('cap-length takes effect when a wait resolves its cap', () => {
+  // the wait starts at 1500 ms with the default 240 s cap
+  it('set before the wait starts: the effect is the wait resolving it, at 1500 ms', async () => {
+    const { effects: e } = await effects(SESSION, [{ at: 1000, kind: 'cap-length', capSecs: 5 }]);
+    expect(e.map((x) => [x.t, x.data?.on])).toEqual([[1500, 'the cap resolved by wait (5 s)']]);
+  });
+
+  it('after the wait resolved its cap, or the cap it was anyway: exit 2', async () => {
+    const late = await runEdited(SESSION, withFaults([{ at: 1600, kind: 'cap-length', capSecs: 5 }]));
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('faults[0]: cap-length at 1600 ms took no effect: no wait resolved its cap after it');
+    const same = await runEdited(SESSION, withFaults([{ at: 1000, kind: 'cap-length', capSecs: 240 }]));
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('faults[0]: cap-length at 1000 ms took no effect: the cap was 240 s already');
   });
 });
 
