@@ -4,8 +4,7 @@
  * serde would make it upstream.
  */
 import { parse, stringify } from 'smol-toml';
-import { StacklessError, withoutStack } from '../../sim/ports/index.ts';
-import { isFsError, type Fs } from '../../sim/ports/index.ts';
+import { isFsError, StacklessError, withoutStack, type Fs } from '../../sim/ports/index.ts';
 
 export const SESSIONS_ROOT = '/state/csa/project/sessions';
 export const PROJECT_ROOT = '/home/user/project';

@@ -75,7 +75,8 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
   const why: string[] = [];
   const end = i.resultAt ?? Infinity;
   const started = i.ledger.starts.find((s) => s.processId === i.processId)?.t;
-  const lagMax = Math.max(0, ...i.faults.filter((f) => isFault(LAG, f)).map((f) => f.extraMs));
+  const lags = i.faults.filter((f) => isFault(LAG, f));
+  const lagMax = Math.max(0, ...lags.map((f) => f.extraMs));
   const startSettled = started === undefined ? Infinity : started + 2 * (i.latencyMsMax + lagMax);
   const earlyCut = i.faults.find((f) => f.kind === 'transport-cut' && f.at <= startSettled);
   if (earlyCut) why.push(`the transport was cut at t=${earlyCut.at}, before process/start completed: nothing to resume`);
@@ -84,8 +85,8 @@ export function unrecoverableBecause(i: RecoverabilityInput): string[] {
       why.push(`detached ${w.end - w.start} ms from t=${w.start} (reconnects refused), beyond the 25 s recovery window`);
   }
   const lagLimit = Math.min(SPEC_DETACH_LIMIT_MS, i.connectTimeoutMs ?? Infinity);
-  const longLag = i.faults.find((f) => isFault(LAG, f) && f.extraMs >= lagLimit);
-  if (longLag && isFault(LAG, longLag))
+  const longLag = lags.find((f) => f.extraMs >= lagLimit);
+  if (longLag)
     why.push(`a lag held messages ${longLag.extraMs} ms from t=${longLag.at}, as long as a detach beyond the recovery window`);
   const overrun = retentionOverrun(i.faults, i.process);
   if (overrun) why.push(`retention overrun: ${overrun}`);
