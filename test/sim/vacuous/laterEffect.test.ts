@@ -112,6 +112,25 @@ describe('cap-length takes effect when a wait resolves its cap', () => {
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('faults[0]: cap-length at 1000 ms took no effect: the cap was 240 s already');
   });
+
+  it('replaced by a later cap-length before the wait resolved it: exit 2 for that fault only, the later one takes effect', async () => {
+    const twice = [
+      { at: 1000, kind: 'cap-length', capSecs: 5 },
+      { at: 1200, kind: 'cap-length', capSecs: 10 },
+    ];
+    const replaced = await runEdited(SESSION, withFaults(twice));
+    expect(replaced.code).toBe(2);
+    expect(replaced.stderr).toContain(
+      'faults[0]: cap-length at 1000 ms took no effect: a later cap-length (at 1200 ms) replaced its cap before a wait resolved it',
+    );
+    expect(replaced.stderr).not.toContain('faults[1]');
+    expect(replaced.stderr).not.toMatch(/\n\s+at /);
+    const { effects: e, run } = await effects(SESSION, twice);
+    expect(e.map((x) => [x.t, x.data?.fault, x.data?.on])).toEqual([[1500, 1, 'the cap resolved by wait (10 s)']]);
+    expect(run.noEffect).toEqual([
+      'faults[0]: cap-length at 1000 ms took no effect: a later cap-length (at 1200 ms) replaced its cap before a wait resolved it',
+    ]);
+  });
 });
 
 describe('read-error takes effect when a process/read fails', () => {
