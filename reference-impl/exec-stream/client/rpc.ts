@@ -51,7 +51,11 @@ export class RpcConnection {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       if (!this.socket.send(encodeRequest(id, method, params))) {
+        // A refused send means the socket is no longer open: the transport is gone now, even if
+        // its close event is still to come. Say so at once (client.rs: the writer task has
+        // ended), or a caller that retries on transport loss spins without ever yielding.
         this.pending.delete(id);
+        this.lost();
         reject(transportClosed());
       }
     });

@@ -187,6 +187,28 @@ describe('client: resume and synthesized failure, end to end', () => {
     expect(seen.at(-1)).toBe('failed:exec-server transport disconnected');
   });
 
+  it('a read whose send is refused (the connection cut, its close event still to come) waits out the recovery, never spins', async () => {
+    // The runaway of scenarios/found/exec-stream-v1-strict-refused-send-spin.json: a cut marks the
+    // socket CLOSED at once and delivers its close a task later; a read issued in between used to
+    // retry on the refused send in microtasks forever (no task ran, time never moved, the trace grew).
+    const h = harness(25, { sh: { script: slow } });
+    let read: ReadResult | undefined;
+    const refused = () => h.world.trace.events.filter((e) => e.kind === 'net.send-refused').length;
+    await inWorld(h, async () => {
+      const client = await ExecClient.connect(h.client, { ...DEFAULT_CLIENT_OPTIONS, url: 'ws://exec-server:4000' });
+      const session = await client.start(START('p1', 'sh'));
+      h.world.net.cut('client->exec-server');
+      expect(h.world.net.openConnections()).toEqual([]);
+      expect(client.state).toBe('connected'); // the close event has not arrived yet
+      const pending = session.read(0, null, 0);
+      expect(client.state).toBe('recovering'); // the refused send said the transport is gone
+      read = await pending;
+    });
+    expect(refused()).toBe(1);
+    expect(h.world.trace.events.some((e) => e.kind === 'exec-client.resumed')).toBe(true);
+    expect(read?.failure ?? null).toBeNull();
+  });
+
   it('F13: resume after retention evicted the missed output terminates the process and fails the session explicitly', async () => {
     const h = harness(24, { sh: { script: slow } }, { retainedBytesMax: 12 });
     const seen: string[] = [];
