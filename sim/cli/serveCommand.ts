@@ -8,7 +8,8 @@ import type { CliContext } from './context.ts';
 export const SERVE_USAGE = `execsim serve [--port P] [--listen ws://127.0.0.1:P] [--detached-ttl-ms MS] [--faults JSON] [--time-factor F]
 
 Starts the reference codex exec-server on loopback (real WebSockets, real child processes) and
-prints its URL when ready. Stops, with every child it started, on Ctrl-C or SIGTERM.
+prints its URL when ready. Stops, with every child it started, on Ctrl-C or SIGTERM, and when
+the process that started it dies (even by SIGKILL: it is not left behind holding its port).
 --listen takes the codex binary's form, so the same command template fits both.
 --faults switches on exec-stream's server-side fault kinds, as in the simulator, \`at\` ms after
 the first process/start: a JSON list such as '[{"at":0,"kind":"legacy-server"}]' (legacy-server,

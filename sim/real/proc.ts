@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { ExitStatus, OutputStream, Proc, ProcessEvents, ProcessHandle, ProcStat, Signal, SpawnSpec } from '../ports/proc.ts';
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks), counted after the `)` of comm. */
@@ -119,17 +120,10 @@ export interface LaunchOptions {
   pipeStdin?: boolean;
 }
 
-/** Starts a real child process in its own group, pipes for stdout and stderr. */
+/** Starts a real child process in its own (guarded) group, pipes for stdout and stderr. */
 export function launch(opts: LaunchOptions, name = opts.argv[0] ?? 'process'): RealProcess {
-  const [cmd, ...args] = opts.argv;
-  if (!cmd) throw new Error('argv must not be empty');
-  const child = spawn(cmd, args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    stdio: [opts.pipeStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  return new RealProcess(child, name);
+  if (opts.argv.length === 0) throw new Error('argv must not be empty');
+  return new RealProcess(spawnGroup(opts.argv, { cwd: opts.cwd, env: opts.env, pipeStdin: opts.pipeStdin ?? false }), name);
 }
 
 /** The Proc port on this machine: probing and signalling work; spawning goes through `launch`. */
@@ -155,4 +149,48 @@ export class RealProc implements Proc {
       .map((p) => readStat(p))
       .filter((s): s is ProcStat => s !== undefined);
   }
+}
+
+export interface GroupSpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** A pipe for the command's stdin (default: /dev/null). */
+  pipeStdin?: boolean;
+}
+
+/**
+ * The guard each group holds (fd 3 is one end of a socket pair whose other end only we hold): it
+ * reads a line; `exit` (the command ended, we tidy up after it as before) ends it quietly; EOF
+ * means we died, and it sends its whole group SIGTERM (a server stops its own children on it),
+ * then SIGKILL 2 s later, itself included. It holds none of the command's pipes.
+ */
+const GUARD = `( trap '' TERM; read -r line <&3; [ "$line" = exit ] && exit 0; kill -TERM 0; sleep 2; kill -KILL 0 ) </dev/null >/dev/null 2>&1 &`;
+
+/**
+ * Starts a command as the leader of a new process group, guarded against our own death: its pid
+ * is the command's (`sh -c "exec CMD"`), and `killGroup(pid)` stops it with everything it
+ * started. A stopped execsim stops the group itself; a killed one (SIGKILL, or a test runner
+ * killed with its process group) cannot, and a detached group outlives it, port and children
+ * included, unless the group stops itself: its guard (GUARD) does, when the kernel closes our end
+ * of its socket. `command` is a shell command line; an argv is run as it is (no shell parsing).
+ * stdout and stderr are piped.
+ */
+export function spawnGroup(command: string | readonly string[], opts: GroupSpawnOptions = {}): ChildProcess {
+  const script = typeof command === 'string' ? `${GUARD} exec 3<&- ${command}` : `${GUARD} exec 3<&- "$@"`;
+  const args = typeof command === 'string' ? ['-c', script] : ['-c', script, 'sh', ...command];
+  const child = spawn('/bin/sh', args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: [opts.pipeStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const guard = child.stdio[3] as Socket | null;
+  guard?.on('error', () => undefined);
+  child.once('exit', () => guard?.end('exit\n'));
+  return child;
+}
+
+/** One word for `sh -c`: single-quoted, a `'` inside as `'\''`. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }

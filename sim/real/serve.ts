@@ -12,6 +12,7 @@ import type { Fault } from '../faults/fault.ts';
 import type { Server } from '../ports/net.ts';
 import { RealClock } from './clock.ts';
 import { DilatedClock } from './dilatedClock.ts';
+import { watchParent } from './parentWatch.ts';
 import { killGroup, launch, type RealProcess } from './proc.ts';
 import { realPorts, RealTimeline } from './ports.ts';
 import type { FaultArming } from './serverFaults.ts';
@@ -102,14 +103,24 @@ export async function serveReference(opts: ServeOptions): Promise<RunningServer>
   };
 }
 
-/** Runs until SIGINT/SIGTERM, printing the URL when ready. */
+/**
+ * Runs until SIGINT/SIGTERM, or until the process that started it dies (a validator or a test
+ * killed with SIGKILL, which cannot stop it: it would be left behind with its port and its
+ * children), printing the URL when ready. Each way it stops every child it started.
+ */
 export async function serveForever(opts: ServeOptions, print: (line: string) => void): Promise<number> {
   const s = await serveReference(opts);
   print(`${s.url}\n`);
   return new Promise<number>((resolve) => {
+    let stopping = false;
     const stop = (code: number) => () => {
+      if (stopping) return;
+      stopping = true;
+      unwatch();
       void s.stop().then(() => resolve(code));
     };
+    // 129, as for SIGHUP: the parent went away
+    const unwatch = watchParent(stop(129));
     process.once('SIGINT', stop(130));
     process.once('SIGTERM', stop(143));
   });

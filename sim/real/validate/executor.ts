@@ -4,10 +4,10 @@
  * on an error, on Ctrl-C) stops every child it started; every wait is bounded; and an executor
  * that will not start is reported with the tail of its stderr.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { ExecsimError } from '../../errors.ts';
-import { killGroup, RealProc } from '../proc.ts';
+import { killGroup, RealProc, spawnGroup } from '../proc.ts';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
@@ -91,11 +91,7 @@ export async function startExecutor(template: string, opts: StartOptions): Promi
   const command = template.split('{port}').join(String(port));
   let tail = '';
   let exit: { code: number | null; signal: string | null } | undefined;
-  const child: ChildProcess = spawn('sh', ['-c', `exec ${command}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env: { ...process.env, ...opts.env },
-  });
+  const child: ChildProcess = spawnGroup(command, { env: { ...process.env, ...opts.env } });
   const keep = (b: Buffer) => {
     tail = (tail + b.toString()).slice(-4_000);
   };

@@ -4,13 +4,14 @@
  * a clear error; and nothing (process or port) is left behind after a run, a crash or Ctrl-C.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../sim/cli/main.ts';
 import { readStat } from '../../../sim/real/proc.ts';
+import { alive, groupListens, listening } from './procProbe.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE = process.execPath;
@@ -22,68 +23,6 @@ const capture = (): Io & { stdout: string; stderr: string } => {
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'execsim-validate-'));
 const MATRIX = ['--faults', 'none,cut-resume,refused-reconnects', '--workloads', 'echo,signal,trickle,large,stdin-echo'];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-/** Inodes of the sockets in LISTEN state on `port` (from /proc/net/tcp*). */
-function listenInodes(port: number): string[] {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  const out: string[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[1]?.endsWith(`:${hex}`) && f[3] === '0A') out.push(f[9] as string);
-    }
-  }
-  return out;
-}
-
-/**
- * Whether a process of the executor's group (pgid) still listens on `port`. The port number
- * alone cannot tell: once freed, the kernel may hand it to a listener of another test running
- * at the same time, so the listener's owner is looked up through /proc/<pid>/fd.
- */
-function groupListens(port: number, pgid: number): boolean {
-  const inodes = new Set(listenInodes(port));
-  if (inodes.size === 0) return false;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let fds: string[] = [];
-    try {
-      fds = readdirSync(`/proc/${entry}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      let link = '';
-      try {
-        link = readlinkSync(`/proc/${entry}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (m && inodes.has(m[1] as string) && readStat(Number(entry))?.pgrp === pgid) return true;
-    }
-  }
-  return false;
-}
-
-/** Whether anything listens on `port` at all (for the check that the probe can see a listener). */
-function listening(port: number): boolean {
-  return listenInodes(port).length > 0;
-}
 
 const pidAndPort = (stderr: string) => {
   const m = /executor pid (\d+) listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);

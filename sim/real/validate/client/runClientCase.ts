@@ -5,7 +5,6 @@
  * target's own checkers on what it printed against what the scripted command really did.
  * Every wait is bounded; the client's process group is killed at the end.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import { serveBoxliteRunner, type RunningBoxliteRunner } from '../../boxliteRest
 import { DilatedClock } from '../../dilatedClock.ts';
 import { FaultProxy } from '../../faultProxy.ts';
 import { RealTimeline } from '../../ports.ts';
-import { killGroup } from '../../proc.ts';
+import { killGroup, spawnGroup } from '../../proc.ts';
 import { judgeRealCase, type RealCaseResult } from '../realCase.ts';
 import type { ClientCase } from './cases.ts';
 import { parseClientLine } from './jsonLines.ts';
@@ -119,16 +118,12 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
   const scratch = mkdtempSync(join(tmpdir(), 'execsim-client-'));
   const t0 = Date.now();
   const command = opts.command.split('{url}').join(url);
-  const child = spawn('sh', ['-c', `exec ${command}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env: { ...process.env, XDG_DATA_HOME: scratch, HOME: scratch, ...opts.env },
-  });
+  const child = spawnGroup(command, { env: { ...process.env, XDG_DATA_HOME: scratch, HOME: scratch, ...opts.env } });
   let exit: string | undefined;
   let stderrTail = '';
   let buf = '';
-  child.stderr.on('data', (b: Buffer) => (stderrTail = (stderrTail + b.toString()).slice(-4000)));
-  child.stdout.on('data', (b: Buffer) => {
+  child.stderr?.on('data', (b: Buffer) => (stderrTail = (stderrTail + b.toString()).slice(-4000)));
+  child.stdout?.on('data', (b: Buffer) => {
     buf += b.toString();
     let i;
     while ((i = buf.indexOf('\n')) >= 0) {

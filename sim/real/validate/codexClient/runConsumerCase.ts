@@ -9,7 +9,7 @@
  * Every wait is bounded; the consumer's process group, the server, the proxy and the mock are
  * stopped at the end, on an error too.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ import type { Scenario } from '../../../target.ts';
 import { RealClock } from '../../clock.ts';
 import { FaultProxy, PROXY_FROM, PROXY_TO } from '../../faultProxy.ts';
 import { realPorts, RealTimeline } from '../../ports.ts';
-import { killGroup } from '../../proc.ts';
+import { killGroup, shellQuote, spawnGroup } from '../../proc.ts';
 import { ScriptedProc } from '../../scriptedProc.ts';
 import { armServerFaults, checkServerFaults } from '../../serverFaults.ts';
 import { hostEnvironmentInfo } from '../../serve.ts';
@@ -135,14 +135,14 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
   await proxy.start();
   const scratch = mkdtempSync(join(tmpdir(), 'execsim-consumer-'));
   let mock: MockModel | undefined;
-  let child: ReturnType<typeof spawn> | undefined;
+  let child: ChildProcess | undefined;
   let exit: string | undefined;
   let stderrTail = '';
   const wallStart = Date.now();
   const deadline = (): number | undefined =>
     started === undefined ? undefined : started.t + settledAtMs({ workload: c.workload, faults: c.faults, mode: 'safety' }) + TERMINATES_BOUND_MS + 5_000;
   try {
-    let argv: string[];
+    let command: string;
     let env: Record<string, string>;
     const onLine = (line: string): void => {
       const t = clock.now();
@@ -179,7 +179,7 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
         },
       });
       writeFileSync(join(scratch, 'config.toml'), codexConfig(mock.baseUrl));
-      argv = [opts.consumer.binary, 'exec', '--json', '--skip-git-repo-check', '--ephemeral', 'Run the command.'];
+      command = [opts.consumer.binary, 'exec', '--json', '--skip-git-repo-check', '--ephemeral', 'Run the command.'].map(shellQuote).join(' ');
       env = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: scratch,
@@ -188,10 +188,10 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
         CODEX_EXEC_SERVER_URL: proxy.url,
       };
     } else {
-      argv = ['sh', '-c', `exec ${opts.consumer.command.split('{url}').join(proxy.url)}`];
+      command = opts.consumer.command.split('{url}').join(proxy.url);
       env = { ...(process.env as Record<string, string>), HOME: scratch };
     }
-    child = spawn(argv[0] as string, argv.slice(1), { cwd: opts.consumer.kind === 'codex' ? scratch : process.cwd(), stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+    child = spawnGroup(command, { cwd: opts.consumer.kind === 'codex' ? scratch : process.cwd(), env });
     let buf = '';
     child.stdout?.on('data', (b: Buffer) => {
       buf += b.toString();
