@@ -6,7 +6,8 @@
  *   `next-seq`: a read's chunks follow `afterSeq` in order; with `maxBytes` and chunks, nextSeq is
  *   the last returned seq + 1; otherwise one past the last seq assigned (once closed, nothing more
  *   is assigned: one past the largest seq ever seen, Closed's; if the process exited and closed
- *   unseen, while the client was away, past the Exited and Closed seqs the wire never named).
+ *   unseen, while the client was away, past the Closed seq the wire never named, and past the
+ *   Exited one too unless a seq below the largest seen is unnamed: output may follow Exited).
  */
 import { fail, notApplicable, pass, type Checker, type Evidence } from '../../../sim/check/index.ts';
 import { SPEC_METHOD as METHOD } from './spec.ts';
@@ -123,6 +124,9 @@ export function nextSeqRule(processId: string): Checker<{ frames: readonly Frame
     const maxSeq = events.reduce((m, e) => Math.max(m, e.seq), 0);
     const closedSeen = events.some((e) => e.what === 'closed');
     const exitedSeen = events.some((e) => e.what === 'exited');
+    // seqs in 1..maxSeq the wire never named: room for an unseen Exited, or evicted output
+    const named = new Set(events.map((e) => e.seq).filter((q) => Number.isInteger(q) && q >= 1));
+    const unnamedBelow = maxSeq - named.size;
     const problems: Evidence[] = [];
     for (const r of reads) {
       const chunks = r.result.chunks ?? [];
@@ -147,9 +151,12 @@ export function nextSeqRule(processId: string): Checker<{ frames: readonly Frame
           });
         }
         // The process exited and closed while the client was away: a read carries those two as
-        // flags, not as seqs, so the wire never named them; they were assigned after every seq
-        // it did name, and nextSeq is past them (at least; unseen output may come before them).
-        const unseen = (closedSeen ? 0 : 1) + (exitedSeen || !r.result.exited ? 0 : 1);
+        // flags, not as seqs, so the wire never named them. Closed is the largest seq, so it came
+        // after every seq the wire named; Exited may come before trailing output (§1.5), so it is
+        // past them only when no seq below the largest is left unnamed for it. nextSeq is past
+        // them (at least; unseen output may come before them).
+        const exitedAbove = !exitedSeen && r.result.exited && unnamedBelow === 0;
+        const unseen = (closedSeen ? 0 : 1) + (exitedAbove ? 1 : 0);
         if (r.result.closed && !closedSeen && r.result.nextSeq < maxSeq + 1 + unseen) {
           problems.push({
             t: r.t,

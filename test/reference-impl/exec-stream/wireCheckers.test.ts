@@ -83,6 +83,14 @@ describe('next-seq', () => {
     expect(old.summary).toBe(
       'read of a closed process: nextSeq 13, expected at least 15: past the largest seq seen (12) and the Exited and Closed events assigned after it',
     );
+    // Exited unseen in a hole below trailing output (a lost exit watcher reports Exited while the
+    // process still writes, §1.5): outputs 1-4, Exited 5, output 6, Closed 7 while away
+    const hole = [out(1), readReq(7, 1, null), readRes(7, [2, 3, 4, 6], 8)];
+    expect(next({ frames: hole }).valid).toBe(true);
+    // ...but Closed still has to come past every seq named
+    expect(next({ frames: [out(1), readReq(7, 1, null), readRes(7, [2, 3, 4, 6], 7)] }).summary).toBe(
+      'read of a closed process: nextSeq 7, expected at least 8: past the largest seq seen (6) and the Closed event assigned after it',
+    );
     // Exited seen, Closed not: one seq of room
     expect(next({ frames: [out(1), exited(2), readReq(7, 0, null), readRes(7, [1], 4)] }).valid).toBe(true);
     expect(next({ frames: [out(1), exited(2), readReq(7, 0, null), readRes(7, [1], 3)] }).valid).toBe(false);
