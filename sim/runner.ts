@@ -84,7 +84,11 @@ export async function runScenario(
     dispose?.();
   }
   const checks = outcome
-    ? judge(target, { ...outcome, scenario }, { mode: scenario.mode, errors: world.errors })
+    ? judge(
+        target,
+        { ...outcome, scenario },
+        { mode: scenario.mode, errors: world.errors, ...(outcome.records ? { records: outcome.records } : {}) },
+      )
     : judgeCrashed(target, world.errors);
   outcome ??= crashedOutcome(world);
   const violated = Object.entries(checks.results)

@@ -55,8 +55,8 @@ export interface PropertyInfo {
   /** A liveness property (a bound on time): reports and exit lines class its violation as liveness, not safety. */
   liveness?: boolean;
   /**
-   * Records beyond the world's history the checker needs (e.g. `wire`: every frame the client
-   * sent and received). A run that does not keep one reports the property as not applicable.
+   * Records the checker needs that not every run keeps (e.g. `wire`: the frames the client sent
+   * and received). A run that does not keep one reports the property as not applicable.
    */
   needs?: readonly string[];
 }
@@ -89,6 +89,8 @@ export interface RunOutcome<O extends Observed = Observed, T extends Truth = Tru
   history: TraceEvent[];
   observed: O;
   truth: T;
+  /** The records this run keeps for the properties that need one (`PropertyInfo.needs`), e.g. `wire`. */
+  records?: readonly string[];
 }
 
 /** What a checker gets: the outcome plus the scenario it came from. */

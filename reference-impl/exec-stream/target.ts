@@ -29,7 +29,8 @@ import { RecordingReport, observedOf, truthOf } from './target/collect.ts';
 import { EXEC_FAULT_SPECS, KERNEL_KINDS, checkFaults, execFaultKinds, faultArbitrary, faultNames } from './target/faultKinds.ts';
 import type { ExecCheckInput, ExecObserved, ExecTruth } from './target/history.ts';
 import { scriptedProcess } from './target/processSource.ts';
-import { nextSeqRule, seqDiscipline } from './target/wireCheckers.ts';
+import { nextSeqRule, seqDiscipline, wireFramesOf, type Frame } from './target/wireCheckers.ts';
+import { recordWire } from './target/wireTap.ts';
 import {
   describeWorkload,
   EXEC_LIMITS,
@@ -72,7 +73,7 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
     { name: 'failed-is-terminal', summary: 'I7: no failure after completion, nothing after a failure' },
     { name: 'single-result', summary: 'at most one terminal result' },
     { name: 'truthful-exit', summary: 'a reported exit status (without an error) is the real one: code, signal, denial' },
-    // the executor's own numbering, judged on the frames a real run records (sim runs keep no frames)
+    // the executor's own numbering, judged on the frames: a real run keeps them whole, a simulated one in its history
     { name: 'seq-discipline', summary: 'a seq names one event; Exited before Closed; Closed is the largest seq', needs: ['wire'] },
     { name: 'next-seq', summary: 'process/read nextSeq follows the rules (with and without maxBytes)', needs: ['wire'] },
   ],
@@ -85,8 +86,8 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
     'failed-is-terminal': failedIsTerminal,
     'single-result': singleResult,
     'truthful-exit': truthfulExitExec,
-    'seq-discipline': (i) => seqDiscipline(PROCESS_ID)({ frames: i.observed.frames ?? [] }),
-    'next-seq': (i) => nextSeqRule(PROCESS_ID)({ frames: i.observed.frames ?? [] }),
+    'seq-discipline': (i) => seqDiscipline(PROCESS_ID)({ frames: framesOf(i) }),
+    'next-seq': (i) => nextSeqRule(PROCESS_ID)({ frames: framesOf(i) }),
   },
   // I5: a terminal result once the process closed and the faults settled, within the recovery window and the call
   liveness: {
@@ -108,6 +109,11 @@ export const target: Target<ExecWorkload, ExecObserved, ExecTruth> = {
   run: (world, scenario) => runExecStream(world, scenario),
 };
 
+/** The frames a run recorded: a real run's whole frames, else the wire record in the history. */
+function framesOf(i: ExecCheckInput): readonly Frame[] {
+  return i.observed.frames ?? wireFramesOf(i.history, CLIENT_HOST);
+}
+
 /** Timers a test double may retune (tests of the oracle: a wrong timer must be caught, issue 12). */
 export interface ExecTuning {
   /** The server's DETACHED_SESSION_TTL (default 30 s). */
@@ -126,7 +132,9 @@ export async function runExecStream(
   if (!variant) throw new Error(`exec-stream: unknown variant ${scenario.variant}`);
   const policy = variant.slots;
   const serverPorts = world.host(SERVER_HOST);
-  const clientPorts = world.host(CLIENT_HOST);
+  const hostPorts = world.host(CLIENT_HOST);
+  // the client's frames go through the wire record (the `wire` the wire checkers judge)
+  const clientPorts = { ...hostPorts, net: recordWire(hostPorts.net, hostPorts.log) };
   const ledger = new ServerLedger();
   const knobs = { ...defaultKnobs(), pipeJitterMsMax: w.pipeJitterMsMax, sendJitterMsMax: w.sendJitterMsMax };
   const server = new ExecServer(serverPorts, {
@@ -195,5 +203,5 @@ export async function runExecStream(
     serverHost: SERVER_HOST,
     ...(scenario.mode === 'liveness' && scenario.healAtMs !== undefined ? { healedAt: scenario.healAtMs } : {}),
   });
-  return { history: world.trace.events, observed: observedOf(report, ledger, PROCESS_ID), truth };
+  return { history: world.trace.events, observed: observedOf(report, ledger, PROCESS_ID), truth, records: ['wire'] };
 }

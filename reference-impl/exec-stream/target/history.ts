@@ -14,7 +14,7 @@ export interface ExecObserved extends Observed {
   deliveries: Array<{ t: number; seq: number }>;
   /** Gaps the consumer announced: output after `afterSeq` through `throughSeq` is missing. */
   gaps: Array<{ t: number; afterSeq: number; throughSeq: number }>;
-  /** Every frame the client sent and received, whole: kept by real runs only (the `wire` record). */
+  /** Every frame the client sent and received, whole: kept by real runs (a simulated run keeps its `wire` record in the history). */
   frames?: readonly Frame[];
 }
 

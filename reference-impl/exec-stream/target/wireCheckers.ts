@@ -1,7 +1,8 @@
 /**
- * Conformance checks on the frames themselves, for validating an executor: whatever a client
- * does, the executor's numbering must follow spec §1.5 and §1.6. Pure functions of the recorded
- * frames of one process.
+ * Conformance checks on the frames themselves: whatever a client does, the executor's numbering
+ * must follow spec §1.5 and §1.6 (issue 12: the client's dedupe and reordering must not mask a
+ * server bug). Pure functions of the recorded frames of one process: a real run keeps every frame
+ * whole, a simulated run the wire record in its history (`wireFramesOf`).
  *   `seq-discipline`: a seq names one event; Exited before Closed; Closed is the largest seq.
  *   `next-seq`: a read's chunks follow `afterSeq` in order; with `maxBytes` and chunks, nextSeq is
  *   the last returned seq + 1; otherwise one past the last seq assigned (once closed, nothing more
@@ -10,12 +11,31 @@
  *   Exited one too unless a seq below the largest seen is unnamed: output may follow Exited).
  */
 import { fail, notApplicable, pass, type Checker, type Evidence } from '../../../sim/check/index.ts';
+import type { TraceEvent } from '../../../sim/trace.ts';
 import { SPEC_METHOD as METHOD } from './spec.ts';
 
 export interface Frame {
   t: number;
   dir: 'in' | 'out';
   message: Record<string, unknown> | undefined;
+}
+
+/**
+ * The trace kinds of a simulated run's wire record (target/wireTap.ts writes them, as the client's
+ * host): each event's data is one message as the client sent (`out`) or received (`in`) it,
+ * reduced to the fields below read.
+ */
+export const WIRE_RECORD = { in: 'wire.in', out: 'wire.out' } as const;
+
+/** The frames of the wire record in a run's history, in the order they crossed the wire. */
+export function wireFramesOf(history: readonly TraceEvent[], host: string): Frame[] {
+  const frames: Frame[] = [];
+  for (const e of history) {
+    if (e.actor !== host) continue;
+    if (e.kind === WIRE_RECORD.in) frames.push({ t: e.t, dir: 'in', message: e.data });
+    else if (e.kind === WIRE_RECORD.out) frames.push({ t: e.t, dir: 'out', message: e.data });
+  }
+  return frames;
 }
 
 interface SeqEvent {

@@ -3,17 +3,8 @@
  * conformance checks (seq discipline, nextSeq), and puts a one-line summary of each on the real
  * timeline.
  */
-import type {
-  ConnectOptions,
-  HttpRequest,
-  HttpResponse,
-  Net,
-  Server,
-  ServerHandler,
-  WsData,
-  WsSocket,
-  WsSocketEvents,
-} from '../../ports/net.ts';
+import { TappedSocket } from '../../net/tap.ts';
+import type { ConnectOptions, HttpRequest, HttpResponse, Net, Server, ServerHandler, WsData, WsSocket } from '../../ports/net.ts';
 import type { RealNet } from '../net.ts';
 import type { RealTimeline } from '../ports.ts';
 
@@ -52,37 +43,6 @@ export class Wire {
   }
 }
 
-class RecordedSocket implements WsSocket {
-  constructor(
-    private readonly inner: WsSocket,
-    private readonly wire: Wire,
-  ) {
-    inner.on('message', (d) => wire.record('in', d));
-  }
-  get id(): string {
-    return this.inner.id;
-  }
-  get readyState() {
-    return this.inner.readyState;
-  }
-  send(data: WsData): boolean {
-    const ok = this.inner.send(data);
-    if (ok) this.wire.record('out', data);
-    return ok;
-  }
-  close(code?: number, reason?: string): void {
-    this.inner.close(code, reason);
-  }
-  on<E extends keyof WsSocketEvents>(event: E, listener: WsSocketEvents[E]): this {
-    this.inner.on(event, listener);
-    return this;
-  }
-  off<E extends keyof WsSocketEvents>(event: E, listener: WsSocketEvents[E]): this {
-    this.inner.off(event, listener);
-    return this;
-  }
-}
-
 /** A Net that records every frame of the sockets it opens, and can drop them all at the end. */
 export class RecordingNet implements Net {
   private readonly sockets: WsSocket[] = [];
@@ -91,7 +51,7 @@ export class RecordingNet implements Net {
     private readonly wire: Wire,
   ) {}
   async connect(url: string, options?: ConnectOptions): Promise<WsSocket> {
-    const s = new RecordedSocket(await this.inner.connect(url, options), this.wire);
+    const s = new TappedSocket(await this.inner.connect(url, options), (dir, d) => this.wire.record(dir, d));
     this.sockets.push(s);
     return s;
   }

@@ -1,9 +1,18 @@
 /**
  * The wire-level checks on frame histories that must fail and must pass (the validator also shows
- * them against real broken executors, in test/sim/real/validate.test.ts).
+ * them against real broken executors, in test/sim/real/validate.test.ts; blind exploration meets
+ * a broken simulated server in test/reference-impl/maskedServerBug.test.ts), and the wire record
+ * of a simulated run's history that they read.
  */
 import { describe, expect, it } from 'vitest';
-import { nextSeqRule, seqDiscipline, type Frame } from '../../../reference-impl/exec-stream/target/wireCheckers.ts';
+import {
+  nextSeqRule,
+  seqDiscipline,
+  WIRE_RECORD,
+  wireFramesOf,
+  type Frame,
+} from '../../../reference-impl/exec-stream/target/wireCheckers.ts';
+import type { TraceEvent } from '../../../sim/trace.ts';
 
 const P = 'p1';
 const out = (seq: number, chunk = 'aGkK', t = 1): Frame => ({
@@ -100,5 +109,58 @@ describe('next-seq', () => {
     expect(old.summary).toBe('read of a closed process: nextSeq 3, expected one past the last seq assigned (4) = 5');
     const bad = next({ frames: [out(1), out(2), readReq(7, 1, null), readRes(7, [2, 1], 3, false)] });
     expect(bad.summary).toContain('read after 1 returned chunks out of order or not after it: 2, 1');
+  });
+});
+
+describe('the wire record in a simulated history', () => {
+  // the events target/wireTap.ts writes: each frame's message, as the client's host
+  const ev = (f: Frame, actor = 'client'): TraceEvent => ({
+    t: f.t,
+    actor,
+    kind: f.dir === 'in' ? WIRE_RECORD.in : WIRE_RECORD.out,
+    data: f.message,
+  });
+  const good = [out(1), out(2), readReq(7, 1, null), readRes(7, [2], 3, false)];
+
+  it('gives back the frames, in order, of the named host only', () => {
+    const history: TraceEvent[] = [
+      { t: 0, actor: 'world', kind: 'world.start', data: { seed: 1 } },
+      ...good.map((f) => ev(f)),
+      ev(out(9), 'exec-server'),
+      { t: 6, actor: 'client', kind: 'consumer.result', data: {} },
+    ];
+    expect(wireFramesOf(history, 'client')).toEqual(good);
+    expect(wireFramesOf(history, 'nobody')).toEqual([]);
+  });
+
+  it('next-seq fails a history whose recovery read resends the chunk at afterSeq, and passes it without', () => {
+    expect(
+      next({
+        frames: wireFramesOf(
+          good.map((f) => ev(f)),
+          'client',
+        ),
+      }).valid,
+    ).toBe(true);
+    const resent = [out(1), out(2), readReq(7, 1, null), readRes(7, [1, 2], 3, false)];
+    const r = next({
+      frames: wireFramesOf(
+        resent.map((f) => ev(f)),
+        'client',
+      ),
+    });
+    expect(r).toMatchObject({ valid: false, summary: 'read after 1 returned chunks out of order or not after it: 1, 2' });
+  });
+
+  it('seq-discipline fails a history where a read names a notified seq with other bytes', () => {
+    const twice = [out(1, 'YQ=='), readReq(7, 0, null), readRes(7, [1], 2, false)];
+    expect(
+      disc({
+        frames: wireFramesOf(
+          twice.map((f) => ev(f)),
+          'client',
+        ),
+      }).summary,
+    ).toContain('seq 1 names two events');
   });
 });
