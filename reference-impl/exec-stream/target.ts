@@ -122,10 +122,16 @@ export interface ExecTuning {
   recoveryWindowMs?: number;
 }
 
+/**
+ * Runs one scenario. Test doubles (issue 12: the oracles must catch them; none in the source):
+ * `tuning` retunes timers; `rewire` gets the server before it listens, so a test can swap a layer
+ * of it (a server bug that the client masks).
+ */
 export async function runExecStream(
   world: World,
   scenario: Scenario<ExecWorkload>,
   tuning: ExecTuning = {},
+  rewire?: (server: ExecServer) => void,
 ): Promise<RunOutcome<ExecObserved, ExecTruth>> {
   const w = scenario.workload;
   const variant = VARIANTS[scenario.variant];
@@ -143,6 +149,7 @@ export async function runExecStream(
     ledger,
     ...(tuning.detachedTtlMs !== undefined ? { detachedTtlMs: tuning.detachedTtlMs } : {}),
   });
+  rewire?.(server);
   const consumer = new ConsumerKnobs();
   for (const kind of execFaultKinds({ server, consumer, schedule: (f) => world.schedule(f), applying: () => world.faults.applying() }))
     world.faults.define(kind);
