@@ -60,97 +60,85 @@ export class SimFileSystem {
   constructor(private readonly kernel: Kernel) {}
 
   port(host: string, writer: FsWriterOptions): Fs {
-    const k = this.kernel;
+    return new SimFsPort(this, host, writer);
+  }
+
+  /** readFile of one host: the text, or a torn prefix while a torn-read rule holds the path. */
+  read(host: string, path: string): string {
+    const p = normalize(path);
+    const node = this.tree.resolve(p, 'open', path);
+    if (node.kind === 'dir') throw fsError('EISDIR', 'read');
+    const rule = this.torn.get(p);
+    if (rule && rule.remaining > 0) {
+      rule.remaining--;
+      if (rule.remaining === 0) this.torn.delete(p);
+      const bytes = Buffer.from(node.text);
+      const keep = Math.min(rule.bytes ?? Math.floor(bytes.length / 2), bytes.length);
+      this.kernel.record('fs', 'fs.torn-read', { host, path, bytes: keep, of: bytes.length });
+      this.kernel.faultEffect(rule.fault, path);
+      return bytes.subarray(0, keep).toString('utf8');
+    }
+    return node.text;
+  }
+
+  /** writeFile or appendFile by one writer; recorded as `fs.write` or `fs.append`. */
+  write(host: string, writer: FsWriterOptions, path: string, data: string, append: boolean): void {
+    const p = normalize(path);
+    const file = this.tree.write(p, path, String(data), append);
+    file.mtime = this.stamp(p, writer);
+    this.kernel.record(host, append ? 'fs.append' : 'fs.write', { path, bytes: Buffer.byteLength(data), mtimeMs: file.mtime });
+  }
+
+  rename(host: string, from: string, to: string): void {
+    this.tree.rename(normalize(from), normalize(to), from, to);
+    this.kernel.record(host, 'fs.rename', { from, to });
+  }
+
+  stat(path: string): FileStat {
+    const node = this.tree.resolve(normalize(path), 'stat', path);
+    if (node.kind === 'dir') return new Stat(node.mtime, 0, true);
+    if (node.bytes < 0) node.bytes = Buffer.byteLength(node.text);
+    return new Stat(node.mtime, node.bytes, false);
+  }
+
+  readdir(path: string): string[] {
+    const node = this.tree.resolve(normalize(path), 'scandir', path);
+    if (node.kind !== 'dir') throw fsError('ENOTDIR', 'scandir', path);
+    return [...node.children.keys()].sort();
+  }
+
+  unlink(host: string, path: string): void {
+    this.tree.unlink(normalize(path), path);
+    this.kernel.record(host, 'fs.unlink', { path });
+  }
+
+  mkdir(host: string, writer: FsWriterOptions, path: string, recursive: boolean): void {
     const tree = this.tree;
-    const run = <T>(fn: () => T): Promise<T> => {
-      try {
-        return Promise.resolve(fn());
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    };
-    const write = (path: string, data: string, append: boolean): number => {
-      const file = tree.write(normalize(path), path, String(data), append);
-      file.mtime = this.stamp(normalize(path), writer);
-      return file.mtime;
-    };
-    return {
-      readFile: (path) =>
-        run(() => {
-          const p = normalize(path);
-          const node = tree.resolve(p, 'open', path);
-          if (node.kind === 'dir') throw fsError('EISDIR', 'read');
-          const rule = this.torn.get(p);
-          if (rule && rule.remaining > 0) {
-            rule.remaining--;
-            if (rule.remaining === 0) this.torn.delete(p);
-            const bytes = Buffer.from(node.text);
-            const keep = Math.min(rule.bytes ?? Math.floor(bytes.length / 2), bytes.length);
-            k.record('fs', 'fs.torn-read', { host, path, bytes: keep, of: bytes.length });
-            k.faultEffect(rule.fault, path);
-            return bytes.subarray(0, keep).toString('utf8');
-          }
-          return node.text;
-        }),
-      writeFile: (path, data) =>
-        run(() => {
-          const mtimeMs = write(path, data, false);
-          k.record(host, 'fs.write', { path, bytes: Buffer.byteLength(data), mtimeMs });
-        }),
-      appendFile: (path, data) =>
-        run(() => {
-          const mtimeMs = write(path, data, true);
-          k.record(host, 'fs.append', { path, bytes: Buffer.byteLength(data), mtimeMs });
-        }),
-      rename: (from, to) =>
-        run(() => {
-          tree.rename(normalize(from), normalize(to), from, to);
-          k.record(host, 'fs.rename', { from, to });
-        }),
-      stat: (path) =>
-        run(() => {
-          const node = tree.resolve(normalize(path), 'stat', path);
-          if (node.kind === 'dir') return new Stat(node.mtime, 0, true);
-          if (node.bytes < 0) node.bytes = Buffer.byteLength(node.text);
-          return new Stat(node.mtime, node.bytes, false);
-        }),
-      readdir: (path) =>
-        run(() => {
-          const node = tree.resolve(normalize(path), 'scandir', path);
-          if (node.kind !== 'dir') throw fsError('ENOTDIR', 'scandir', path);
-          return [...node.children.keys()].sort();
-        }),
-      unlink: (path) =>
-        run(() => {
-          tree.unlink(normalize(path), path);
-          k.record(host, 'fs.unlink', { path });
-        }),
-      mkdir: (path, options) =>
-        run(() => {
-          const p = normalize(path);
-          const existing = tree.get(p);
-          if (existing) {
-            if (options?.recursive && existing.kind === 'dir') return;
-            throw fsError('EEXIST', 'mkdir', path);
-          }
-          if (options?.recursive) {
-            // the missing ancestors get the virtual time; the directory asked for is stamped
-            const missing: string[] = [];
-            let a = parentOf(p);
-            for (; tree.get(a) === undefined; a = parentOf(a)) missing.push(a);
-            if (tree.get(a)?.kind === 'file') throw fsError('ENOTDIR', 'mkdir', path);
-            for (let i = missing.length - 1; i >= 0; i--) tree.mkdir(missing[i] as string, k.now());
-          }
-          tree.mkdir(p, 0).mtime = this.stamp(p, writer);
-          k.record(host, 'fs.mkdir', { path });
-        }),
-      exists: (path) => run(() => tree.get(normalize(path)) !== undefined),
-      utimes: (path, mtimeMs) =>
-        run(() => {
-          tree.resolve(normalize(path), 'utime', path).mtime = mtimeMs;
-          k.record(host, 'fs.utimes', { path, mtimeMs });
-        }),
-    };
+    const p = normalize(path);
+    const existing = tree.get(p);
+    if (existing) {
+      if (recursive && existing.kind === 'dir') return;
+      throw fsError('EEXIST', 'mkdir', path);
+    }
+    if (recursive) {
+      // the missing ancestors get the virtual time; the directory asked for is stamped
+      const missing: string[] = [];
+      let a = parentOf(p);
+      for (; tree.get(a) === undefined; a = parentOf(a)) missing.push(a);
+      if (tree.get(a)?.kind === 'file') throw fsError('ENOTDIR', 'mkdir', path);
+      for (let i = missing.length - 1; i >= 0; i--) tree.mkdir(missing[i] as string, this.kernel.now());
+    }
+    tree.mkdir(p, 0).mtime = this.stamp(p, writer);
+    this.kernel.record(host, 'fs.mkdir', { path });
+  }
+
+  exists(path: string): boolean {
+    return this.tree.get(normalize(path)) !== undefined;
+  }
+
+  utimes(host: string, path: string, mtimeMs: number): void {
+    this.tree.resolve(normalize(path), 'utime', path).mtime = mtimeMs;
+    this.kernel.record(host, 'fs.utimes', { path, mtimeMs });
   }
 
   // ---- faults ------------------------------------------------------------------------------
@@ -217,5 +205,98 @@ export class SimFileSystem {
       this.pinFaults.delete(path);
     }
     return m;
+  }
+}
+
+/** A rejected promise for a thrown value (a non-Error is wrapped). */
+function rejected(e: unknown): Promise<never> {
+  return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+}
+
+/**
+ * One host's Fs port: every call runs at once on the shared tree and settles its promise with
+ * the outcome. A class, so a host costs one object, not a closure per method.
+ */
+class SimFsPort implements Fs {
+  constructor(
+    private readonly fs: SimFileSystem,
+    private readonly host: string,
+    private readonly writer: FsWriterOptions,
+  ) {}
+  readFile(path: string): Promise<string> {
+    try {
+      return Promise.resolve(this.fs.read(this.host, path));
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  writeFile(path: string, data: string): Promise<void> {
+    try {
+      this.fs.write(this.host, this.writer, path, data, false);
+      return Promise.resolve();
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  appendFile(path: string, data: string): Promise<void> {
+    try {
+      this.fs.write(this.host, this.writer, path, data, true);
+      return Promise.resolve();
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  rename(from: string, to: string): Promise<void> {
+    try {
+      this.fs.rename(this.host, from, to);
+      return Promise.resolve();
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  stat(path: string): Promise<FileStat> {
+    try {
+      return Promise.resolve(this.fs.stat(path));
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  readdir(path: string): Promise<string[]> {
+    try {
+      return Promise.resolve(this.fs.readdir(path));
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  unlink(path: string): Promise<void> {
+    try {
+      this.fs.unlink(this.host, path);
+      return Promise.resolve();
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
+    try {
+      this.fs.mkdir(this.host, this.writer, path, options?.recursive === true);
+      return Promise.resolve();
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  exists(path: string): Promise<boolean> {
+    try {
+      return Promise.resolve(this.fs.exists(path));
+    } catch (e) {
+      return rejected(e);
+    }
+  }
+  utimes(path: string, mtimeMs: number): Promise<void> {
+    try {
+      this.fs.utimes(this.host, path, mtimeMs);
+      return Promise.resolve();
+    } catch (e) {
+      return rejected(e);
+    }
   }
 }

@@ -138,14 +138,12 @@ export class ProcessTable {
   }
 
   port(host: string): Proc {
-    return {
-      ticksPerSecond: this.options.ticksPerSecond,
-      spawn: (spec) => this.spawn(host, spec),
-      run: (script, spec) => this.run(host, script, spec),
-      kill: (pid, signal) => this.killPid(pid, signal ?? 'SIGTERM'),
-      stat: (pid) => this.stat(pid),
-      list: () => [...this.procs.keys()].sort((a, b) => a - b).map((p) => this.stat(p) as ProcStat),
-    };
+    return new SimProcPort(this, host);
+  }
+
+  /** The table's pids, ascending, as `/proc` lists them. */
+  list(): ProcStat[] {
+    return [...this.procs.keys()].sort((a, b) => a - b).map((p) => this.stat(p) as ProcStat);
   }
 
   spawn(host: string, spec: SpawnSpec, forcePid?: number, minTicks = 0): SimProcess {
@@ -213,7 +211,10 @@ export class ProcessTable {
   killTarget(target: string, signal: Signal): void {
     const victims = this.select(target).filter((p) => p.state !== 'Z');
     this.kernel.record('proc', 'proc.fault-kill', { target, signal, pids: victims.map((p) => p.pid) });
-    this.kernel.faultEffect(this.kernel.applying, victims.map((p) => `${p.name} (pid ${p.pid})`));
+    this.kernel.faultEffect(
+      this.kernel.applying,
+      victims.map((p) => `${p.name} (pid ${p.pid})`),
+    );
     for (const p of victims) this.signal(p, signal);
   }
 
@@ -332,7 +333,7 @@ export class ProcessTable {
     this.kernel.record('proc', 'proc.pid-reused', { pid, was, startTimeTicks: squatter.startTimeTicks });
   }
 
-  private killPid(pid: number, signal: Signal | 0): void {
+  killPid(pid: number, signal: Signal | 0): void {
     const p = this.procs.get(pid);
     if (!p) throw Object.assign(new Error(`kill ESRCH (pid ${pid})`), { code: 'ESRCH' });
     if (signal === 0) return;
@@ -350,5 +351,31 @@ export class ProcessTable {
       }
     }
     throw Object.assign(new Error('fork EAGAIN: the pid space is full'), { code: 'EAGAIN' });
+  }
+}
+
+/** One host's Proc port (a class, so a host costs one object, not a closure per method). */
+class SimProcPort implements Proc {
+  readonly ticksPerSecond: number;
+  constructor(
+    private readonly table: ProcessTable,
+    private readonly host: string,
+  ) {
+    this.ticksPerSecond = table.options.ticksPerSecond;
+  }
+  spawn(spec: SpawnSpec): ProcessHandle {
+    return this.table.spawn(this.host, spec);
+  }
+  run(script: ProcessScript, spec: SpawnSpec): ProcessHandle {
+    return this.table.run(this.host, script, spec);
+  }
+  kill(pid: number, signal?: Signal | 0): void {
+    this.table.killPid(pid, signal ?? 'SIGTERM');
+  }
+  stat(pid: number): ProcStat | undefined {
+    return this.table.stat(pid);
+  }
+  list(): ProcStat[] {
+    return this.table.list();
   }
 }
