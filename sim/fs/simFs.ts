@@ -10,7 +10,7 @@
  *   write would see. `rename` stays atomic.
  */
 import type { FaultToken, Kernel } from '../kernel.ts';
-import type { FileStat, Fs } from '../ports/fs.ts';
+import type { FileStat, Fs, SyncFs } from '../ports/fs.ts';
 import { fsError, FsTree, normalize, parentOf, type Node } from './tree.ts';
 
 export type MtimeGranularity = 'ns' | '1s' | '2s';
@@ -208,95 +208,91 @@ export class SimFileSystem {
   }
 }
 
-/** A rejected promise for a thrown value (a non-Error is wrapped). */
-function rejected(e: unknown): Promise<never> {
-  return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-}
-
-/**
- * One host's Fs port: every call runs at once on the shared tree and settles its promise with
- * the outcome. A class, so a host costs one object, not a closure per method.
- */
-class SimFsPort implements Fs {
+/** One host's Fs operations as blocking calls: each runs at once on the shared tree. */
+class SimSyncFsPort implements SyncFs {
   constructor(
     private readonly fs: SimFileSystem,
     private readonly host: string,
     private readonly writer: FsWriterOptions,
   ) {}
+  readFile(path: string): string {
+    return this.fs.read(this.host, path);
+  }
+  writeFile(path: string, data: string): void {
+    this.fs.write(this.host, this.writer, path, data, false);
+  }
+  appendFile(path: string, data: string): void {
+    this.fs.write(this.host, this.writer, path, data, true);
+  }
+  rename(from: string, to: string): void {
+    this.fs.rename(this.host, from, to);
+  }
+  stat(path: string): FileStat {
+    return this.fs.stat(path);
+  }
+  readdir(path: string): string[] {
+    return this.fs.readdir(path);
+  }
+  unlink(path: string): void {
+    this.fs.unlink(this.host, path);
+  }
+  mkdir(path: string, options?: { recursive?: boolean }): void {
+    this.fs.mkdir(this.host, this.writer, path, options?.recursive === true);
+  }
+  exists(path: string): boolean {
+    return this.fs.exists(path);
+  }
+  utimes(path: string, mtimeMs: number): void {
+    this.fs.utimes(this.host, path, mtimeMs);
+  }
+}
+
+/** The promise of a blocking call's outcome: its value, or its throw as a rejection. */
+function settle<T>(call: () => T): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+/**
+ * One host's Fs port: every call runs at once (`sync`) and settles its promise with the
+ * outcome. Classes, so a host costs two objects, not a closure per method.
+ */
+class SimFsPort implements Fs {
+  readonly sync: SimSyncFsPort;
+  constructor(fs: SimFileSystem, host: string, writer: FsWriterOptions) {
+    this.sync = new SimSyncFsPort(fs, host, writer);
+  }
   readFile(path: string): Promise<string> {
-    try {
-      return Promise.resolve(this.fs.read(this.host, path));
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.readFile(path));
   }
   writeFile(path: string, data: string): Promise<void> {
-    try {
-      this.fs.write(this.host, this.writer, path, data, false);
-      return Promise.resolve();
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.writeFile(path, data));
   }
   appendFile(path: string, data: string): Promise<void> {
-    try {
-      this.fs.write(this.host, this.writer, path, data, true);
-      return Promise.resolve();
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.appendFile(path, data));
   }
   rename(from: string, to: string): Promise<void> {
-    try {
-      this.fs.rename(this.host, from, to);
-      return Promise.resolve();
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.rename(from, to));
   }
   stat(path: string): Promise<FileStat> {
-    try {
-      return Promise.resolve(this.fs.stat(path));
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.stat(path));
   }
   readdir(path: string): Promise<string[]> {
-    try {
-      return Promise.resolve(this.fs.readdir(path));
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.readdir(path));
   }
   unlink(path: string): Promise<void> {
-    try {
-      this.fs.unlink(this.host, path);
-      return Promise.resolve();
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.unlink(path));
   }
   mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
-    try {
-      this.fs.mkdir(this.host, this.writer, path, options?.recursive === true);
-      return Promise.resolve();
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.mkdir(path, options));
   }
   exists(path: string): Promise<boolean> {
-    try {
-      return Promise.resolve(this.fs.exists(path));
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.exists(path));
   }
   utimes(path: string, mtimeMs: number): Promise<void> {
-    try {
-      this.fs.utimes(this.host, path, mtimeMs);
-      return Promise.resolve();
-    } catch (e) {
-      return rejected(e);
-    }
+    return settle(() => this.sync.utimes(path, mtimeMs));
   }
 }

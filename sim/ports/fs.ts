@@ -1,5 +1,5 @@
 /**
- * Fs port: the subset of `node:fs/promises` the protocols need. Errors carry Node's `code`
+ * Fs port: the subset of `node:fs/promises` the protocols need (and of `node:fs`'s blocking calls, `sync`). Errors carry Node's `code`
  * (`ENOENT`, `EEXIST`, `ENOTDIR`...). Paths are absolute POSIX paths.
  */
 export interface FileStat {
@@ -24,6 +24,26 @@ export interface Fs {
   exists(path: string): Promise<boolean>;
   /** Sets the mtime explicitly (like `fs.utimes`). */
   utimes(path: string, mtimeMs: number): Promise<void>;
+  /** The same file system through blocking calls. */
+  readonly sync: SyncFs;
+}
+
+/**
+ * The Fs operations as blocking calls (`node:fs`'s `*Sync`, Rust's `std::fs`): for a program
+ * whose file reads never yield to anything else, such as a CLI's poll loop. Same results, same
+ * errors, same records as the promise API; only no turn of the event loop between calls.
+ */
+export interface SyncFs {
+  readFile(path: string): string;
+  writeFile(path: string, data: string): void;
+  appendFile(path: string, data: string): void;
+  rename(from: string, to: string): void;
+  stat(path: string): FileStat;
+  readdir(path: string): string[];
+  unlink(path: string): void;
+  mkdir(path: string, options?: { recursive?: boolean }): void;
+  exists(path: string): boolean;
+  utimes(path: string, mtimeMs: number): void;
 }
 
 export function isFsError(e: unknown, code?: string): e is Error & { code: string } {

@@ -4,7 +4,8 @@
  */
 import { appendFile, mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile, access } from 'node:fs/promises';
 import type { Clock } from '../ports/clock.ts';
-import type { Fs } from '../ports/fs.ts';
+import * as blocking from 'node:fs';
+import type { Fs, SyncFs } from '../ports/fs.ts';
 import type { Ports } from '../ports/index.ts';
 import { Rng } from '../rng.ts';
 import type { TraceEvent } from '../trace.ts';
@@ -12,7 +13,27 @@ import { RealClock } from './clock.ts';
 import { RealNet } from './net.ts';
 import { RealProc } from './proc.ts';
 
+/** The machine's files through blocking calls. */
+export const realSyncFs: SyncFs = {
+  readFile: (p) => blocking.readFileSync(p, 'utf8'),
+  writeFile: (p, d) => blocking.writeFileSync(p, d),
+  appendFile: (p, d) => blocking.appendFileSync(p, d),
+  rename: (a, b) => blocking.renameSync(a, b),
+  stat: (p) => {
+    const s = blocking.statSync(p);
+    return { mtimeMs: s.mtimeMs, size: s.size, isFile: () => s.isFile(), isDirectory: () => s.isDirectory() };
+  },
+  readdir: (p) => blocking.readdirSync(p).sort(),
+  unlink: (p) => blocking.unlinkSync(p),
+  mkdir: (p, o) => {
+    blocking.mkdirSync(p, { recursive: o?.recursive ?? false });
+  },
+  exists: (p) => blocking.existsSync(p),
+  utimes: (p, m) => blocking.utimesSync(p, m / 1000, m / 1000),
+};
+
 export const realFs: Fs = {
+  sync: realSyncFs,
   readFile: (p) => readFile(p, 'utf8'),
   writeFile: (p, d) => writeFile(p, d),
   appendFile: (p, d) => appendFile(p, d),

@@ -5,11 +5,12 @@
  * removed). Mtimes are the simulator's own (fs.test.ts); this is about everything else.
  */
 import fc from 'fast-check';
+import * as realSync from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as real from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Fs } from '../../sim/ports/index.ts';
+import type { Fs, SyncFs } from '../../sim/ports/index.ts';
 import { createWorld } from '../../sim/world.ts';
 
 const PATHS = ['/a', '/a/b', '/a/b/c', '/a/x', '/d', '/d/e', '/f'];
@@ -53,6 +54,30 @@ async function apply(fs: Fs, o: Op): Promise<unknown> {
   }
 }
 
+/** The same through the blocking calls. */
+function applySync(fs: SyncFs, o: Op): unknown {
+  try {
+    switch (o.op) {
+      case 'writeFile':
+      case 'appendFile':
+        return fs[o.op](o.path, o.data);
+      case 'mkdir':
+        return fs.mkdir(o.path, { recursive: o.recursive });
+      case 'rename':
+        return fs.rename(o.from, o.to);
+      case 'stat': {
+        const s = fs.stat(o.path);
+        return { size: s.isDirectory() ? 'dir' : s.size, file: s.isFile() };
+      }
+      default:
+        return fs[o.op](o.path);
+    }
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    return { code: err.code, message: err.message };
+  }
+}
+
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
@@ -68,7 +93,28 @@ function realFs(): Fs {
       e.message = e.message.split(root).join('');
       throw e;
     });
+  const stripSync = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (e) {
+      (e as Error).message = (e as Error).message.split(root).join('');
+      throw e;
+    }
+  };
+  const sync: SyncFs = {
+    readFile: (p) => stripSync(() => realSync.readFileSync(at(p), 'utf8')),
+    writeFile: (p, d) => stripSync(() => realSync.writeFileSync(at(p), d)),
+    appendFile: (p, d) => stripSync(() => realSync.appendFileSync(at(p), d)),
+    rename: (a, b) => stripSync(() => realSync.renameSync(at(a), at(b))),
+    stat: (p) => stripSync(() => realSync.statSync(at(p))),
+    readdir: (p) => stripSync(() => realSync.readdirSync(at(p)).sort()),
+    unlink: (p) => stripSync(() => realSync.unlinkSync(at(p))),
+    mkdir: (p, o) => stripSync(() => void realSync.mkdirSync(at(p), o)),
+    exists: (p) => realSync.existsSync(at(p)),
+    utimes: (p, m) => stripSync(() => realSync.utimesSync(at(p), m / 1000, m / 1000)),
+  };
   return {
+    sync,
     readFile: (p) => strip(real.readFile(at(p), 'utf8')),
     writeFile: (p, d) => strip(real.writeFile(at(p), d)),
     appendFile: (p, d) => strip(real.appendFile(at(p), d)),
@@ -95,6 +141,19 @@ describe('fs: the simulated tree behaves as the real file system', () => {
         for (const o of ops) expect([o, await apply(sim, o)]).toEqual([o, await apply(disk, o)]);
         for (const p of ['/', ...PATHS])
           expect([p, await apply(sim, { op: 'readdir', path: p })]).toEqual([p, await apply(disk, { op: 'readdir', path: p })]);
+      }),
+      { numRuns: 200, seed: 18 },
+    );
+  }, 60_000);
+
+  it("and so do its blocking calls (Fs.sync), against node:fs's", () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
+        const sim = createWorld({ seed: 1 }).host('w').fs.sync;
+        const disk = realFs().sync;
+        for (const o of ops) expect([o, applySync(sim, o)]).toEqual([o, applySync(disk, o)]);
+        for (const p of ['/', ...PATHS])
+          expect([p, applySync(sim, { op: 'readdir', path: p })]).toEqual([p, applySync(disk, { op: 'readdir', path: p })]);
       }),
       { numRuns: 200, seed: 18 },
     );
