@@ -61,7 +61,7 @@ export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: num
     else stderr += text;
   });
   const startedAt = clock.now();
-  const capSecs = await resolveDaemonWaitTimeoutSecs(fs, (line) => p.write('stderr', line + '\n'));
+  const capSecs = resolveDaemonWaitTimeoutSecs(fs.sync, (line) => p.write('stderr', line + '\n'));
   opts.onCap?.(capSecs);
   const ctx: WaitContext = {
     ports,

@@ -4,7 +4,7 @@
  * goes to stdout and stderr, so a caller that reads either one finds it.
  */
 import type { WaitContext } from './context.ts';
-import { parseResult, readIfExists, statIfExists, type SessionResult } from './sessionFiles.ts';
+import { parseResult, readIfExistsSync, statIfExistsSync, type SessionResult } from './sessionFiles.ts';
 
 export const EXIT_SUCCESS = 0;
 export const EXIT_FAILURE = 1;
@@ -69,20 +69,20 @@ export function memoryWarnMarker(session: string, rssMb: number, limitMb: number
 }
 
 /** Copies stdout.log to stdout; true when any byte was streamed. */
-async function streamWaitOutput(ctx: WaitContext): Promise<boolean> {
-  const text = await readIfExists(ctx.ports.fs, ctx.paths.stdoutLog);
+function streamWaitOutput(ctx: WaitContext): boolean {
+  const text = readIfExistsSync(ctx.ports.fs.sync, ctx.paths.stdoutLog);
   if (text === undefined || text.length === 0) return false;
   ctx.outRaw(text);
   return true;
 }
 
 /** With nothing streamed and empty logs, a failed result's summary is the only explanation left. */
-async function emitFailureSummaryForEmptyOutput(ctx: WaitContext, streamed: boolean): Promise<void> {
+function emitFailureSummaryForEmptyOutput(ctx: WaitContext, streamed: boolean): void {
   if (streamed) return;
-  const { fs } = ctx.ports;
+  const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  for (const log of [p.stdoutLog, p.outputLog]) if (((await statIfExists(fs, log))?.size ?? 0) > 0) return;
-  const text = await readIfExists(fs, p.result);
+  for (const log of [p.stdoutLog, p.outputLog]) if ((statIfExistsSync(fs, log)?.size ?? 0) > 0) return;
+  const text = readIfExistsSync(fs, p.result);
   if (text === undefined) return;
   let r: SessionResult;
   try {
@@ -103,13 +103,13 @@ export interface CompletionInput {
 }
 
 /** E: stream, summarize, mark, hint, and return the wait's exit code. */
-export async function complete(ctx: WaitContext, input: CompletionInput): Promise<number> {
+export function complete(ctx: WaitContext, input: CompletionInput): number {
   const session = ctx.paths.id;
-  const streamed = await streamWaitOutput(ctx);
+  const streamed = streamWaitOutput(ctx);
   // (2) A synthesized CSA:NEXT_STEP needs output/unpushed_commits.json or review_meta.json,
   // which no modelled daemon writes: nothing to print.
   const { status, exit } = resolveCompletion(input.fallback, input.synthetic, input.result);
-  await emitFailureSummaryForEmptyOutput(ctx, streamed);
+  emitFailureSummaryForEmptyOutput(ctx, streamed);
   const marker = completedMarker(session, status, exit, input.synthetic);
   ctx.out(marker);
   ctx.err(marker);

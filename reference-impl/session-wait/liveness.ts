@@ -6,7 +6,7 @@
  */
 import type { Proc } from '../../sim/ports/index.ts';
 import type { WaitContext } from './context.ts';
-import { readIfExists, readUsuallyPresent } from './sessionFiles.ts';
+import { readIfExistsSync, readUsuallyPresentSync } from './sessionFiles.ts';
 
 /** `LOCK_FILE_STALE_SECS`: a lock file this recent counts even when its pid's cmdline does not match. */
 export const LOCK_FILE_STALE_MS = 60_000;
@@ -35,9 +35,9 @@ export function parseDaemonPidRecord(text: string): DaemonPidRecord | undefined 
 }
 
 /** A read taken once per iteration (see `WaitContext.memo`). */
-async function once<T>(ctx: WaitContext, key: string, load: () => Promise<T>): Promise<T> {
+function once<T>(ctx: WaitContext, key: string, load: () => T): T {
   if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
-  const v = await load();
+  const v = load();
   ctx.memo.set(key, v);
   return v;
 }
@@ -48,28 +48,28 @@ interface LockFile {
   mtimeMs: number;
 }
 
-function lockFiles(ctx: WaitContext): Promise<LockFile[]> {
-  return once(ctx, 'locks', async () => {
-    const { fs } = ctx.ports;
-    if (!(await fs.exists(ctx.paths.locks))) return [];
+function lockFiles(ctx: WaitContext): LockFile[] {
+  return once(ctx, 'locks', () => {
+    const fs = ctx.ports.fs.sync;
+    if (!fs.exists(ctx.paths.locks)) return [];
     const out: LockFile[] = [];
-    for (const name of await fs.readdir(ctx.paths.locks)) {
+    for (const name of fs.readdir(ctx.paths.locks)) {
       if (name.startsWith('.reconcile') || !name.endsWith('.lock')) continue;
       const path = `${ctx.paths.locks}/${name}`;
-      out.push({ name, content: await readUsuallyPresent(fs, path), mtimeMs: (await fs.stat(path)).mtimeMs });
+      out.push({ name, content: readUsuallyPresentSync(fs, path), mtimeMs: fs.stat(path).mtimeMs });
     }
     return out;
   });
 }
 
-export function readDaemonPidRecord(ctx: WaitContext): Promise<DaemonPidRecord | undefined> {
-  return once(ctx, 'daemon.pid', async () => {
-    const { fs } = ctx.ports;
-    const text = await readUsuallyPresent(fs, ctx.paths.daemonPid);
+export function readDaemonPidRecord(ctx: WaitContext): DaemonPidRecord | undefined {
+  return once(ctx, 'daemon.pid', () => {
+    const fs = ctx.ports.fs.sync;
+    const text = readUsuallyPresentSync(fs, ctx.paths.daemonPid);
     const record = text === undefined ? undefined : parseDaemonPidRecord(text);
     if (record) return record;
     // The oldest sessions only logged `pid=NNN` to stderr.log.
-    const stderr = await readIfExists(fs, ctx.paths.stderrLog);
+    const stderr = readIfExistsSync(fs, ctx.paths.stderrLog);
     const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
     return m ? { pid: Number(m[1]) } : undefined;
   });
@@ -88,10 +88,10 @@ function pidMatchesSessionContext(ctx: WaitContext, pid: number, toolName: strin
 }
 
 /** `find_session_pid`: the first live pid tied to this session. */
-export async function findSessionPid(ctx: WaitContext): Promise<number | undefined> {
-  const daemon = await readDaemonPidRecord(ctx);
+export function findSessionPid(ctx: WaitContext): number | undefined {
+  const daemon = readDaemonPidRecord(ctx);
   if (daemon && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
-  for (const lock of await lockFiles(ctx)) {
+  for (const lock of lockFiles(ctx)) {
     const pid = lock.content === undefined ? undefined : lockPid(lock.content);
     if (pid === undefined) continue;
     const recent = Math.max(0, ctx.ports.clock.now() - lock.mtimeMs) <= (ctx.lockFileStaleMs ?? LOCK_FILE_STALE_MS);
@@ -109,8 +109,8 @@ function lockPid(content: string): number | undefined {
   }
 }
 
-export async function hasLiveProcess(ctx: WaitContext): Promise<boolean> {
-  return (await findSessionPid(ctx)) !== undefined;
+export function hasLiveProcess(ctx: WaitContext): boolean {
+  return findSessionPid(ctx) !== undefined;
 }
 
 /** A process of the group led by `leader` that is neither a zombie nor dead. */
@@ -122,7 +122,7 @@ export function hasLiveProcessGroupMember(proc: Proc, leader: number): boolean {
  * `daemon_pid_for_signal(dir).is_some()` with the start-time table of spec §2: a record whose
  * ticks differ from `/proc/<pid>/stat` is a reused pid, so dead.
  */
-export async function daemonPidIsAliveByStartTime(ctx: WaitContext, record: DaemonPidRecord): Promise<boolean> {
+export function daemonPidIsAliveByStartTime(ctx: WaitContext, record: DaemonPidRecord): boolean {
   const { proc } = ctx.ports;
   const meta = proc.stat(record.pid);
   if (record.startTimeTicks !== undefined) {
@@ -132,15 +132,15 @@ export async function daemonPidIsAliveByStartTime(ctx: WaitContext, record: Daem
     return true;
   }
   if (meta?.state === 'Z') return hasLiveProcessGroupMember(proc, record.pid);
-  return (await findSessionPid(ctx)) === record.pid;
+  return findSessionPid(ctx) === record.pid;
 }
 
-export async function daemonPidIsAlive(ctx: WaitContext): Promise<boolean> {
-  const record = await readDaemonPidRecord(ctx);
+export function daemonPidIsAlive(ctx: WaitContext): boolean {
+  const record = readDaemonPidRecord(ctx);
   return record !== undefined && ctx.policy.daemonPidIsAlive(ctx, record);
 }
 
 /** `session_has_terminal_process` = `has_live_process || daemon_pid_is_alive`. */
-export async function sessionHasTerminalProcess(ctx: WaitContext): Promise<boolean> {
-  return (await hasLiveProcess(ctx)) || (await daemonPidIsAlive(ctx));
+export function sessionHasTerminalProcess(ctx: WaitContext): boolean {
+  return hasLiveProcess(ctx) || daemonPidIsAlive(ctx);
 }

@@ -13,11 +13,11 @@ export interface WaitPolicy {
    * B1, after the refresh: whether the refreshed result.toml decides the outcome, or is dropped
    * so that the packet decides (the pre-#1445 mtime filter, #1442).
    */
-  keepRefreshedResult(ctx: WaitContext, result: SessionResult, packet: CompletionPacket): Promise<boolean>;
+  keepRefreshedResult(ctx: WaitContext, result: SessionResult, packet: CompletionPacket): boolean;
   /** B6: what the wait prints and returns when `elapsed >= cap` (#1439). */
-  capExit(ctx: WaitContext, elapsedSecs: number): Promise<number>;
+  capExit(ctx: WaitContext, elapsedSecs: number): number;
   /** `daemon_pid_is_alive` for a daemon.pid record: start-time checked, or `kill(pid, 0)` alone. */
-  daemonPidIsAlive(ctx: WaitContext, record: DaemonPidRecord): Promise<boolean>;
+  daemonPidIsAlive(ctx: WaitContext, record: DaemonPidRecord): boolean;
   /** B2: a completed result is returned only once no session process remains (#2034 says why). */
   readonly completedResultNeedsDeadDaemon: boolean;
 }

@@ -8,8 +8,8 @@
 import type { WaitContext } from './context.ts';
 import { daemonPidIsAlive, hasLiveProcess } from './liveness.ts';
 import { retireIfDeadWithResult } from './resultLoader.ts';
-import { formatResult, parseState, readUsuallyPresent, statIfExists, timestamp, writeAtomic } from './sessionFiles.ts';
-import { loadSnapshot, modifiedRecently, saveSnapshot, setOrClear } from './toolLiveness.ts';
+import { formatResult, parseState, readUsuallyPresentSync, statIfExistsSync, timestamp, writeAtomicSync } from './sessionFiles.ts';
+import { loadSnapshotSync, modifiedRecently, saveSnapshotSync, setOrClear } from './toolLiveness.ts';
 
 export interface ReconcileOutcome {
   resultBecameAvailable: boolean;
@@ -19,20 +19,21 @@ export interface ReconcileOutcome {
 const NOTHING: ReconcileOutcome = { resultBecameAvailable: false, synthetic: false };
 
 /** Why synthesis is blocked, or undefined when it may go ahead. */
-export async function reconcileBlockedBy(ctx: WaitContext): Promise<string | undefined> {
-  if (await hasLiveProcess(ctx)) return 'live_pid';
-  if (await daemonPidIsAlive(ctx)) return 'live_daemon_pid';
-  if (await hasProgressSignal(ctx)) return 'progress_signal';
+export function reconcileBlockedBy(ctx: WaitContext): string | undefined {
+  if (hasLiveProcess(ctx)) return 'live_pid';
+  if (daemonPidIsAlive(ctx)) return 'live_daemon_pid';
+  if (hasProgressSignal(ctx)) return 'progress_signal';
   return undefined;
 }
 
-async function hasProgressSignal(ctx: WaitContext): Promise<boolean> {
-  const { fs, clock } = ctx.ports;
+function hasProgressSignal(ctx: WaitContext): boolean {
+  const { clock } = ctx.ports;
+  const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const snap = await loadSnapshot(fs, p.snapshot);
-  const acp = await statIfExists(fs, p.acpEvents);
-  const stderr = await statIfExists(fs, p.stderrLog);
-  const output = await statIfExists(fs, p.outputLog);
+  const snap = loadSnapshotSync(fs, p.snapshot);
+  const acp = statIfExistsSync(fs, p.acpEvents);
+  const stderr = statIfExistsSync(fs, p.stderrLog);
+  const output = statIfExistsSync(fs, p.outputLog);
   const prior = snap.observedSpoolBytesWritten !== undefined || snap.acpEventsSize !== undefined || snap.stderrLogSize !== undefined;
   let progress =
     prior &&
@@ -41,37 +42,38 @@ async function hasProgressSignal(ctx: WaitContext): Promise<boolean> {
   if (snap.spoolBytesWritten !== undefined) snap.observedSpoolBytesWritten = snap.spoolBytesWritten;
   setOrClear(snap, 'acpEventsSize', acp?.size);
   setOrClear(snap, 'stderrLogSize', stderr?.size);
-  await saveSnapshot(fs, p.snapshot, snap);
+  saveSnapshotSync(fs, p.snapshot, snap);
   return progress;
 }
 
 /** B3: synthesize a failure for a dead Active session without result.toml. */
-export async function ensureTerminalResultForDeadActiveSession(ctx: WaitContext): Promise<ReconcileOutcome> {
-  const { fs, proc, clock } = ctx.ports;
+export function ensureTerminalResultForDeadActiveSession(ctx: WaitContext): ReconcileOutcome {
+  const { proc, clock } = ctx.ports;
+  const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const state = await readUsuallyPresent(fs, p.state);
+  const state = readUsuallyPresentSync(fs, p.state);
   if (state === undefined) return NOTHING;
   const { phase, tool } = parseState(state, p.state);
   if (phase !== 'Active') return NOTHING;
-  const blocked = await reconcileBlockedBy(ctx);
-  if (blocked !== undefined || (await fs.exists(p.result))) return NOTHING;
+  const blocked = reconcileBlockedBy(ctx);
+  if (blocked !== undefined || fs.exists(p.result)) return NOTHING;
   if (!ctx.flocks.tryLock(proc, p.reconcileLock, ctx.self)) return NOTHING;
   try {
-    if (!(await fs.exists(p.reconcileLock))) {
-      await fs.mkdir(p.locks, { recursive: true });
-      await fs.writeFile(p.reconcileLock, '');
+    if (!fs.exists(p.reconcileLock)) {
+      fs.mkdir(p.locks, { recursive: true });
+      fs.writeFile(p.reconcileLock, '');
     }
-    if (await fs.exists(p.result)) {
+    if (fs.exists(p.result)) {
       // A late result landed while we took the lock: retire with it, nothing synthetic.
-      await retireIfDeadWithResult(ctx);
+      retireIfDeadWithResult(ctx);
       return { resultBecameAvailable: true, synthetic: false };
     }
-    const output = await statIfExists(fs, p.outputLog);
+    const output = statIfExistsSync(fs, p.outputLog);
     const now = clock.now();
     const summary =
       'synthetic failure by session wait: process dead, result.toml missing ' +
       `(reconciliation_reason=true_missing_result, output_log_mtime=${output ? timestamp(output.mtimeMs) : 'none'})`;
-    await writeAtomic(
+    writeAtomicSync(
       fs,
       p.result,
       formatResult({ status: 'failure', exitCode: 1, summary, tool, startedAt: timestamp(now), completedAt: timestamp(now) }),

@@ -11,9 +11,9 @@ import {
   formatState,
   parseResult,
   parseState,
-  readIfExists,
-  readUsuallyPresent,
-  writeAtomic,
+  readIfExistsSync,
+  readUsuallyPresentSync,
+  writeAtomicSync,
   type SessionResult,
 } from './sessionFiles.ts';
 
@@ -22,17 +22,17 @@ import {
  * `output/acp-events.jsonl` when it lacks one (then rewritten, which moves its mtime: the
  * UNCONFIRMED enrichment path of spec §6a). Throws on a file that does not parse.
  */
-export async function refreshResultForWait(ctx: WaitContext): Promise<SessionResult | undefined> {
-  const { fs } = ctx.ports;
+export function refreshResultForWait(ctx: WaitContext): SessionResult | undefined {
+  const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const text = await readIfExists(fs, p.result);
+  const text = readIfExistsSync(fs, p.result);
   if (text === undefined) return undefined;
   const result = parseResult(text, p.result);
   if (result.eventsCount === undefined) {
-    const events = await readIfExists(fs, p.acpEvents);
+    const events = readIfExistsSync(fs, p.acpEvents);
     if (events !== undefined) {
       result.eventsCount = events.split('\n').filter((l) => l.length > 0).length;
-      await writeAtomic(fs, p.result, formatResult(result));
+      writeAtomicSync(fs, p.result, formatResult(result));
       ctx.ports.log('wait.refresh-enriched', { eventsCount: result.eventsCount });
     }
   }
@@ -40,30 +40,30 @@ export async function refreshResultForWait(ctx: WaitContext): Promise<SessionRes
 }
 
 /** `load_completed_daemon_result`: a refreshed result, only when the daemon is dead before and after. */
-async function loadCompletedDaemonResult(ctx: WaitContext): Promise<SessionResult | undefined> {
-  const aliveAtRefreshStart = await sessionHasTerminalProcess(ctx);
+function loadCompletedDaemonResult(ctx: WaitContext): SessionResult | undefined {
+  const aliveAtRefreshStart = sessionHasTerminalProcess(ctx);
   let result: SessionResult | undefined;
   try {
-    result = await refreshResultForWait(ctx);
+    result = refreshResultForWait(ctx);
   } catch (e) {
     if (aliveAtRefreshStart) return undefined; // a transient refresh failure while the daemon works
     throw e;
   }
   if (result === undefined) return undefined;
-  if (ctx.policy.completedResultNeedsDeadDaemon && (aliveAtRefreshStart || (await sessionHasTerminalProcess(ctx)))) return undefined;
+  if (ctx.policy.completedResultNeedsDeadDaemon && (aliveAtRefreshStart || sessionHasTerminalProcess(ctx))) return undefined;
   return result;
 }
 
-async function loadOutputResultFallback(ctx: WaitContext): Promise<SessionResult | undefined> {
-  const text = await readIfExists(ctx.ports.fs, ctx.paths.outputResult);
+function loadOutputResultFallback(ctx: WaitContext): SessionResult | undefined {
+  const text = readIfExistsSync(ctx.ports.fs.sync, ctx.paths.outputResult);
   return text === undefined ? undefined : parseResult(text, ctx.paths.outputResult);
 }
 
-export async function loadCompletedDaemonResultWithFallback(ctx: WaitContext): Promise<SessionResult | undefined> {
-  const result = await loadCompletedDaemonResult(ctx);
+export function loadCompletedDaemonResultWithFallback(ctx: WaitContext): SessionResult | undefined {
+  const result = loadCompletedDaemonResult(ctx);
   if (result) return result;
-  if (!(await sessionHasTerminalProcess(ctx))) {
-    const fallback = await loadOutputResultFallback(ctx);
+  if (!sessionHasTerminalProcess(ctx)) {
+    const fallback = loadOutputResultFallback(ctx);
     if (fallback) ctx.ports.log('wait.output-result-fallback', { status: fallback.status });
     return fallback;
   }
@@ -71,12 +71,12 @@ export async function loadCompletedDaemonResultWithFallback(ctx: WaitContext): P
 }
 
 /** `retire_if_dead_with_result`: a dead Active session with a result moves to Retired. */
-export async function retireIfDeadWithResult(ctx: WaitContext): Promise<void> {
-  const { fs } = ctx.ports;
+export function retireIfDeadWithResult(ctx: WaitContext): void {
+  const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  if (await sessionHasTerminalProcess(ctx)) return;
-  const state = await readUsuallyPresent(fs, p.state);
-  if (state === undefined || !(await fs.exists(p.result))) return;
+  if (sessionHasTerminalProcess(ctx)) return;
+  const state = readUsuallyPresentSync(fs, p.state);
+  if (state === undefined || !fs.exists(p.result)) return;
   const { phase, tool } = parseState(state, p.state);
-  if (phase === 'Active') await fs.writeFile(p.state, formatState('Retired', tool));
+  if (phase === 'Active') fs.writeFile(p.state, formatState('Retired', tool));
 }

@@ -4,7 +4,7 @@
  * serde would make it upstream.
  */
 import { parse, stringify } from 'smol-toml';
-import { isFsError, StacklessError, withoutStack, type Fs } from '../../sim/ports/index.ts';
+import { isFsError, StacklessError, withoutStack, type Fs, type SyncFs } from '../../sim/ports/index.ts';
 
 export const SESSIONS_ROOT = '/state/csa/project/sessions';
 export const PROJECT_ROOT = '/home/user/project';
@@ -78,7 +78,8 @@ export class ParseError extends StacklessError {
 /**
  * Parsed TOML by text: a wait re-reads the same few files (state.toml, result.toml) every poll,
  * and parsing them was 9% of a session-wait run. Parsing is a pure function of the text, so the
- * cache changes nothing observable; the tables are only read (by `field`), never handed out.
+ * cache changes nothing observable; the tables are only read (by `field`, and the cap's config
+ * sections), never changed.
  * Failures are cached as their reason, and thrown afresh with the caller's path.
  */
 class Unparsable {
@@ -88,6 +89,18 @@ const parsed = new Map<string, Record<string, unknown> | Unparsable>();
 const PARSED_MAX = 512;
 
 function table(text: string, path: string): Record<string, unknown> {
+  const t = tableOrReason(text);
+  if (t instanceof Unparsable) throw new ParseError(path, t.why);
+  return t;
+}
+
+/** A TOML text's table (from the cache), or undefined when it does not parse. Read it only. */
+export function parseTomlCached(text: string): Record<string, unknown> | undefined {
+  const t = tableOrReason(text);
+  return t instanceof Unparsable ? undefined : t;
+}
+
+function tableOrReason(text: string): Record<string, unknown> | Unparsable {
   let t = parsed.get(text);
   if (t === undefined) {
     try {
@@ -98,7 +111,6 @@ function table(text: string, path: string): Record<string, unknown> {
     if (parsed.size >= PARSED_MAX) parsed.clear();
     parsed.set(text, t);
   }
-  if (t instanceof Unparsable) throw new ParseError(path, t.why);
   return t;
 }
 
@@ -161,7 +173,7 @@ export function formatState(phase: string, tool: string): string {
   return stringify({ phase, tool }) + '\n';
 }
 
-/** Reads a file, or undefined when it does not exist. */
+/** Reads a file, or undefined when it does not exist (the daemon's side, through the promise API). */
 export async function readIfExists(fs: Fs, path: string): Promise<string | undefined> {
   if (!(await fs.exists(path))) return undefined;
   try {
@@ -173,12 +185,26 @@ export async function readIfExists(fs: Fs, path: string): Promise<string | undef
 }
 
 /**
- * Like `readIfExists`, in one call, for files that normally exist (daemon.pid, state.toml, lock
- * files): a missing file costs an exception instead of an extra `exists` on every read.
+ * `readIfExists` as the wait reads: a blocking call (Rust's std::fs), which yields to nothing,
+ * so an iteration's reads see one state of the session dir.
  */
-export async function readUsuallyPresent(fs: Fs, path: string): Promise<string | undefined> {
+export function readIfExistsSync(fs: SyncFs, path: string): string | undefined {
+  if (!fs.exists(path)) return undefined;
   try {
-    return await fs.readFile(path);
+    return fs.readFile(path);
+  } catch (e) {
+    if (isFsError(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Like `readIfExistsSync`, in one call, for files that normally exist (daemon.pid, state.toml,
+ * lock files): a missing file costs an exception instead of an extra `exists` on every read.
+ */
+export function readUsuallyPresentSync(fs: SyncFs, path: string): string | undefined {
+  try {
+    return fs.readFile(path);
   } catch (e) {
     if (isFsError(e, 'ENOENT')) return undefined;
     throw e;
@@ -186,9 +212,9 @@ export async function readUsuallyPresent(fs: Fs, path: string): Promise<string |
 }
 
 /** Size and mtime, or undefined when the file does not exist. */
-export async function statIfExists(fs: Fs, path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
-  if (!(await fs.exists(path))) return undefined;
-  const s = await fs.stat(path);
+export function statIfExistsSync(fs: SyncFs, path: string): { size: number; mtimeMs: number } | undefined {
+  if (!fs.exists(path)) return undefined;
+  const s = fs.stat(path);
   return { size: s.size, mtimeMs: s.mtimeMs };
 }
 
@@ -196,6 +222,12 @@ export async function statIfExists(fs: Fs, path: string): Promise<{ size: number
 export async function writeAtomic(fs: Fs, path: string, text: string): Promise<void> {
   await fs.writeFile(`${path}.tmp`, text);
   await fs.rename(`${path}.tmp`, path);
+}
+
+/** `writeAtomic` with blocking calls (the wait's side). */
+export function writeAtomicSync(fs: SyncFs, path: string, text: string): void {
+  fs.writeFile(`${path}.tmp`, text);
+  fs.rename(`${path}.tmp`, path);
 }
 
 /** RFC 3339 from virtual ms: the session's calendar starts 2026-05-17T09:00:00Z (the week of #1445). */

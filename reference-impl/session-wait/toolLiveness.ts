@@ -3,10 +3,10 @@
  * write under the session dir, or stderr growth. Growth is measured against
  * `.liveness.snapshot`, which every probe rewrites, so a growth signal is reported once.
  */
-import type { Fs } from '../../sim/ports/index.ts';
+import type { Fs, SyncFs } from '../../sim/ports/index.ts';
 import type { WaitContext } from './context.ts';
 import { daemonPidIsAlive, hasLiveProcess } from './liveness.ts';
-import { readIfExists, statIfExists } from './sessionFiles.ts';
+import { readIfExists, readIfExistsSync, statIfExistsSync } from './sessionFiles.ts';
 
 /** `LIVENESS_RECENT_WINDOW_SECS`. */
 export const RECENT_WINDOW_MS = 30_000;
@@ -26,8 +26,7 @@ const KEYS: Array<[keyof LivenessSnapshot, string]> = [
   ['stderrLogSize', 'stderr_log_size'],
 ];
 
-export async function loadSnapshot(fs: Fs, path: string): Promise<LivenessSnapshot> {
-  const text = await readIfExists(fs, path);
+function parseSnapshot(text: string | undefined): LivenessSnapshot {
   const snap: LivenessSnapshot = {};
   if (text === undefined) return snap;
   for (const line of text.split('\n')) {
@@ -40,15 +39,36 @@ export async function loadSnapshot(fs: Fs, path: string): Promise<LivenessSnapsh
   return snap;
 }
 
-export async function saveSnapshot(fs: Fs, path: string, snap: LivenessSnapshot): Promise<void> {
+/** The snapshot's text, or undefined when it holds nothing (then it is not written). */
+function formatSnapshot(snap: LivenessSnapshot): string | undefined {
   const lines: string[] = [];
   for (const [field, key] of KEYS) if (snap[field] !== undefined) lines.push(`${key}=${snap[field]}`);
-  if (lines.length > 0) await fs.writeFile(path, lines.join('\n'));
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+/** The daemon's side (the spool counter), through the promise API. */
+export async function loadSnapshot(fs: Fs, path: string): Promise<LivenessSnapshot> {
+  return parseSnapshot(await readIfExists(fs, path));
+}
+
+export async function saveSnapshot(fs: Fs, path: string, snap: LivenessSnapshot): Promise<void> {
+  const text = formatSnapshot(snap);
+  if (text !== undefined) await fs.writeFile(path, text);
+}
+
+/** The wait's side (its probes), with blocking calls. */
+export function loadSnapshotSync(fs: SyncFs, path: string): LivenessSnapshot {
+  return parseSnapshot(readIfExistsSync(fs, path));
+}
+
+export function saveSnapshotSync(fs: SyncFs, path: string, snap: LivenessSnapshot): void {
+  const text = formatSnapshot(snap);
+  if (text !== undefined) fs.writeFile(path, text);
 }
 
 /** A file's size now, and whether it changed since `previous` (no growth on a first sighting). */
-export async function detectGrowth(fs: Fs, path: string, previous: number | undefined): Promise<[boolean, number | undefined]> {
-  const size = (await statIfExists(fs, path))?.size;
+export function detectGrowth(fs: SyncFs, path: string, previous: number | undefined): [boolean, number | undefined] {
+  const size = statIfExistsSync(fs, path)?.size;
   return [previous !== undefined && size !== undefined && size !== previous, size];
 }
 
@@ -58,17 +78,18 @@ export function modifiedRecently(mtimeMs: number, nowMs: number): boolean {
 }
 
 /** Any file under the session dir (recursively) written in the last 30 s, except the snapshot and reconcile artifacts. */
-async function hasRecentSessionWrite(ctx: WaitContext): Promise<boolean> {
-  const { fs, clock } = ctx.ports;
+function hasRecentSessionWrite(ctx: WaitContext): boolean {
+  const { clock } = ctx.ports;
+  const fs = ctx.ports.fs.sync;
   const now = clock.now();
   const stack = [ctx.paths.dir];
   while (stack.length > 0) {
     const dir = stack.pop() as string;
-    if (!(await fs.exists(dir))) continue;
-    for (const name of await fs.readdir(dir)) {
+    if (!fs.exists(dir)) continue;
+    for (const name of fs.readdir(dir)) {
       if (name === '.reconcile.lock' || name === '.reconcile' || name === '.liveness.snapshot') continue;
       const path = `${dir}/${name}`;
-      const s = await fs.stat(path);
+      const s = fs.stat(path);
       if (s.isDirectory()) stack.push(path);
       else if (modifiedRecently(s.mtimeMs, now)) return true;
     }
@@ -77,23 +98,23 @@ async function hasRecentSessionWrite(ctx: WaitContext): Promise<boolean> {
 }
 
 /** `ToolLiveness::probe(dir).has_any_signal()`. */
-export async function isAlive(ctx: WaitContext): Promise<boolean> {
-  const { fs } = ctx.ports;
+export function isAlive(ctx: WaitContext): boolean {
+  const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const snap = await loadSnapshot(fs, p.snapshot);
-  const daemonAlive = await daemonPidIsAlive(ctx);
-  const pidAlive = (await hasLiveProcess(ctx)) || daemonAlive;
+  const snap = loadSnapshotSync(fs, p.snapshot);
+  const daemonAlive = daemonPidIsAlive(ctx);
+  const pidAlive = hasLiveProcess(ctx) || daemonAlive;
   const spoolGrowth =
     snap.spoolBytesWritten !== undefined &&
     snap.observedSpoolBytesWritten !== undefined &&
     snap.spoolBytesWritten !== snap.observedSpoolBytesWritten;
   if (snap.spoolBytesWritten !== undefined) snap.observedSpoolBytesWritten = snap.spoolBytesWritten;
-  const [acpGrowth, acpSize] = await detectGrowth(fs, p.acpEvents, snap.acpEventsSize);
+  const [acpGrowth, acpSize] = detectGrowth(fs, p.acpEvents, snap.acpEventsSize);
   setOrClear(snap, 'acpEventsSize', acpSize);
-  const sessionWrite = await hasRecentSessionWrite(ctx);
-  const [stderrGrowth, stderrSize] = await detectGrowth(fs, p.stderrLog, snap.stderrLogSize);
+  const sessionWrite = hasRecentSessionWrite(ctx);
+  const [stderrGrowth, stderrSize] = detectGrowth(fs, p.stderrLog, snap.stderrLogSize);
   setOrClear(snap, 'stderrLogSize', stderrSize);
-  await saveSnapshot(fs, p.snapshot, snap);
+  saveSnapshotSync(fs, p.snapshot, snap);
   return pidAlive || spoolGrowth || acpGrowth || sessionWrite || stderrGrowth;
 }
 

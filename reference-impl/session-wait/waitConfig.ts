@@ -4,23 +4,18 @@
  * exists at all; only without `[kv_cache]` (or with no readable global config) the deprecated
  * `[session].daemon_wait_seconds`, project config first, then the user config, with a warning.
  */
-import { parse } from 'smol-toml';
-import type { Fs } from '../../sim/ports/index.ts';
-import { GLOBAL_CONFIG, PROJECT_CONFIG, readIfExists } from './sessionFiles.ts';
+import type { SyncFs } from '../../sim/ports/index.ts';
+import { GLOBAL_CONFIG, parseTomlCached, PROJECT_CONFIG, readIfExistsSync } from './sessionFiles.ts';
 
 /** `DEFAULT_KV_CACHE_LONG_POLL_SECS`. */
 export const DEFAULT_WAIT_CAP_SECS = 240;
 
 type Table = Record<string, unknown>;
 
-async function readToml(fs: Fs, path: string): Promise<Table | undefined> {
-  const text = await readIfExists(fs, path);
-  if (text === undefined) return undefined;
-  try {
-    return parse(text) as Table;
-  } catch {
-    return undefined;
-  }
+/** A config file's table, or undefined when it is missing or does not parse. */
+function readToml(fs: SyncFs, path: string): Table | undefined {
+  const text = readIfExistsSync(fs, path);
+  return text === undefined ? undefined : parseTomlCached(text);
 }
 
 function positiveInt(v: unknown): number | undefined {
@@ -32,12 +27,12 @@ function section(t: Table | undefined, name: string): Table | undefined {
   return s !== null && typeof s === 'object' && !Array.isArray(s) ? (s as Table) : undefined;
 }
 
-export async function resolveDaemonWaitTimeoutSecs(fs: Fs, warn: (line: string) => void): Promise<number> {
-  const global = await readToml(fs, GLOBAL_CONFIG);
+export function resolveDaemonWaitTimeoutSecs(fs: SyncFs, warn: (line: string) => void): number {
+  const global = readToml(fs, GLOBAL_CONFIG);
   const kvCache = section(global, 'kv_cache');
   if (kvCache) return positiveInt(kvCache.long_poll_seconds) ?? DEFAULT_WAIT_CAP_SECS;
   for (const [path, t] of [
-    [PROJECT_CONFIG, await readToml(fs, PROJECT_CONFIG)],
+    [PROJECT_CONFIG, readToml(fs, PROJECT_CONFIG)],
     [GLOBAL_CONFIG, global],
   ] as const) {
     const legacy = positiveInt(section(t, 'session')?.daemon_wait_seconds);

@@ -7,7 +7,7 @@
  */
 import type { WaitContext } from './context.ts';
 import { isProcessAlive } from './liveness.ts';
-import { readIfExists } from './sessionFiles.ts';
+import { readIfExistsSync } from './sessionFiles.ts';
 
 function jsonPid(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -20,20 +20,21 @@ function jsonPid(text: string | undefined): number | undefined {
 }
 
 /** True when this wait now holds `.wait.lock`. */
-export async function tryAcquireSessionWaitLock(ctx: WaitContext): Promise<boolean> {
-  const { fs, proc } = ctx.ports;
+export function tryAcquireSessionWaitLock(ctx: WaitContext): boolean {
+  const { proc } = ctx.ports;
+  const fs = ctx.ports.fs.sync;
   const path = ctx.paths.waitLock;
-  const take = async (): Promise<boolean> => {
+  const take = (): boolean => {
     // open(O_CREAT) without truncating, flock, then truncate and write: one write here.
     if (!ctx.flocks.tryLock(proc, path, ctx.self)) return false;
-    await fs.writeFile(path, JSON.stringify({ pid: ctx.self.pid }));
+    fs.writeFile(path, JSON.stringify({ pid: ctx.self.pid }));
     return true;
   };
-  if (await take()) return true;
-  const holder = jsonPid(await readIfExists(fs, path));
+  if (take()) return true;
+  const holder = jsonPid(readIfExistsSync(fs, path));
   if (holder === undefined || (holder !== 0 && isProcessAlive(proc, holder))) return false;
   ctx.ports.log('wait.lock-reclaim', { deadPid: holder });
-  await fs.unlink(path);
+  fs.unlink(path);
   ctx.flocks.unlinked(path);
   return take();
 }

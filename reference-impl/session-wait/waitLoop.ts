@@ -11,7 +11,7 @@ import type { WaitContext } from './context.ts';
 import { sessionHasTerminalProcess } from './liveness.ts';
 import { ensureTerminalResultForDeadActiveSession } from './reconcile.ts';
 import { loadCompletedDaemonResultWithFallback, refreshResultForWait, retireIfDeadWithResult } from './resultLoader.ts';
-import { parsePacket, readIfExists, type CompletionPacket, type SessionResult } from './sessionFiles.ts';
+import { parsePacket, readIfExistsSync, type CompletionPacket, type SessionResult } from './sessionFiles.ts';
 import { isAlive } from './toolLiveness.ts';
 import { releaseSessionWaitLock, tryAcquireSessionWaitLock } from './waitLock.ts';
 
@@ -25,7 +25,7 @@ class WaitProcessGone extends StacklessError {}
 export async function sessionWait(ctx: WaitContext): Promise<number | null> {
   const session = ctx.paths.id;
   try {
-    if (!(await tryAcquireSessionWaitLock(ctx))) {
+    if (!tryAcquireSessionWaitLock(ctx)) {
       ctx.err(
         `ERROR: another csa session wait is already running for session ${session} (lock held). The existing wait will notify you on completion. Do NOT re-issue.`,
       );
@@ -46,27 +46,27 @@ export async function sessionWait(ctx: WaitContext): Promise<number | null> {
   }
 }
 
-async function loadDaemonCompletionPacket(ctx: WaitContext): Promise<CompletionPacket | undefined> {
-  const text = await readIfExists(ctx.ports.fs, ctx.paths.packet);
+function loadDaemonCompletionPacket(ctx: WaitContext): CompletionPacket | undefined {
+  const text = readIfExistsSync(ctx.ports.fs.sync, ctx.paths.packet);
   return text === undefined ? undefined : parsePacket(text, ctx.paths.packet);
 }
 
 /** B1: the daemon is gone and left its packet. result.toml, when it loads, is authoritative (#1442). */
-async function completeFromPacket(ctx: WaitContext, packet: CompletionPacket): Promise<number> {
+function completeFromPacket(ctx: WaitContext, packet: CompletionPacket): number {
   let refreshed: SessionResult | undefined;
   try {
-    refreshed = await refreshResultForWait(ctx);
+    refreshed = refreshResultForWait(ctx);
   } catch (e) {
     ctx.ports.log('wait.refresh-failed', { message: e instanceof Error ? e.message : String(e) });
   }
   const refreshedAvailable = refreshed !== undefined;
-  let loaded = refreshed !== undefined && (await ctx.policy.keepRefreshedResult(ctx, refreshed, packet)) ? refreshed : undefined;
+  let loaded = refreshed !== undefined && ctx.policy.keepRefreshedResult(ctx, refreshed, packet) ? refreshed : undefined;
   let synthetic = false;
-  if (refreshedAvailable) await retireIfDeadWithResult(ctx);
+  if (refreshedAvailable) retireIfDeadWithResult(ctx);
   else {
-    const reconciled = await ensureTerminalResultForDeadActiveSession(ctx);
+    const reconciled = ensureTerminalResultForDeadActiveSession(ctx);
     synthetic = reconciled.synthetic;
-    if (reconciled.resultBecameAvailable) loaded = await loadCompletedDaemonResultWithFallback(ctx);
+    if (reconciled.resultBecameAvailable) loaded = loadCompletedDaemonResultWithFallback(ctx);
   }
   return complete(ctx, { fallback: packet, synthetic, result: loaded });
 }
@@ -79,22 +79,22 @@ async function pollUntilTerminal(ctx: WaitContext): Promise<number> {
   for (;;) {
     ctx.memo.clear();
     // B1
-    const packet = await loadDaemonCompletionPacket(ctx);
-    if (packet && !(await sessionHasTerminalProcess(ctx))) return completeFromPacket(ctx, packet);
+    const packet = loadDaemonCompletionPacket(ctx);
+    if (packet && !sessionHasTerminalProcess(ctx)) return completeFromPacket(ctx, packet);
     // B2
-    const result = await loadCompletedDaemonResultWithFallback(ctx);
+    const result = loadCompletedDaemonResultWithFallback(ctx);
     if (result) return complete(ctx, { fallback: result, synthetic: false, result });
     // B3
-    const reconciled = await ensureTerminalResultForDeadActiveSession(ctx);
+    const reconciled = ensureTerminalResultForDeadActiveSession(ctx);
     if (reconciled.resultBecameAvailable) {
-      const late = await loadCompletedDaemonResultWithFallback(ctx);
+      const late = loadCompletedDaemonResultWithFallback(ctx);
       if (late) return complete(ctx, { fallback: late, synthetic: reconciled.synthetic, result: late, noteSynthesized: true });
     }
     // B4
-    if (!(await sessionHasTerminalProcess(ctx))) {
-      const last = await loadCompletedDaemonResultWithFallback(ctx);
+    if (!sessionHasTerminalProcess(ctx)) {
+      const last = loadCompletedDaemonResultWithFallback(ctx);
       if (last) return complete(ctx, { fallback: last, synthetic: false, result: last });
-      if (!(await isAlive(ctx))) {
+      if (!isAlive(ctx)) {
         ctx.err(`Session ${ctx.paths.id} has no live daemon process and no terminal result packet.`);
         ctx.err(`Run \`csa session result --session ${ctx.paths.id}\` for diagnostics.`);
         ctx.ports.log('wait.dead-no-result', {});

@@ -12,9 +12,9 @@ import type { WaitPolicy } from '../policy.ts';
 import { isAlive } from '../toolLiveness.ts';
 
 /** B6 since #1439: alive (a session process, or any ToolLiveness signal) means KV-warm exit 0. */
-export async function capExitKvWarm(ctx: WaitContext, elapsedSecs: number): Promise<number> {
+export function capExitKvWarm(ctx: WaitContext, elapsedSecs: number): number {
   const s = ctx.paths.id;
-  const alive = (await sessionHasTerminalProcess(ctx)) || (await isAlive(ctx));
+  const alive = sessionHasTerminalProcess(ctx) || isAlive(ctx);
   if (alive) {
     ctx.err(`Session ${s} still running after ${ctx.capSecs}s wait cap; returning so caller can warm its KV cache before re-waiting.`);
     ctx.err(kvWarmMarker(s, elapsedSecs, ctx.cd));
@@ -33,7 +33,7 @@ export const fixed = defineBase<WaitPolicy>(
   'fixed',
   {
     // #1442: trust result.toml whenever the refresh succeeds; the packet is only a fallback.
-    keepRefreshedResult: async () => true,
+    keepRefreshedResult: () => true,
     capExit: capExitKvWarm,
     daemonPidIsAlive: daemonPidIsAliveByStartTime,
     completedResultNeedsDeadDaemon: true,

@@ -8,7 +8,7 @@ import { isProcessAlive, type DaemonPidRecord } from '../liveness.ts';
 import type { WaitContext } from '../context.ts';
 import { fixed } from './fixed.ts';
 
-export async function daemonPidIsAliveByKill(ctx: WaitContext, record: DaemonPidRecord): Promise<boolean> {
+export function daemonPidIsAliveByKill(ctx: WaitContext, record: DaemonPidRecord): boolean {
   return isProcessAlive(ctx.ports.proc, record.pid);
 }
 

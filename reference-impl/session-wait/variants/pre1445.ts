@@ -10,13 +10,13 @@
 import { defineVariant } from '../../../sim/ports/index.ts';
 import { cdArg, EXIT_TIMEOUT, retryWaitHint } from '../completion.ts';
 import type { WaitContext } from '../context.ts';
-import { statIfExists, type CompletionPacket, type SessionResult } from '../sessionFiles.ts';
+import { statIfExistsSync, type CompletionPacket, type SessionResult } from '../sessionFiles.ts';
 import { fixed } from './fixed.ts';
 
 /** The mtime filter: an unreadable mtime or an older result.toml hands the decision to the packet. */
-export async function keepResultNewerThanPacket(ctx: WaitContext, result: SessionResult, packet: CompletionPacket): Promise<boolean> {
-  const r = await statIfExists(ctx.ports.fs, ctx.paths.result);
-  const k = await statIfExists(ctx.ports.fs, ctx.paths.packet);
+export function keepResultNewerThanPacket(ctx: WaitContext, result: SessionResult, packet: CompletionPacket): boolean {
+  const r = statIfExistsSync(ctx.ports.fs.sync, ctx.paths.result);
+  const k = statIfExistsSync(ctx.ports.fs.sync, ctx.paths.packet);
   if (r === undefined || k === undefined) return false;
   const keep = r.mtimeMs > k.mtimeMs || (r.mtimeMs === k.mtimeMs && packet.exitCode === 0 && result.exitCode !== 0);
   if (!keep) ctx.ports.log('wait.result-dropped', { resultMtimeMs: r.mtimeMs, packetMtimeMs: k.mtimeMs });
@@ -24,7 +24,7 @@ export async function keepResultNewerThanPacket(ctx: WaitContext, result: Sessio
 }
 
 /** The cap before #1439: 124 whatever the session's state. */
-export async function capExitTimeout(ctx: WaitContext, elapsedSecs: number): Promise<number> {
+export function capExitTimeout(ctx: WaitContext, elapsedSecs: number): number {
   const s = ctx.paths.id;
   const cap = ctx.capSecs;
   ctx.err(`Timeout: session ${s} did not complete within ${cap}s`);

@@ -198,7 +198,7 @@ describe('the cap (§3)', () => {
         await b.wait.fs.mkdir(path.slice(0, path.lastIndexOf('/')), { recursive: true });
         await b.wait.fs.writeFile(path, text);
       }
-      cap = await resolveDaemonWaitTimeoutSecs(b.wait.fs, (l) => warnings.push(l));
+      cap = resolveDaemonWaitTimeoutSecs(b.wait.fs.sync, (l) => warnings.push(l));
     });
     await b.world.run();
     return [cap, warnings];
