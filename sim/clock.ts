@@ -23,6 +23,8 @@ export class SimClock implements Clock {
   constructor(
     private readonly sched: TaskScheduler,
     private readonly lane: string,
+    /** Counts each timer as a step of its instant's work (the world's livelock budget); may throw. */
+    private readonly step: (lane: string, label: string) => unknown = () => true,
   ) {}
 
   now(): number {
@@ -31,11 +33,13 @@ export class SimClock implements Clock {
 
   sleep(ms: number, label = 'sleep'): Promise<void> {
     return new Promise<void>((resolve) => {
+      this.step(this.lane, label);
       this.sched.schedule(ms, this.lane, label, resolve);
     });
   }
 
   setTimeout(fn: () => void, ms: number, label = 'timer'): TimerHandle {
+    this.step(this.lane, label);
     return new SimTimer(this.sched, this.sched.schedule(ms, this.lane, label, fn));
   }
 

@@ -17,7 +17,7 @@ import {
   type CheckResult,
   type Composed,
 } from './check/result.ts';
-import type { ActorError } from './kernel.ts';
+import { livelockText, type ActorError, type Livelock } from './kernel.ts';
 import type { AnyTarget } from './registry.ts';
 import type { CheckInput, LivenessSpec, Mode, PropertyClass, PropertyInfo } from './target.ts';
 
@@ -25,6 +25,21 @@ export const NO_CRASH: PropertyInfo = {
   name: 'no-crash',
   summary: 'no actor of the world throws (a crash in the implementation or the target glue)',
 };
+
+/**
+ * The world's own liveness guard, judged for every simulated run as `no-crash` is: virtual time
+ * kept moving. A target that spins at one instant (continuations or zero-delay timers that never
+ * let time move), or does more tasks than a run's budget, livelocks: the run is stopped there
+ * and this is violated, naming the instant and what repeated; nothing else is judged.
+ */
+export const NO_LIVELOCK: PropertyInfo = {
+  name: 'no-livelock',
+  summary: "virtual time keeps moving: no instant takes more work than the budget from the workload's limits",
+  liveness: true,
+};
+
+/** The harness's own properties, judged on every simulated run after the target's. */
+export const HARNESS_PROPERTIES: readonly PropertyInfo[] = [NO_CRASH, NO_LIVELOCK];
 
 export interface JudgeOptions {
   mode: Mode;
@@ -34,6 +49,14 @@ export interface JudgeOptions {
   errors?: readonly ActorError[];
   /** A real run's own settle time for the liveness property (it knows its faults); default the target's. */
   settledAt?(input: CheckInput): number | undefined;
+  /** The world's work per instant, judged as `no-livelock`; omitted for a run without a world. */
+  progress?: WorldMotion;
+}
+
+/** How a world moved: the most work one instant took, against its budget (no livelock: it never ran out). */
+export interface WorldMotion {
+  maxInstantWork: number;
+  budget: number;
 }
 
 /** The harness's liveness checker: a `pending` by the run's settle time plus the target's bound. */
@@ -48,14 +71,14 @@ export function livenessChecker<I extends LivenessInput>(
   }, opts);
 }
 
-/** Every property a target's runs report, in report order: its own, then `no-crash`. */
+/** Every property a target's runs report, in report order: its own, then `no-crash` and `no-livelock`. */
 export function reportedProperties(target: AnyTarget): PropertyInfo[] {
-  return [...target.properties, NO_CRASH];
+  return [...target.properties, ...HARNESS_PROPERTIES];
 }
 
 /** A property's class: liveness for the target's liveness property and those it marks so; safety otherwise. */
 export function classOf(target: AnyTarget, name: string): PropertyClass {
-  if (name === target.liveness?.property) return 'liveness';
+  if (name === target.liveness?.property || name === NO_LIVELOCK.name) return 'liveness';
   const p = target.properties.find((x) => x.name === name);
   return p?.liveness === true || p?.livenessOnly === true ? 'liveness' : 'safety';
 }
@@ -96,6 +119,28 @@ export function judge(target: AnyTarget, input: CheckInput, opts: JudgeOptions):
     results[name] = checker ? checkSafe(checker, input) : unknown(`the target has no checker for ${name}`);
   }
   if (opts.errors) results[NO_CRASH.name] = noCrash(opts.errors);
+  if (opts.progress) results[NO_LIVELOCK.name] = noLivelock(undefined, opts.progress);
+  return { valid: mergeValid(Object.values(results).map((r) => r.valid)), results };
+}
+
+export function noLivelock(livelock: Livelock | undefined, motion?: WorldMotion): CheckResult {
+  if (livelock) return fail(`the target livelocked: ${livelockText(livelock)}`, [{ t: livelock.t, note: 'livelock' }]);
+  return pass(
+    motion ? `virtual time kept moving: at most ${motion.maxInstantWork} steps at one instant (budget ${motion.budget})` : 'virtual time kept moving',
+  );
+}
+
+/**
+ * A run its world stopped for a livelock: its history ends there, so none of the target's
+ * properties can be judged on it (each is unknown, saying why); `no-livelock` is violated with
+ * the instant and what repeated, and `no-crash` is judged from the errors before it.
+ */
+export function judgeLivelocked(target: AnyTarget, livelock: Livelock, errors: readonly ActorError[]): Composed {
+  const results: Record<string, CheckResult> = {};
+  const at = `t=${(livelock.t / 1000).toFixed(3)}s`;
+  for (const p of target.properties) results[p.name] = unknown(`not judged: the run livelocked at ${at}, its history ends there (see no-livelock)`);
+  results[NO_CRASH.name] = noCrash(errors);
+  results[NO_LIVELOCK.name] = noLivelock(livelock);
   return { valid: mergeValid(Object.values(results).map((r) => r.valid)), results };
 }
 
@@ -114,5 +159,6 @@ export function judgeCrashed(target: AnyTarget, errors: readonly ActorError[]): 
   const results: Record<string, CheckResult> = {};
   for (const p of target.properties) results[p.name] = unknown('not judged: the target crashed before it had an outcome (see no-crash)');
   results[NO_CRASH.name] = noCrash(errors);
+  results[NO_LIVELOCK.name] = noLivelock(undefined);
   return { valid: mergeValid(Object.values(results).map((r) => r.valid)), results };
 }

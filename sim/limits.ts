@@ -76,3 +76,24 @@ export function limitProblems(
   }
   return out;
 }
+
+/**
+ * Work (tasks run, events recorded, timers set) per item a workload may put into one virtual
+ * instant. Measured over the corpus and explorations: the most any instant took per item
+ * (output steps, processes and faults of the workload's limits) is given in the test of the
+ * budget (test/sim/livelock.test.ts); this is well above it.
+ */
+export const WORK_PER_ITEM = 16;
+
+/** The budget's floor: a workload's set-up (connections, handshakes, a first poll) at t=0. */
+export const INSTANT_WORK_FLOOR = 65_536;
+
+/**
+ * The most work one virtual instant may take, from the workload's limits: every output step,
+ * every process and every fault a schedule may hold, all at one instant, WORK_PER_ITEM each,
+ * over a floor. More than that, and time is standing still: the target livelocked.
+ */
+export function instantWorkBudget(l: WorkloadLimits | undefined): number {
+  const items = (l?.steps ?? 10_000) + (l?.processes ?? 64) + MAX_FAULTS;
+  return WORK_PER_ITEM * items + INSTANT_WORK_FLOOR;
+}

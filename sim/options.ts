@@ -21,6 +21,12 @@ export interface LimitOptions {
   maxEvents: number;
   /** Virtual time a `run` without `untilMs` may reach before it stops with status `time-limit`. */
   maxTimeMs: number;
+  /**
+   * Work one virtual instant may take (tasks run, events recorded, timers set) before the world
+   * counts it a livelock and stops with status `livelock`: time stood still. The runner derives
+   * it from the target's workload limits (instantWorkBudget, sim/limits.ts).
+   */
+  maxInstantWork: number;
 }
 
 export interface WorldOptions {
@@ -72,7 +78,7 @@ export function resolvedKnobs(o: WorldOptions): Required<{ [G in keyof WorldKnob
   };
 }
 
-export const DEFAULT_LIMITS: LimitOptions = { maxEvents: 5_000_000, maxTimeMs: HORIZON_MS };
+export const DEFAULT_LIMITS: LimitOptions = { maxEvents: 5_000_000, maxTimeMs: HORIZON_MS, maxInstantWork: 2_000_000 };
 
 const GRANULARITIES: readonly MtimeGranularity[] = ['ns', '1s', '2s'];
 
@@ -102,7 +108,7 @@ export function resolveOptions(input: WorldOptionsInput): WorldOptions {
       .int('pidMax', { min: o.proc.pidMin, max: PID_MAX_LIMIT })
       .int('ticksPerSecond', { min: 1 })
       .int('bootTicks').problems,
-    ...new FieldCheck(rec(o.limits), 'limits').int('maxEvents', { min: 1 }).int('maxTimeMs', { min: 1 }).problems,
+    ...new FieldCheck(rec(o.limits), 'limits').int('maxEvents', { min: 1 }).int('maxTimeMs', { min: 1 }).int('maxInstantWork', { min: 1 }).problems,
   );
   if (problems.length > 0) {
     throw new ExecsimError('EXECSIM_OPTIONS_INVALID', `invalid world options:\n  - ${problems.join('\n  - ')}`, problems);

@@ -6,7 +6,9 @@
  */
 import type { Composed } from './check/result.ts';
 import { ExecsimError, isExecsimError } from './errors.ts';
-import { judge, judgeCrashed } from './judge.ts';
+import { judge, judgeCrashed, judgeLivelocked } from './judge.ts';
+import { WorldHalted } from './kernel.ts';
+import { instantWorkBudget } from './limits.ts';
 import { resolveOptions, resolvedKnobs, withKnobs, type WorldOptionsInput } from './options.ts';
 import { faultFates, noEffectProblems, type FaultFate } from './faults/effects.ts';
 import type { AnyTarget } from './registry.ts';
@@ -29,7 +31,7 @@ export interface ScenarioRun {
   world: World;
   outcome: RunOutcome;
   checks: Composed;
-  /** Property names whose verdict is false (`no-crash` last). */
+  /** Property names whose verdict is false (`no-crash`, then `no-livelock`, last). */
   violated: string[];
   /** Each scheduled fault: when it fired and what it hit (recorded in the trace as fault.outcome). */
   fates: FaultFate[];
@@ -58,7 +60,10 @@ export async function runScenario(
       `target ${target.name} has no variant "${scenario.variant}" (variants: ${Object.keys(target.variants).join(', ')})`,
     );
   }
-  const options: WorldOptionsInput = { ...withKnobs(target.worldOptions?.(scenario), scenario.world), seed: scenario.seed };
+  const base = withKnobs(target.worldOptions?.(scenario), scenario.world);
+  // the livelock budget of one instant follows what the target's workloads may ask for at most
+  const budget = base.limits?.maxInstantWork ?? instantWorkBudget(target.workload.limits);
+  const options: WorldOptionsInput = { ...base, limits: { ...base.limits, maxInstantWork: budget }, seed: scenario.seed };
   const { world, dispose } = worlds(options);
   // A drawn world says so in its trace, at t=0: the options it resolved to (a file without them keeps its trace).
   if (scenario.world) world.record('world', 'world.options', resolvedKnobs(resolveOptions(options)));
@@ -74,22 +79,31 @@ export async function runScenario(
       // Bad input the target found (an invalid schedule, a bad option) is the scenario's problem;
       // anything else it throws is its own crash: no-crash is violated, with the message.
       if (isExecsimError(e)) throw e;
-      world.reportError('target', e);
+      // its world's halt, thrown on into the target's own code after a livelock, is no crash
+      if (!(e instanceof WorldHalted)) world.reportError('target', e);
     }
     fates = faultFates(world, scenario.faults);
     for (const f of fates) world.record('faults', 'fault.outcome', { ...f });
-    // a crashed run never got to its faults: they are not the scenario's fault
-    if (outcome) noEffect = noEffectProblems(world, scenario);
+    // a crashed or livelocked run never got to (all of) its faults: they are not the scenario's fault
+    if (outcome && !world.livelock) noEffect = noEffectProblems(world, scenario);
   } finally {
     dispose?.();
   }
-  const checks = outcome
-    ? judge(
-        target,
-        { ...outcome, scenario },
-        { mode: scenario.mode, errors: world.errors, ...(outcome.records ? { records: outcome.records } : {}) },
-      )
-    : judgeCrashed(target, world.errors);
+  const livelock = world.livelock;
+  const checks = livelock
+    ? judgeLivelocked(target, livelock, world.errors)
+    : outcome
+      ? judge(
+          target,
+          { ...outcome, scenario },
+          {
+            mode: scenario.mode,
+            errors: world.errors,
+            progress: { maxInstantWork: world.maxInstantWork, budget },
+            ...(outcome.records ? { records: outcome.records } : {}),
+          },
+        )
+      : judgeCrashed(target, world.errors);
   outcome ??= crashedOutcome(world);
   const violated = Object.entries(checks.results)
     .filter(([, r]) => r.valid === false)

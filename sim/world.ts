@@ -10,7 +10,7 @@ import { FaultInjector } from './faults/injector.ts';
 import { kernelFaultKinds } from './faults/kernelKinds.ts';
 import { SimFileSystem, type FsWriterOptions } from './fs/simFs.ts';
 import { quiescence, quiescenceBatched } from './globals.ts';
-import { Kernel, type ActorError } from './kernel.ts';
+import { Kernel, type ActorError, type Livelock } from './kernel.ts';
 import type { Network } from './net/network.ts';
 import { SimNetwork } from './net/simNetwork.ts';
 import { resolveOptions, validateWriter, type WorldOptions, type WorldOptionsInput } from './options.ts';
@@ -34,8 +34,10 @@ export type RunStatus =
   | 'stalled'
   /** `stop()` was called. */
   | 'stopped'
-  /** Ran `limits.maxEvents` tasks (a livelock guard). */
+  /** Ran `limits.maxEvents` tasks (a livelock guard): `livelock` says so. */
   | 'budget'
+  /** More work at one virtual instant than `limits.maxInstantWork`: time stood still (`livelock`). */
+  | 'livelock'
   /** Reached `limits.maxTimeMs`. */
   | 'time-limit';
 
@@ -100,6 +102,7 @@ export class World {
       drivers.scheduler?.(this.rng.get('sched'), this.options.sched.shuffle) ??
       new Scheduler(this.rng.get('sched'), this.options.sched.shuffle);
     this.kernel = new Kernel(this.sched, this.trace, this.rng);
+    this.kernel.instantBudget = this.options.limits.maxInstantWork;
     this.net =
       drivers.network?.(this.kernel, this.rng.get('net'), this.options.net) ??
       new SimNetwork(this.kernel, this.rng.get('net'), this.options.net);
@@ -135,7 +138,7 @@ export class World {
     const random = this.rng.get(`host:${name}`);
     const ports: Ports = {
       host: name,
-      clock: new SimClock(this.sched, name),
+      clock: new SimClock(this.sched, name, (lane, label) => k.step(lane, label)),
       net: this.net.port(name),
       fs: this.fs.port(name, writer),
       proc: this.proc.port(name),
@@ -158,7 +161,8 @@ export class World {
       fn().then(
         () => {
           this.actors.delete(id);
-          this.kernel.record(name, 'actor.end', { actor: id });
+          // an actor that ends in the turn its world livelocked ends quietly
+          if (!this.kernel.livelock) this.kernel.record(name, 'actor.end', { actor: id });
         },
         (e: unknown) => {
           this.actors.delete(id);
@@ -189,6 +193,18 @@ export class World {
    */
   onProgress(fn: (p: WorldProgress) => void, everyTasks = 4096): void {
     this.progress = { fn, every: Math.max(1, Math.floor(everyTasks)) };
+    // a turn that goes on (continuations working without a task between) still says how far it is
+    this.kernel.onLongTurn = () => fn({ timeMs: this.sched.now(), events: this.tasksRun });
+  }
+
+  /** Why the world stopped making progress, if it did (a run then ends with `livelock` or `budget`). */
+  get livelock(): Livelock | undefined {
+    return this.kernel.livelock;
+  }
+
+  /** The most work (tasks run, events recorded, timers set) any one virtual instant took so far. */
+  get maxInstantWork(): number {
+    return this.kernel.maxInstantWork;
   }
 
   /** Ends the current `run` after the task that calls it. */
@@ -247,6 +263,12 @@ export class World {
     try {
       await barrier();
       for (;;) {
+        if (this.kernel.livelock) {
+          // the turn that livelocked is over: whatever still runs finds a world that does nothing
+          this.kernel.endHaltTurn();
+          status = 'livelock';
+          break;
+        }
         if (this.stopReason !== undefined) {
           status = 'stopped';
           break;
@@ -266,14 +288,16 @@ export class World {
           continue;
         }
         const { task, lanes } = pick;
-        if (lanes > 1) this.kernel.record('sched', 'sched.pick', { lane: task.lane, label: task.label, of: lanes });
         try {
+          this.kernel.taskRan(task.lane, task.label);
+          if (lanes > 1) this.kernel.record('sched', 'sched.pick', { lane: task.lane, label: task.label, of: lanes });
           task.fn();
         } catch (e) {
           this.kernel.reportError(task.lane, e);
         }
         if (++this.tasksRun % (this.progress?.every ?? Infinity) === 0) this.progress?.fn({ timeMs: sched.now(), events: this.tasksRun });
         if (++events >= this.options.limits.maxEvents) {
+          this.kernel.halt('run', events, this.options.limits.maxEvents);
           status = 'budget';
           break;
         }
@@ -285,7 +309,7 @@ export class World {
     }
     const result: RunResult = { status, timeMs: sched.now(), events, waiting: status === 'stalled' ? this.waitingActors() : [] };
     if (status === 'stopped') result.reason = this.stoppedBecause();
-    this.kernel.record('world', 'world.run-end', { status, events, waiting: result.waiting });
+    this.kernel.recordFree('world', 'world.run-end', { status, events, waiting: result.waiting });
     return result;
   }
 

@@ -5,6 +5,7 @@
  * the file is clean.
  */
 import { ExecsimError } from '../errors.ts';
+import { HARNESS_PROPERTIES } from '../judge.ts';
 import { resolveOptions, withKnobs } from '../options.ts';
 import { KERNEL_FAULT_SPECS } from '../faults/kernelKinds.ts';
 import { staticTargetProblems } from '../faults/staticTargets.ts';
@@ -84,7 +85,7 @@ export async function validateScenario(value: unknown, file: string, registry: T
   if (s.expect !== 'pass') {
     const known = target.properties.map((p) => p.name);
     s.expect.violates.forEach((p, i) => {
-      if (!known.includes(p) && p !== 'no-crash')
+      if (!known.includes(p) && !HARNESS_PROPERTIES.some((h) => h.name === p))
         problems.push(
           `expect.violates[${i}]: target ${target.name} has no property ${JSON.stringify(p)} (properties: ${known.join(', ')})`,
         );
