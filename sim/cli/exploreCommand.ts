@@ -17,7 +17,7 @@ import {
   type ExplorerKind,
 } from '../explore/explore.ts';
 import { headCommit, seedFromCommit } from '../host/git.ts';
-import { exploreParallel } from '../host/pool.ts';
+import { exploreParallel, lanesFor, MIN_RUNS_PER_LANE } from '../host/pool.ts';
 import { Progress } from '../host/progress.ts';
 import { wallMs, writeTextAtomic } from '../host/hostIo.ts';
 import { classOf, violationsByClass } from '../judge.ts';
@@ -130,10 +130,17 @@ async function exploreWith(
 
   // Refuse a bad variant or fault kind before printing anything that looks like a start.
   const space = exploreSpace({ target, variant, mode, explorer, ...(kinds ? { faultKinds: kinds } : {}) });
-  const batches = planBatches(seed, runs, shard, batchRunsOf(explorer)).length;
+  const plan = planBatches(seed, runs, shard, batchRunsOf(explorer));
+  const batches = plan.length;
+  const planned = plan.reduce((n, b) => n + b.runs, 0);
+  const lanes = lanesFor(workers, planned, batches);
 
   const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}${commit ? ` from commit ${commit.slice(0, 12)}` : ''}, ${runs} runs${shard ? `, shard ${shard.index}/${shard.count}` : ''}${workers > 1 ? `, ${workers} workers` : ''}${budgetS ? `, budget ${budgetS} s` : ''})`;
   if (!json) ctx.io.out(`${header}\n`);
+  if (lanes < workers)
+    ctx.io.err(
+      `explore: --workers ${workers}: ${planned} runs in ${batches} batch${batches === 1 ? '' : 'es'} are too few to pay back ${workers - lanes === 1 ? 'another lane' : `${workers - lanes} more lanes`} (a lane's start and cold JIT cost about ${MIN_RUNS_PER_LANE} runs' worth); exploring on ${lanes} lane${lanes === 1 ? '' : 's'}, with the same result\n`,
+    );
   const reporters = new Reporters(reportDir);
   reporters.onStart({ command: header, total: 1, reportDir });
   const progress = new Progress(`explore ${target.name}:${variant}`, runs);
@@ -167,7 +174,7 @@ async function exploreWith(
     onFailure: (scenario, violated) => save(scenario, violated, { by: 'execsim explore', ...seeds, runs, shrunk: false }),
   };
   const report: ExploreReport =
-    workers > 1 ? await exploreParallel(options, workers, { module: ctx.moduleOf(target.name) }) : await explore(options, wallMs);
+    lanes > 1 ? await exploreParallel(options, lanes, { module: ctx.moduleOf(target.name) }) : await explore(options, wallMs);
   progress.end();
   const wall = wallMs() - t0;
   const timing = { wallMs: Math.round(wall), runsPerSec: Math.round((report.runsExecuted / Math.max(wall, 1)) * 1000) };

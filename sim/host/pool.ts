@@ -32,6 +32,24 @@ export interface ParallelOptions {
   mainLane?: boolean;
 }
 
+/**
+ * Runs a lane must get to pay back its start: a worker thread loads the modules (0.1-0.4 s of
+ * CPU) and runs its first batches cold (the first 250 cost 2-3 times a warm 250 in CPU, and V8
+ * compiles the hot code again for each thread, about 2 s of CPU on its background threads over
+ * the first 4,000 runs of session-wait), so a lane with fewer runs than this costs more than it
+ * saves on a 2-core machine.
+ */
+export const MIN_RUNS_PER_LANE = 1_000;
+
+/**
+ * How many lanes `--workers N` uses for `runs` runs in `batches` batches: N, or fewer when the
+ * runs are too few to pay back a lane (MIN_RUNS_PER_LANE), never more than there are batches.
+ * The result for a seed is the same with any number of lanes, so this changes only the speed.
+ */
+export function lanesFor(workers: number, runs: number, batches: number): number {
+  return Math.max(1, Math.min(workers, batches, Math.floor(runs / MIN_RUNS_PER_LANE)));
+}
+
 /** While the main thread runs a batch, it yields this often (ms) so the pool's replies are handled. */
 const YIELD_EVERY_MS = 10;
 

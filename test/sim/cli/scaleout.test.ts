@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../sim/cli/main.ts';
-import { planBatches, BATCH_RUNS } from '../../../sim/explore/explore.ts';
+import { explore, planBatches, BATCH_RUNS } from '../../../sim/explore/explore.ts';
 import { seedFromCommit } from '../../../sim/host/git.ts';
+import { exploreParallel, lanesFor, MIN_RUNS_PER_LANE } from '../../../sim/host/pool.ts';
+import { pumpTarget } from '../../fixtures/pumpTarget.ts';
 
 const TARGET = 'test/fixtures/pumpTarget.ts';
 const capture = (): Io & { stdout: string; stderr: string } => {
@@ -19,37 +21,58 @@ const withoutTiming = (json: string) => {
 };
 
 describe('--workers: the result for a seed never depends on N', () => {
-  it('a violation and a clean run come out identical with 1, 2 and 3 workers (the main thread is a lane)', async () => {
+  it('a violation and a clean run come out identical in one process and on a pool of 2 or 3 lanes (the main thread is one)', async () => {
     for (const variant of ['early-exit', 'wait-close']) {
+      const opts = { target: pumpTarget, variant, runs: 600, seed: 11, mode: 'safety' as const };
+      const one = await explore(opts);
+      for (const lanes of [2, 3]) expect(await exploreParallel(opts, lanes, { module: TARGET })).toEqual(one);
+    }
+  }, 90_000);
+
+  it('the command gives the same --json report with --workers 1, 2 and 3, and says when it uses fewer lanes than asked', async () => {
+    for (const [variant, runs] of [
+      ['early-exit', 600],
+      ['wait-close', 2_000],
+    ] as const) {
       const outs = [];
+      const notes = [];
       const dir = tmp();
       for (const workers of ['1', '2', '3']) {
         const io = capture();
         await main(
-          [
-            'explore',
-            '--target',
-            `${TARGET}:${variant}`,
-            '--runs',
-            '600',
-            '--seed',
-            '11',
-            '--workers',
-            workers,
-            '--json',
+          ['explore', '--target', `${TARGET}:${variant}`, '--runs', String(runs), '--seed', '11', '--workers', workers, '--json'].concat([
             '--save',
             dir,
             '--report',
             dir,
-          ],
+          ]),
           io,
         );
         outs.push(withoutTiming(io.stdout));
+        notes.push(io.stderr);
       }
       expect(outs[1]).toEqual(outs[0]);
       expect(outs[2]).toEqual(outs[0]);
+      expect(notes[0]).toBe('');
+      if (runs === 600) {
+        expect(notes[1]).toContain('--workers 2: 600 runs in 3 batches are too few to pay back another lane');
+        expect(notes[2]).toContain('--workers 3: 600 runs in 3 batches are too few to pay back 2 more lanes');
+      } else {
+        // 2,000 runs: two lanes pay back, a third does not
+        expect(notes[1]).toBe('');
+        expect(notes[2]).toContain('--workers 3: 2000 runs in 8 batches are too few to pay back another lane');
+        expect(notes[2]).toContain('exploring on 2 lanes, with the same result');
+      }
     }
-  }, 90_000);
+  }, 120_000);
+
+  it('a lane needs MIN_RUNS_PER_LANE runs and a batch of its own', () => {
+    expect(lanesFor(2, MIN_RUNS_PER_LANE * 2 - 1, 8)).toBe(1);
+    expect(lanesFor(2, MIN_RUNS_PER_LANE * 2, 8)).toBe(2);
+    expect(lanesFor(4, MIN_RUNS_PER_LANE * 100, 3)).toBe(3);
+    expect(lanesFor(1, MIN_RUNS_PER_LANE * 100, 400)).toBe(1);
+    expect(lanesFor(3, 1, 1)).toBe(1);
+  });
 });
 
 describe('--shard i/n', () => {
