@@ -31,6 +31,17 @@ export interface WorkersRow {
   oneCpuMs: number;
   twoCpuMs: number;
   /**
+   * Of that, the lanes' threads (the main thread and the worker threads that run batches); the
+   * rest is V8's background threads (JIT compilation, parallel and concurrent GC) and tsx's
+   * loader-hooks threads. `--workers 1` keeps more than one core busy with them, which two
+   * single-threaded CPU-bound processes (the machine's ceiling) do not.
+   */
+  oneLanesCpuMs: number;
+  twoLanesCpuMs: number;
+  shardsLanesCpuMs: number;
+  /** The lanes `--workers 2` ran on (fewer than 2 when the runs are too few to pay back a lane). */
+  twoLanes: number;
+  /**
    * The same exploration as two `--shard` processes at once (until the later ends): the
    * workload's own ceiling, two lanes with nothing shared but each starting cold, where the hash
    * loop of the machine's ceiling has no start-up, no JIT warm-up and no memory traffic.
@@ -53,13 +64,17 @@ export interface WorkersRow {
 
 const BIN = new URL('../../sim/cli/bin.js', import.meta.url).pathname;
 
-// Preloaded into each command: its CPU time on exit, the main thread and its workers together.
-const CPU_PROBE = `data:text/javascript,process.on("exit",()=>{const c=process.cpuUsage();process.stderr.write("\\nexecsim-bench-cpu-ms "+Math.round((c.user+c.system)/1000)+"\\n")})`;
+// Preloaded into each command: its CPU time on exit, all threads and the lanes' threads.
+const CPU_PROBE = new URL('./cpuProbe.mjs', import.meta.url).href;
 
 interface Command {
   ms: number;
   /** CPU time of the whole process, every thread. */
   cpuMs: number;
+  /** Of that, the threads that ran batches. */
+  lanesCpuMs: number;
+  /** How many threads ran batches. */
+  lanes: number;
   /** The --json report without the timing and the saved file. */
   report: string;
   runsExecuted: number;
@@ -81,7 +96,7 @@ function command(spec: string, runs: number, extra: string[]): Promise<Command> 
     p.on('exit', (code) => {
       const ms = now() - t0;
       rmSync(dir, { recursive: true, force: true });
-      const cpu = /execsim-bench-cpu-ms (\d+)/.exec(err);
+      const cpu = /execsim-bench-cpu-ms (\d+) lanes (\d+) count (\d+)/.exec(err);
       if ((code !== 0 && code !== 1) || !cpu)
         return reject(new Error(`bench workers: explore ${extra.join(' ')} exited ${code}: ${err.slice(-1000)}`));
       const report = JSON.parse(out) as Record<string, unknown>;
@@ -89,7 +104,14 @@ function command(spec: string, runs: number, extra: string[]): Promise<Command> 
       delete report.timing;
       delete report.file;
       delete report.replay;
-      resolve({ ms, cpuMs: Number(cpu[1]), report: JSON.stringify(report), runsExecuted: Number(report.runsExecuted) });
+      resolve({
+        ms,
+        cpuMs: Number(cpu[1]),
+        lanesCpuMs: Number(cpu[2]),
+        lanes: Number(cpu[3]),
+        report: JSON.stringify(report),
+        runsExecuted: Number(report.runsExecuted),
+      });
     });
   });
 }
@@ -130,6 +152,10 @@ export async function workers(name: string, runs: number, ceilingIterations: num
     speedup,
     oneCpuMs: one.cpuMs,
     twoCpuMs: two.cpuMs,
+    oneLanesCpuMs: one.lanesCpuMs,
+    twoLanesCpuMs: two.lanesCpuMs,
+    shardsLanesCpuMs: shards.reduce((n, r) => n + r.lanesCpuMs, 0),
+    twoLanes: two.lanes,
     shardsMs,
     shardsCpuMs: shards.reduce((n, r) => n + r.cpuMs, 0),
     shardsSpeedup: one.ms / shardsMs,
