@@ -215,12 +215,25 @@ export class Kernel {
   /** Calls user code; a throw or a rejected promise is recorded, never propagated. */
   guard(actor: string, fn: () => unknown): void {
     try {
-      const r = fn();
-      if (r && typeof (r as Promise<unknown>).then === 'function') {
-        (r as Promise<unknown>).then(undefined, (e: unknown) => this.reportError(actor, e));
-      }
+      this.settle(actor, fn());
     } catch (e) {
       this.reportError(actor, e);
+    }
+  }
+
+  /** `guard` for a listener called with arguments (no closure per call: emitters run one per event and listener). */
+  guardApply(actor: string, fn: (...args: never[]) => unknown, args: readonly unknown[]): void {
+    try {
+      this.settle(actor, (fn as (...a: readonly unknown[]) => unknown)(...args));
+    } catch (e) {
+      this.reportError(actor, e);
+    }
+  }
+
+  /** A promise user code returned: its rejection is recorded. */
+  private settle(actor: string, r: unknown): void {
+    if (r && typeof (r as Promise<unknown>).then === 'function') {
+      (r as Promise<unknown>).then(undefined, (e: unknown) => this.reportError(actor, e));
     }
   }
 
@@ -253,9 +266,12 @@ export class Emitter<Events extends { [K in keyof Events]: (...args: never[]) =>
   }
   emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void {
     const list = this.listeners.get(event);
-    if (!list) return;
-    for (const fn of [...list]) {
-      this.kernel.guard(this.actor(), () => (fn as (...a: Parameters<Events[E]>) => unknown)(...args));
+    if (!list || list.length === 0) return;
+    // one listener (the usual case) needs no snapshot against on/off during the call
+    if (list.length === 1) {
+      this.kernel.guardApply(this.actor(), list[0] as Events[E], args);
+      return;
     }
+    for (const fn of [...list]) this.kernel.guardApply(this.actor(), fn, args);
   }
 }
