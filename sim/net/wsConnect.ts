@@ -72,15 +72,14 @@ export function connectWs(
       const client = new SimSocket(k, ws, id, from, 'client');
       const srv = new SimSocket(k, ws, id, u.host, 'server');
       srv.readyState = OPEN;
-      const c = new Connection(id, ep, client, srv);
-      conn = c;
-      c.onOpen = () => {
+      const opened = (): void => {
         if (settled) return;
         settled = true;
         k.sched.cancel(timer);
         resolve(client);
       };
-      c.onAbort = fail;
+      const c = new Connection(id, ep, client, srv, opened, fail);
+      conn = c;
       k.record(u.host, 'net.accept', { id, path: u.path });
       ws.open(c);
       if (server.handler.connection) {

@@ -19,24 +19,30 @@ class Pipe {
   queue: Frame[] = [];
   lastAt = 0;
   count = 0;
+  /** The scheduler lane of this direction's deliveries (`net:<id>:<dir>`). */
+  constructor(readonly lane: string) {}
 }
 
 export class Connection {
-  readonly c2s = new Pipe();
-  readonly s2c = new Pipe();
+  readonly c2s: Pipe;
+  readonly s2c: Pipe;
   lost = false;
   /** Half-open: every frame vanishes, for good. */
   blackhole = false;
   /** A proxy closed it: nothing more gets through. */
   sealed = false;
-  onOpen: (() => void) | undefined;
-  onAbort: ((err: NetError) => void) | undefined;
   constructor(
     readonly id: string,
     readonly ep: Endpoints,
     readonly client: SimSocket,
     readonly server: SimSocket,
-  ) {}
+    /** The dialer's: the open frame arrived, or the connection was lost during the upgrade. */
+    readonly onOpen: () => void,
+    readonly onAbort: (err: NetError) => void,
+  ) {
+    this.c2s = new Pipe(`net:${id}:c2s`);
+    this.s2c = new Pipe(`net:${id}:s2c`);
+  }
 }
 
 export class WsTransport implements SocketOwner {
@@ -145,7 +151,7 @@ export class WsTransport implements SocketOwner {
     k.record('net', kind, { id: conn.id, dropped: inFlight, ...why });
     if (conn.client.readyState === CONNECTING) {
       conn.client.readyState = CLOSED;
-      conn.onAbort?.(new NetError('ECONNRESET', `connection ${conn.id} was lost during the upgrade`));
+      conn.onAbort(new NetError('ECONNRESET', `connection ${conn.id} was lost during the upgrade`));
     }
     for (const end of [conn.client, conn.server]) {
       if (end.readyState === CLOSED) continue;
@@ -169,7 +175,7 @@ export class WsTransport implements SocketOwner {
     const at = Math.max(now + this.env.delay(conn.ep), pipe.lastAt);
     pipe.lastAt = at;
     pipe.queue.push(frame);
-    k.at(at - now, `net:${conn.id}:${dir}`, 'deliver', () => this.deliver(conn, dir, frame));
+    k.at(at - now, pipe.lane, 'deliver', () => this.deliver(conn, dir, frame));
   }
 
   private deliver(conn: Connection, dir: Dir, frame: Frame): void {
@@ -182,7 +188,7 @@ export class WsTransport implements SocketOwner {
       case 'open':
         dest.readyState = OPEN;
         k.record('net', 'net.open', { id: conn.id });
-        conn.onOpen?.();
+        conn.onOpen();
         return;
       case 'data': {
         if (dest.readyState !== OPEN && dest.readyState !== CLOSING) return;
