@@ -8,7 +8,7 @@ import type { Fault } from '../../../sim/index.ts';
 import type { Clock, Log } from '../../../sim/ports/index.ts';
 import type { World } from '../../../sim/world.ts';
 import type { ConsumerOutcome, ConsumerReport } from '../consumer/report.ts';
-import type { ServerLedger } from '../server/ledger.ts';
+import type { LedgerSeq, ServerLedger } from '../server/ledger.ts';
 import type { ExecObserved, ExecTruth } from './history.ts';
 import { PROCESS_NAME } from './processSource.ts';
 import { unrecoverableBecause } from './recoverable.ts';
@@ -51,8 +51,11 @@ export class RecordingReport implements ConsumerReport {
 
 export function observedOf(report: RecordingReport, ledger: ServerLedger, processId: string): ExecObserved {
   const streams: Record<string, DeliveredChunk[]> = {};
+  // the ledger's entries of the process by seq (the first of a seq, as ledger.entry finds it)
+  const bySeq = new Map<number, LedgerSeq>();
+  for (const s of ledger.seqs) if (s.processId === processId && !bySeq.has(s.seq)) bySeq.set(s.seq, s);
   for (const d of report.raw) {
-    const e = ledger.entry(processId, d.seq);
+    const e = bySeq.get(d.seq);
     const chunk: DeliveredChunk = e?.type === 'output' ? { t: d.t, data: d.chunk, offset: e.offset } : { t: d.t, data: d.chunk };
     (streams[d.stream] ??= []).push(chunk);
   }

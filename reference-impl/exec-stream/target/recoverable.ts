@@ -146,16 +146,14 @@ export function detachWindows(faults: readonly Fault[]): Array<{ start: number; 
  */
 function maxOvertaken(ledger: ServerLedger, processId: string, lostFlags?: readonly boolean[]): { seq: number; by: number } {
   const all = ledger.notifications.filter((n) => n.processId === processId);
-  const lost = (j: number) => lostFlags?.[j] ?? (all[j] as { dropped: boolean }).dropped;
+  const lost = all.map((n, j) => lostFlags?.[j] ?? n.dropped);
   let best = { seq: 0, by: 0 };
-  all.forEach((n, idx) => {
+  for (let idx = 0; idx < all.length; idx++) {
+    const seq = (all[idx] as { seq: number }).seq;
     let by = 0;
-    const upTo = lost(idx) ? all.length : idx;
-    for (let j = 0; j < upTo; j++) {
-      const m = all[j] as { seq: number };
-      if (!lost(j) && m.seq > n.seq) by++;
-    }
-    if (by > best.by) best = { seq: n.seq, by };
-  });
+    const upTo = lost[idx] ? all.length : idx;
+    for (let j = 0; j < upTo; j++) if (!lost[j] && (all[j] as { seq: number }).seq > seq) by++;
+    if (by > best.by) best = { seq, by };
+  }
   return best;
 }

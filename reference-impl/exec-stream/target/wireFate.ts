@@ -16,22 +16,36 @@ export interface SentNotification {
 interface Frame {
   t: number;
   notification: boolean;
-  lost: boolean;
+  /** Refused by the socket: lost whatever follows. */
+  refused: boolean;
+  /** The connection and frame number of a sent frame (to find its delivery). */
+  id: unknown;
+  n: unknown;
 }
 
 /** For each ledger notification, in order, whether it never reached the client. */
 export function lostNotifications(trace: readonly TraceEvent[], sent: readonly SentNotification[], serverHost: string): boolean[] {
-  const delivered = new Set<string>();
-  for (const e of trace) if (e.kind === 'net.deliver' && e.data?.dir === 's2c') delivered.add(`${String(e.data.id)}#${String(e.data.n)}`);
+  // one pass over the history: the server's sends (and refusals) in order, and every s2c delivery by connection
+  const delivered = new Map<unknown, Set<unknown>>();
   const frames: Frame[] = [];
   for (const e of trace) {
+    if (e.kind === 'net.deliver') {
+      const d = e.data;
+      if (d?.dir !== 's2c') continue;
+      let ns = delivered.get(d.id);
+      if (!ns) delivered.set(d.id, (ns = new Set()));
+      ns.add(d.n);
+      continue;
+    }
     if (e.actor !== serverHost) continue;
-    if (e.kind === 'net.send-refused') frames.push({ t: e.t, notification: true, lost: true });
+    if (e.kind === 'net.send-refused') frames.push({ t: e.t, notification: true, refused: true, id: undefined, n: undefined });
     else if (e.kind === 'net.send' && e.data?.dir === 's2c')
       frames.push({
         t: e.t,
         notification: String(e.data.text ?? '').startsWith('{"method":"process/'),
-        lost: !delivered.has(`${String(e.data.id)}#${String(e.data.n)}`),
+        refused: false,
+        id: e.data.id,
+        n: e.data.n,
       });
   }
   // Match each sent notification to the next notification frame of the same instant, in order.
@@ -42,6 +56,6 @@ export function lostNotifications(trace: readonly TraceEvent[], sent: readonly S
     const f = frames[i];
     if (!f || f.t !== n.t) return false;
     i++;
-    return f.lost;
+    return f.refused || !(delivered.get(f.id)?.has(f.n) ?? false);
   });
 }
