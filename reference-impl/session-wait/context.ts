@@ -25,9 +25,11 @@ export interface WaitContext {
   readonly memoryWarnMb: number | undefined;
   readonly sampleRssMb: () => RssSample;
   /**
-   * Reads of files only the daemon writes (daemon.pid, locks/*), kept for one iteration. An
-   * iteration runs atomically in the simulation, so upstream's repeated reads could not see
-   * anything new: taking them once changes no outcome, only the cost. The loop clears it.
+   * Reads of files only the daemon writes (daemon.pid, locks/*), and the liveness answers made
+   * from them and the process table (`find_session_pid`, `session_has_terminal_process`), kept
+   * for one iteration. An iteration runs atomically in the simulation (blocking calls, no
+   * yield), so upstream's repeated reads and probes could not see anything new: taking them once
+   * changes no outcome, only the cost. The loop clears it.
    */
   readonly memo: Map<string, unknown>;
   /** `LOCK_FILE_STALE_SECS` in ms when a test double retunes it (issue 12); else 60 s. */

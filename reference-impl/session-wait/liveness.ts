@@ -34,7 +34,10 @@ export function parseDaemonPidRecord(text: string): DaemonPidRecord | undefined 
   return record;
 }
 
-/** A read taken once per iteration (see `WaitContext.memo`). */
+/**
+ * A read, or an answer computed from reads, taken once per iteration (see `WaitContext.memo`):
+ * the process table and the clock cannot change within one either.
+ */
 function once<T>(ctx: WaitContext, key: string, load: () => T): T {
   if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
   const v = load();
@@ -89,6 +92,10 @@ function pidMatchesSessionContext(ctx: WaitContext, pid: number, toolName: strin
 
 /** `find_session_pid`: the first live pid tied to this session. */
 export function findSessionPid(ctx: WaitContext): number | undefined {
+  return once(ctx, 'session-pid', () => findSessionPidNow(ctx));
+}
+
+function findSessionPidNow(ctx: WaitContext): number | undefined {
   const daemon = readDaemonPidRecord(ctx);
   if (daemon && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
   for (const lock of lockFiles(ctx)) {
@@ -142,5 +149,5 @@ export function daemonPidIsAlive(ctx: WaitContext): boolean {
 
 /** `session_has_terminal_process` = `has_live_process || daemon_pid_is_alive`. */
 export function sessionHasTerminalProcess(ctx: WaitContext): boolean {
-  return hasLiveProcess(ctx) || daemonPidIsAlive(ctx);
+  return once(ctx, 'terminal', () => hasLiveProcess(ctx) || daemonPidIsAlive(ctx));
 }
