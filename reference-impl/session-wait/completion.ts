@@ -4,7 +4,7 @@
  * goes to stdout and stderr, so a caller that reads either one finds it.
  */
 import type { WaitContext } from './context.ts';
-import { parseResult, readIfExistsSync, statIfExistsSync, type SessionResult } from './sessionFiles.ts';
+import { parseResult, readIfExists, statIfExists, type SessionResult } from './sessionFiles.ts';
 
 export const EXIT_SUCCESS = 0;
 export const EXIT_FAILURE = 1;
@@ -70,7 +70,7 @@ export function memoryWarnMarker(session: string, rssMb: number, limitMb: number
 
 /** Copies stdout.log to stdout; true when any byte was streamed. */
 function streamWaitOutput(ctx: WaitContext): boolean {
-  const text = readIfExistsSync(ctx.ports.fs.sync, ctx.paths.stdoutLog);
+  const text = readIfExists(ctx.ports.fs.sync, ctx.paths.stdoutLog);
   if (text === undefined || text.length === 0) return false;
   ctx.outRaw(text);
   return true;
@@ -81,8 +81,8 @@ function emitFailureSummaryForEmptyOutput(ctx: WaitContext, streamed: boolean): 
   if (streamed) return;
   const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  for (const log of [p.stdoutLog, p.outputLog]) if ((statIfExistsSync(fs, log)?.size ?? 0) > 0) return;
-  const text = readIfExistsSync(fs, p.result);
+  for (const log of [p.stdoutLog, p.outputLog]) if ((statIfExists(fs, log)?.size ?? 0) > 0) return;
+  const text = readIfExists(fs, p.result);
   if (text === undefined) return;
   let r: SessionResult;
   try {

@@ -105,33 +105,34 @@ export class SessionDaemon {
    * A fault: the pipeline writes a result now, which a later write replaces (a post-exec gate).
    * Undefined once written; otherwise why it was not (the daemon gone, the final result written).
    */
-  async writeIntermediateResult(status: string, exitCode: number): Promise<string | undefined> {
+  writeIntermediateResult(status: string, exitCode: number): string | undefined {
     const gone = this.gone();
     if (gone !== undefined) return gone;
     if (this.finalWritten) return 'the final result was already written';
-    await this.writeResult({ atMs: this.ports.clock.now(), status, exitCode });
+    this.writeResult({ atMs: this.ports.clock.now(), status, exitCode });
     return undefined;
   }
 
   /** Runs the whole story; resolves when the daemon is gone (its tool may live on). */
   async run(): Promise<void> {
-    const { fs, proc, clock } = this.ports;
+    const { proc, clock } = this.ports;
+    const fs = this.ports.fs.sync;
     const p = this.paths;
     const tool = this.plan.tool?.name ?? 'codex';
     // locks/ and output/ appear when the tool first takes its lock or writes its output
-    await fs.mkdir(p.dir, { recursive: true });
-    await fs.writeFile(p.state, formatState('Active', tool));
+    fs.mkdir(p.dir, { recursive: true });
+    fs.writeFile(p.state, formatState('Active', tool));
     const d = proc.spawn({
       name: DAEMON_NAME,
       cmdline: `csa run --daemon-child --session ${p.id} --cd ${PROJECT_ROOT}`,
       ...(this.plan.zombieMs ? { zombieMs: this.plan.zombieMs } : {}),
     });
     this.proc = d;
-    await fs.writeFile(p.daemonPid, `${d.pid} ${d.startTimeTicks}\n`);
-    await fs.appendFile(p.stderrLog, `[csa] daemon started pid=${d.pid} session=${p.id}\n`);
+    fs.writeFile(p.daemonPid, `${d.pid} ${d.startTimeTicks}\n`);
+    fs.appendFile(p.stderrLog, `[csa] daemon started pid=${d.pid} session=${p.id}\n`);
     d.onSignal((signal) => {
       if (signal !== 'SIGTERM' && signal !== 'SIGINT') return;
-      void this.exit(signal === 'SIGTERM' ? 143 : 130);
+      this.exit(signal === 'SIGTERM' ? 143 : 130);
     });
     if (this.plan.tool) void this.runTool(this.plan.tool, d);
     let spooled = 0;
@@ -141,20 +142,19 @@ export class SessionDaemon {
       if (!this.running) return;
       if (step.kind === 'stdout') {
         d.write('stdout', step.text);
-        await fs.appendFile(p.stdoutLog, step.text);
+        fs.appendFile(p.stdoutLog, step.text);
         spooled += Buffer.byteLength(step.text);
-        const snap = await loadSnapshot(fs, p.snapshot);
+        const snap = loadSnapshot(fs, p.snapshot);
         snap.spoolBytesWritten = spooled;
-        await saveSnapshot(fs, p.snapshot, snap);
+        saveSnapshot(fs, p.snapshot, snap);
       } else if (step.kind === 'stderr') {
-        await fs.appendFile(p.stderrLog, `[csa] t=${clock.now()}ms working\n`);
+        fs.appendFile(p.stderrLog, `[csa] t=${clock.now()}ms working\n`);
       } else if (step.kind === 'result') {
         if (step.final) this.finalWritten = true;
-        await this.writeResult(step.write);
+        this.writeResult(step.write);
       } else {
         const used = this.exitCodeUsed;
-        // a signal during the packet's write may end it first, with its own code
-        if (await this.exit(this.exitCode)) used?.();
+        if (this.exit(this.exitCode)) used?.();
         return;
       }
     }
@@ -180,8 +180,8 @@ export class SessionDaemon {
       .map(({ s }) => s);
   }
 
-  private async writeResult(w: ResultWrite): Promise<void> {
-    const { clock, fs } = this.ports;
+  private writeResult(w: ResultWrite): void {
+    const { clock } = this.ports;
     const now = clock.now();
     const summary = w.status === 'success' ? 'tool completed' : `tool failed with exit code ${w.exitCode}`;
     const result = {
@@ -192,32 +192,32 @@ export class SessionDaemon {
       startedAt: timestamp(0),
       completedAt: timestamp(now),
     };
-    await writeAtomic(fs, this.paths.result, formatResult(this.plan.enrichedResults ? { ...result, eventsCount: 1 } : result));
+    writeAtomic(this.ports.fs.sync, this.paths.result, formatResult(this.plan.enrichedResults ? { ...result, eventsCount: 1 } : result));
     this.witness.resultWritten(now, this.paths.result, w.status, w.exitCode);
     this.ports.log('daemon.result', { status: w.status, exitCode: w.exitCode });
   }
 
   /** Every exit path but SIGKILL: the packet via tmp + rename, then the process ends (true: with this code). */
-  private async exit(code: number): Promise<boolean> {
+  private exit(code: number): boolean {
     const d = this.proc;
     if (!d || d.exitStatus !== undefined) return false;
-    await writeAtomic(this.ports.fs, this.paths.packet, formatPacket(packetFor(code)));
+    writeAtomic(this.ports.fs.sync, this.paths.packet, formatPacket(packetFor(code)));
     this.ports.log('daemon.exit', { code });
-    const first = d.exitStatus === undefined;
     d.exit(code);
-    return first;
+    return true;
   }
 
   private async runTool(plan: ToolPlan, daemon: ProcessHandle): Promise<void> {
-    const { fs, proc, clock } = this.ports;
+    const { proc, clock } = this.ports;
+    const fs = this.ports.fs.sync;
     const p = this.paths;
     if (plan.startMs > clock.now()) await clock.sleep(plan.startMs - clock.now(), 'tool');
     if (daemon.exitStatus !== undefined) return;
     const t = proc.spawn({ name: plan.name, cmdline: `${plan.name} exec --json -C ${PROJECT_ROOT}`, ppid: daemon.pid, pgrp: daemon.pid });
-    await fs.mkdir(p.locks, { recursive: true });
-    if (plan.outputEveryMs > 0 || plan.outputResult) await fs.mkdir(`${p.dir}/output`, { recursive: true });
+    fs.mkdir(p.locks, { recursive: true });
+    if (plan.outputEveryMs > 0 || plan.outputResult) fs.mkdir(`${p.dir}/output`, { recursive: true });
     const lock = { pid: t.pid, tool_name: plan.name, acquired_at: timestamp(clock.now()), reason: `session ${p.id}` };
-    await fs.writeFile(`${p.locks}/${plan.name}.lock`, JSON.stringify(lock));
+    fs.writeFile(`${p.locks}/${plan.name}.lock`, JSON.stringify(lock));
     const steps: Array<{ atMs: number; kind: 'output' | 'result' }> = [];
     if (plan.outputEveryMs > 0)
       for (let at = plan.startMs + plan.outputEveryMs; at < plan.endMs; at += plan.outputEveryMs) steps.push({ atMs: at, kind: 'output' });
@@ -229,12 +229,12 @@ export class SessionDaemon {
       if (t.exitStatus !== undefined) return;
       if (step.kind === 'output') {
         events++;
-        await fs.appendFile(p.outputLog, `assistant: step ${events}\n`);
-        await fs.appendFile(p.acpEvents, `{"seq":${events},"type":"agent_message"}\n`);
+        fs.appendFile(p.outputLog, `assistant: step ${events}\n`);
+        fs.appendFile(p.acpEvents, `{"seq":${events},"type":"agent_message"}\n`);
       } else if (step.kind === 'result' && plan.outputResult) {
         const r = plan.outputResult;
         const summary = r.status === 'success' ? 'skill completed' : `skill failed with exit code ${r.exitCode}`;
-        await fs.writeFile(
+        fs.writeFile(
           p.outputResult,
           formatResult({
             status: r.status,

@@ -6,7 +6,7 @@
  */
 import type { Proc } from '../../sim/ports/index.ts';
 import type { WaitContext } from './context.ts';
-import { readIfExistsSync, readUsuallyPresentSync } from './sessionFiles.ts';
+import { readIfExists, readUsuallyPresent } from './sessionFiles.ts';
 
 /** `LOCK_FILE_STALE_SECS`: a lock file this recent counts even when its pid's cmdline does not match. */
 export const LOCK_FILE_STALE_MS = 60_000;
@@ -59,7 +59,7 @@ function lockFiles(ctx: WaitContext): LockFile[] {
     for (const name of fs.readdir(ctx.paths.locks)) {
       if (name.startsWith('.reconcile') || !name.endsWith('.lock')) continue;
       const path = `${ctx.paths.locks}/${name}`;
-      out.push({ name, content: readUsuallyPresentSync(fs, path), mtimeMs: fs.stat(path).mtimeMs });
+      out.push({ name, content: readUsuallyPresent(fs, path), mtimeMs: fs.stat(path).mtimeMs });
     }
     return out;
   });
@@ -68,11 +68,11 @@ function lockFiles(ctx: WaitContext): LockFile[] {
 export function readDaemonPidRecord(ctx: WaitContext): DaemonPidRecord | undefined {
   return once(ctx, 'daemon.pid', () => {
     const fs = ctx.ports.fs.sync;
-    const text = readUsuallyPresentSync(fs, ctx.paths.daemonPid);
+    const text = readUsuallyPresent(fs, ctx.paths.daemonPid);
     const record = text === undefined ? undefined : parseDaemonPidRecord(text);
     if (record) return record;
     // The oldest sessions only logged `pid=NNN` to stderr.log.
-    const stderr = readIfExistsSync(fs, ctx.paths.stderrLog);
+    const stderr = readIfExists(fs, ctx.paths.stderrLog);
     const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
     return m ? { pid: Number(m[1]) } : undefined;
   });

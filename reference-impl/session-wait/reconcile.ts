@@ -8,8 +8,8 @@
 import type { WaitContext } from './context.ts';
 import { daemonPidIsAlive, hasLiveProcess } from './liveness.ts';
 import { retireIfDeadWithResult } from './resultLoader.ts';
-import { formatResult, parseState, readUsuallyPresentSync, statIfExistsSync, timestamp, writeAtomicSync } from './sessionFiles.ts';
-import { loadSnapshotSync, modifiedRecently, saveSnapshotSync, setOrClear } from './toolLiveness.ts';
+import { formatResult, parseState, readUsuallyPresent, statIfExists, timestamp, writeAtomic } from './sessionFiles.ts';
+import { loadSnapshot, modifiedRecently, saveSnapshot, setOrClear } from './toolLiveness.ts';
 
 export interface ReconcileOutcome {
   resultBecameAvailable: boolean;
@@ -30,10 +30,10 @@ function hasProgressSignal(ctx: WaitContext): boolean {
   const { clock } = ctx.ports;
   const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const snap = loadSnapshotSync(fs, p.snapshot);
-  const acp = statIfExistsSync(fs, p.acpEvents);
-  const stderr = statIfExistsSync(fs, p.stderrLog);
-  const output = statIfExistsSync(fs, p.outputLog);
+  const snap = loadSnapshot(fs, p.snapshot);
+  const acp = statIfExists(fs, p.acpEvents);
+  const stderr = statIfExists(fs, p.stderrLog);
+  const output = statIfExists(fs, p.outputLog);
   const prior = snap.observedSpoolBytesWritten !== undefined || snap.acpEventsSize !== undefined || snap.stderrLogSize !== undefined;
   let progress =
     prior &&
@@ -42,7 +42,7 @@ function hasProgressSignal(ctx: WaitContext): boolean {
   if (snap.spoolBytesWritten !== undefined) snap.observedSpoolBytesWritten = snap.spoolBytesWritten;
   setOrClear(snap, 'acpEventsSize', acp?.size);
   setOrClear(snap, 'stderrLogSize', stderr?.size);
-  saveSnapshotSync(fs, p.snapshot, snap);
+  saveSnapshot(fs, p.snapshot, snap);
   return progress;
 }
 
@@ -51,7 +51,7 @@ export function ensureTerminalResultForDeadActiveSession(ctx: WaitContext): Reco
   const { proc, clock } = ctx.ports;
   const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const state = readUsuallyPresentSync(fs, p.state);
+  const state = readUsuallyPresent(fs, p.state);
   if (state === undefined) return NOTHING;
   const { phase, tool } = parseState(state, p.state);
   if (phase !== 'Active') return NOTHING;
@@ -68,12 +68,12 @@ export function ensureTerminalResultForDeadActiveSession(ctx: WaitContext): Reco
       retireIfDeadWithResult(ctx);
       return { resultBecameAvailable: true, synthetic: false };
     }
-    const output = statIfExistsSync(fs, p.outputLog);
+    const output = statIfExists(fs, p.outputLog);
     const now = clock.now();
     const summary =
       'synthetic failure by session wait: process dead, result.toml missing ' +
       `(reconciliation_reason=true_missing_result, output_log_mtime=${output ? timestamp(output.mtimeMs) : 'none'})`;
-    writeAtomicSync(
+    writeAtomic(
       fs,
       p.result,
       formatResult({ status: 'failure', exitCode: 1, summary, tool, startedAt: timestamp(now), completedAt: timestamp(now) }),

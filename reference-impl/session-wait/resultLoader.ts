@@ -11,9 +11,9 @@ import {
   formatState,
   parseResult,
   parseState,
-  readIfExistsSync,
-  readUsuallyPresentSync,
-  writeAtomicSync,
+  readIfExists,
+  readUsuallyPresent,
+  writeAtomic,
   type SessionResult,
 } from './sessionFiles.ts';
 
@@ -25,14 +25,14 @@ import {
 export function refreshResultForWait(ctx: WaitContext): SessionResult | undefined {
   const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const text = readIfExistsSync(fs, p.result);
+  const text = readIfExists(fs, p.result);
   if (text === undefined) return undefined;
   const result = parseResult(text, p.result);
   if (result.eventsCount === undefined) {
-    const events = readIfExistsSync(fs, p.acpEvents);
+    const events = readIfExists(fs, p.acpEvents);
     if (events !== undefined) {
       result.eventsCount = events.split('\n').filter((l) => l.length > 0).length;
-      writeAtomicSync(fs, p.result, formatResult(result));
+      writeAtomic(fs, p.result, formatResult(result));
       ctx.ports.log('wait.refresh-enriched', { eventsCount: result.eventsCount });
     }
   }
@@ -55,7 +55,7 @@ function loadCompletedDaemonResult(ctx: WaitContext): SessionResult | undefined 
 }
 
 function loadOutputResultFallback(ctx: WaitContext): SessionResult | undefined {
-  const text = readIfExistsSync(ctx.ports.fs.sync, ctx.paths.outputResult);
+  const text = readIfExists(ctx.ports.fs.sync, ctx.paths.outputResult);
   return text === undefined ? undefined : parseResult(text, ctx.paths.outputResult);
 }
 
@@ -75,7 +75,7 @@ export function retireIfDeadWithResult(ctx: WaitContext): void {
   const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
   if (sessionHasTerminalProcess(ctx)) return;
-  const state = readUsuallyPresentSync(fs, p.state);
+  const state = readUsuallyPresent(fs, p.state);
   if (state === undefined || !fs.exists(p.result)) return;
   const { phase, tool } = parseState(state, p.state);
   if (phase === 'Active') fs.writeFile(p.state, formatState('Retired', tool));

@@ -4,7 +4,7 @@
  * serde would make it upstream.
  */
 import { parse, stringify } from 'smol-toml';
-import { isFsError, StacklessError, withoutStack, type Fs, type SyncFs } from '../../sim/ports/index.ts';
+import { isFsError, StacklessError, withoutStack, type SyncFs } from '../../sim/ports/index.ts';
 
 export const SESSIONS_ROOT = '/state/csa/project/sessions';
 export const PROJECT_ROOT = '/home/user/project';
@@ -173,22 +173,11 @@ export function formatState(phase: string, tool: string): string {
   return stringify({ phase, tool }) + '\n';
 }
 
-/** Reads a file, or undefined when it does not exist (the daemon's side, through the promise API). */
-export async function readIfExists(fs: Fs, path: string): Promise<string | undefined> {
-  if (!(await fs.exists(path))) return undefined;
-  try {
-    return await fs.readFile(path);
-  } catch (e) {
-    if (isFsError(e, 'ENOENT')) return undefined;
-    throw e;
-  }
-}
-
 /**
- * `readIfExists` as the wait reads: a blocking call (Rust's std::fs), which yields to nothing,
- * so an iteration's reads see one state of the session dir.
+ * Reads a file, or undefined when it does not exist. Session files are read and written with
+ * blocking calls (Rust's std::fs): nothing yields between two of them.
  */
-export function readIfExistsSync(fs: SyncFs, path: string): string | undefined {
+export function readIfExists(fs: SyncFs, path: string): string | undefined {
   if (!fs.exists(path)) return undefined;
   try {
     return fs.readFile(path);
@@ -199,10 +188,10 @@ export function readIfExistsSync(fs: SyncFs, path: string): string | undefined {
 }
 
 /**
- * Like `readIfExistsSync`, in one call, for files that normally exist (daemon.pid, state.toml,
+ * Like `readIfExists`, in one call, for files that normally exist (daemon.pid, state.toml,
  * lock files): a missing file costs an exception instead of an extra `exists` on every read.
  */
-export function readUsuallyPresentSync(fs: SyncFs, path: string): string | undefined {
+export function readUsuallyPresent(fs: SyncFs, path: string): string | undefined {
   try {
     return fs.readFile(path);
   } catch (e) {
@@ -212,20 +201,14 @@ export function readUsuallyPresentSync(fs: SyncFs, path: string): string | undef
 }
 
 /** Size and mtime, or undefined when the file does not exist. */
-export function statIfExistsSync(fs: SyncFs, path: string): { size: number; mtimeMs: number } | undefined {
+export function statIfExists(fs: SyncFs, path: string): { size: number; mtimeMs: number } | undefined {
   if (!fs.exists(path)) return undefined;
   const s = fs.stat(path);
   return { size: s.size, mtimeMs: s.mtimeMs };
 }
 
 /** Writes through `<path>.tmp` and a rename, as every atomic writer upstream does. */
-export async function writeAtomic(fs: Fs, path: string, text: string): Promise<void> {
-  await fs.writeFile(`${path}.tmp`, text);
-  await fs.rename(`${path}.tmp`, path);
-}
-
-/** `writeAtomic` with blocking calls (the wait's side). */
-export function writeAtomicSync(fs: SyncFs, path: string, text: string): void {
+export function writeAtomic(fs: SyncFs, path: string, text: string): void {
   fs.writeFile(`${path}.tmp`, text);
   fs.rename(`${path}.tmp`, path);
 }

@@ -3,10 +3,10 @@
  * write under the session dir, or stderr growth. Growth is measured against
  * `.liveness.snapshot`, which every probe rewrites, so a growth signal is reported once.
  */
-import type { Fs, SyncFs } from '../../sim/ports/index.ts';
+import type { SyncFs } from '../../sim/ports/index.ts';
 import type { WaitContext } from './context.ts';
 import { daemonPidIsAlive, hasLiveProcess } from './liveness.ts';
-import { readIfExists, readIfExistsSync, statIfExistsSync } from './sessionFiles.ts';
+import { readIfExists, statIfExists } from './sessionFiles.ts';
 
 /** `LIVENESS_RECENT_WINDOW_SECS`. */
 export const RECENT_WINDOW_MS = 30_000;
@@ -46,29 +46,18 @@ function formatSnapshot(snap: LivenessSnapshot): string | undefined {
   return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
-/** The daemon's side (the spool counter), through the promise API. */
-export async function loadSnapshot(fs: Fs, path: string): Promise<LivenessSnapshot> {
-  return parseSnapshot(await readIfExists(fs, path));
+export function loadSnapshot(fs: SyncFs, path: string): LivenessSnapshot {
+  return parseSnapshot(readIfExists(fs, path));
 }
 
-export async function saveSnapshot(fs: Fs, path: string, snap: LivenessSnapshot): Promise<void> {
-  const text = formatSnapshot(snap);
-  if (text !== undefined) await fs.writeFile(path, text);
-}
-
-/** The wait's side (its probes), with blocking calls. */
-export function loadSnapshotSync(fs: SyncFs, path: string): LivenessSnapshot {
-  return parseSnapshot(readIfExistsSync(fs, path));
-}
-
-export function saveSnapshotSync(fs: SyncFs, path: string, snap: LivenessSnapshot): void {
+export function saveSnapshot(fs: SyncFs, path: string, snap: LivenessSnapshot): void {
   const text = formatSnapshot(snap);
   if (text !== undefined) fs.writeFile(path, text);
 }
 
 /** A file's size now, and whether it changed since `previous` (no growth on a first sighting). */
 export function detectGrowth(fs: SyncFs, path: string, previous: number | undefined): [boolean, number | undefined] {
-  const size = statIfExistsSync(fs, path)?.size;
+  const size = statIfExists(fs, path)?.size;
   return [previous !== undefined && size !== undefined && size !== previous, size];
 }
 
@@ -101,7 +90,7 @@ function hasRecentSessionWrite(ctx: WaitContext): boolean {
 export function isAlive(ctx: WaitContext): boolean {
   const fs = ctx.ports.fs.sync;
   const p = ctx.paths;
-  const snap = loadSnapshotSync(fs, p.snapshot);
+  const snap = loadSnapshot(fs, p.snapshot);
   const daemonAlive = daemonPidIsAlive(ctx);
   const pidAlive = hasLiveProcess(ctx) || daemonAlive;
   const spoolGrowth =
@@ -114,7 +103,7 @@ export function isAlive(ctx: WaitContext): boolean {
   const sessionWrite = hasRecentSessionWrite(ctx);
   const [stderrGrowth, stderrSize] = detectGrowth(fs, p.stderrLog, snap.stderrLogSize);
   setOrClear(snap, 'stderrLogSize', stderrSize);
-  saveSnapshotSync(fs, p.snapshot, snap);
+  saveSnapshot(fs, p.snapshot, snap);
   return pidAlive || spoolGrowth || acpGrowth || sessionWrite || stderrGrowth;
 }
 

@@ -5,7 +5,7 @@
  * `[session].daemon_wait_seconds`, project config first, then the user config, with a warning.
  */
 import type { SyncFs } from '../../sim/ports/index.ts';
-import { GLOBAL_CONFIG, parseTomlCached, PROJECT_CONFIG, readIfExistsSync } from './sessionFiles.ts';
+import { GLOBAL_CONFIG, parseTomlCached, PROJECT_CONFIG, readIfExists } from './sessionFiles.ts';
 
 /** `DEFAULT_KV_CACHE_LONG_POLL_SECS`. */
 export const DEFAULT_WAIT_CAP_SECS = 240;
@@ -14,7 +14,7 @@ type Table = Record<string, unknown>;
 
 /** A config file's table, or undefined when it is missing or does not parse. */
 function readToml(fs: SyncFs, path: string): Table | undefined {
-  const text = readIfExistsSync(fs, path);
+  const text = readIfExists(fs, path);
   return text === undefined ? undefined : parseTomlCached(text);
 }
 

@@ -7,7 +7,7 @@
  */
 import type { WaitContext } from './context.ts';
 import { isProcessAlive } from './liveness.ts';
-import { readIfExistsSync } from './sessionFiles.ts';
+import { readIfExists } from './sessionFiles.ts';
 
 function jsonPid(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -31,7 +31,7 @@ export function tryAcquireSessionWaitLock(ctx: WaitContext): boolean {
     return true;
   };
   if (take()) return true;
-  const holder = jsonPid(readIfExistsSync(fs, path));
+  const holder = jsonPid(readIfExists(fs, path));
   if (holder === undefined || (holder !== 0 && isProcessAlive(proc, holder))) return false;
   ctx.ports.log('wait.lock-reclaim', { deadPid: holder });
   fs.unlink(path);

@@ -11,7 +11,7 @@ import type { WaitContext } from './context.ts';
 import { sessionHasTerminalProcess } from './liveness.ts';
 import { ensureTerminalResultForDeadActiveSession } from './reconcile.ts';
 import { loadCompletedDaemonResultWithFallback, refreshResultForWait, retireIfDeadWithResult } from './resultLoader.ts';
-import { parsePacket, readIfExistsSync, type CompletionPacket, type SessionResult } from './sessionFiles.ts';
+import { parsePacket, readIfExists, type CompletionPacket, type SessionResult } from './sessionFiles.ts';
 import { isAlive } from './toolLiveness.ts';
 import { releaseSessionWaitLock, tryAcquireSessionWaitLock } from './waitLock.ts';
 
@@ -47,7 +47,7 @@ export async function sessionWait(ctx: WaitContext): Promise<number | null> {
 }
 
 function loadDaemonCompletionPacket(ctx: WaitContext): CompletionPacket | undefined {
-  const text = readIfExistsSync(ctx.ports.fs.sync, ctx.paths.packet);
+  const text = readIfExists(ctx.ports.fs.sync, ctx.paths.packet);
   return text === undefined ? undefined : parsePacket(text, ctx.paths.packet);
 }
 

@@ -21,9 +21,9 @@ import { collectTruth, ResultLog, type SessionTruth } from './truth.ts';
 import { daemonPlan, plannedEndMs, TOOL_NAME, type SessionWaitWorkload } from './workload.ts';
 
 /** The user sets the cap: `[kv_cache].long_poll_seconds` in the global config. */
-async function writeCapConfig(config: Ports, capSecs: number): Promise<void> {
-  await config.fs.mkdir(GLOBAL_CONFIG.slice(0, GLOBAL_CONFIG.lastIndexOf('/')), { recursive: true });
-  await config.fs.writeFile(GLOBAL_CONFIG, `[kv_cache]\nlong_poll_seconds = ${capSecs}\n`);
+function writeCapConfig(config: Ports, capSecs: number): void {
+  config.fs.sync.mkdir(GLOBAL_CONFIG.slice(0, GLOBAL_CONFIG.lastIndexOf('/')), { recursive: true });
+  config.fs.sync.writeFile(GLOBAL_CONFIG, `[kv_cache]\nlong_poll_seconds = ${capSecs}\n`);
 }
 
 /** A run's end: past the planned end, every fault, the first wait and the heal, by the terminates bound and a full cap. */
@@ -77,7 +77,7 @@ export async function runSessionWait(
   // The user's config (the cap) exists before anything runs.
   const config = world.host('config', fsOpts);
   // (no config file resolves to the default 240 s)
-  if (w.wait.capSecs !== DEFAULT_WAIT_CAP_SECS) world.spawn('config', () => writeCapConfig(config, w.wait.capSecs));
+  if (w.wait.capSecs !== DEFAULT_WAIT_CAP_SECS) world.spawn('config', async () => writeCapConfig(config, w.wait.capSecs));
   world.spawn('daemon', () => daemon.run());
   startCaller(world.host('wait', fsOpts), w.wait.startMs);
 
@@ -105,14 +105,15 @@ export async function runSessionWait(
     // It takes effect when result.toml is written (not once the daemon is gone or the final result is in).
     faultKind(INTERMEDIATE_RESULT, (f) => {
       const fault = world.faults.applying();
-      daemon.writeIntermediateResult(f.status, f.exitCode).then(
-        (why) => {
-          if (why === undefined) return fault.hit(PATHS.result);
-          world.record('faults', 'fault.no-effect', { kind: f.kind, reason: why });
-          fault.miss(why);
-        },
-        (e: unknown) => failed(f, e),
-      );
+      let why: string | undefined;
+      try {
+        why = daemon.writeIntermediateResult(f.status, f.exitCode);
+      } catch (e) {
+        return failed(f, e);
+      }
+      if (why === undefined) return fault.hit(PATHS.result);
+      world.record('faults', 'fault.no-effect', { kind: f.kind, reason: why });
+      fault.miss(why);
     }),
     faultKind(SECOND_WAIT, () => startCaller(world.host(`wait${++extraWaits}`, fsOpts), 0)),
     faultKind(CAP_LENGTH, (f) => {
@@ -122,7 +123,11 @@ export async function runSessionWait(
       capSecs = f.capSecs;
       capFault = { fault, capSecs: f.capSecs };
       fault.miss('no wait resolved its cap after it (each had started already)');
-      writeCapConfig(config, f.capSecs).catch((e: unknown) => failed(f, e));
+      try {
+        writeCapConfig(config, f.capSecs);
+      } catch (e) {
+        failed(f, e);
+      }
     }),
   ];
   for (const k of kinds) world.faults.define(k);

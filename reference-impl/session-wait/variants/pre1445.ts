@@ -10,13 +10,13 @@
 import { defineVariant } from '../../../sim/ports/index.ts';
 import { cdArg, EXIT_TIMEOUT, retryWaitHint } from '../completion.ts';
 import type { WaitContext } from '../context.ts';
-import { statIfExistsSync, type CompletionPacket, type SessionResult } from '../sessionFiles.ts';
+import { statIfExists, type CompletionPacket, type SessionResult } from '../sessionFiles.ts';
 import { fixed } from './fixed.ts';
 
 /** The mtime filter: an unreadable mtime or an older result.toml hands the decision to the packet. */
 export function keepResultNewerThanPacket(ctx: WaitContext, result: SessionResult, packet: CompletionPacket): boolean {
-  const r = statIfExistsSync(ctx.ports.fs.sync, ctx.paths.result);
-  const k = statIfExistsSync(ctx.ports.fs.sync, ctx.paths.packet);
+  const r = statIfExists(ctx.ports.fs.sync, ctx.paths.result);
+  const k = statIfExists(ctx.ports.fs.sync, ctx.paths.packet);
   if (r === undefined || k === undefined) return false;
   const keep = r.mtimeMs > k.mtimeMs || (r.mtimeMs === k.mtimeMs && packet.exitCode === 0 && result.exitCode !== 0);
   if (!keep) ctx.ports.log('wait.result-dropped', { resultMtimeMs: r.mtimeMs, packetMtimeMs: k.mtimeMs });

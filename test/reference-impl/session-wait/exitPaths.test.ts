@@ -43,8 +43,8 @@ async function finishAt(b: Bench, ms: number): Promise<void> {
   const { d, record } = startDaemon(b);
   await record;
   await b.daemon.clock.sleep(ms);
-  await writeAtomic(b.daemon.fs, b.paths.result, formatResult(success));
-  await writeAtomic(b.daemon.fs, b.paths.packet, formatPacket(packetFor(0)));
+  writeAtomic(b.daemon.fs.sync, b.paths.result, formatResult(success));
+  writeAtomic(b.daemon.fs.sync, b.paths.packet, formatPacket(packetFor(0)));
   d.exit(0);
 }
 
@@ -55,9 +55,9 @@ describe('scenario 6: the packet is written but the daemon lingers', () => {
       await layout(b);
       const { d, record } = startDaemon(b);
       await record;
-      await writeAtomic(b.daemon.fs, b.paths.result, formatResult(success));
+      writeAtomic(b.daemon.fs.sync, b.paths.result, formatResult(success));
       await b.daemon.clock.sleep(5_000);
-      await writeAtomic(b.daemon.fs, b.paths.packet, formatPacket(packetFor(0)));
+      writeAtomic(b.daemon.fs.sync, b.paths.packet, formatPacket(packetFor(0)));
       await b.daemon.clock.sleep(15_000);
       d.exit(0);
     }, [{ atMs: 100 }]);
@@ -128,7 +128,7 @@ describe('scenario 13: a cap of 0', () => {
     const b = bench();
     const [w] = await play(b, async () => {
       await layout(b);
-      await writeAtomic(b.daemon.fs, b.paths.result, formatResult({ ...success, status: 'failure', exitCode: 3, summary: 'tests failed' }));
+      writeAtomic(b.daemon.fs.sync, b.paths.result, formatResult({ ...success, status: 'failure', exitCode: 3, summary: 'tests failed' }));
     }, [{ atMs: 100 }]);
     // capSecs 0 comes from the CLI (configs only take > 0): check through the loop directly below
     expect(w?.verdict).toEqual({ kind: 'completed', status: 'failure', exit: 1, synthetic: false });

@@ -23,8 +23,8 @@ describe('find_session_pid test 1 ignores start times (an upstream quirk, kept)'
       await b.daemon.fs.writeFile(b.paths.daemonPid, `${d.pid} ${d.startTimeTicks}\n`);
       b.daemon.proc.spawn({ name: 'editor' }); // 301
       const filler = b.daemon.proc.spawn({ name: 'make' }); // 302: the pid space is full
-      await writeAtomic(
-        b.daemon.fs,
+      writeAtomic(
+        b.daemon.fs.sync,
         b.paths.result,
         formatResult({ status: 'success', exitCode: 0, summary: 'done', tool: 'codex', startedAt: 'a', completedAt: 'b' }),
       );
