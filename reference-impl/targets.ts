@@ -12,8 +12,13 @@ const load =
   () =>
     import(new URL(path + EXT, import.meta.url).href) as Promise<TargetModule>;
 
-export const BUILTIN_TARGETS: Record<string, TargetLoader> = {
-  'exec-stream': load('./exec-stream/target'),
-  'session-wait': load('./session-wait/target'),
-  'attach-pump': load('./attach-pump/target'),
+/** Each built-in target's module, relative to this file, without its extension. */
+export const BUILTIN_TARGET_MODULES: Record<string, string> = {
+  'exec-stream': './exec-stream/target',
+  'session-wait': './session-wait/target',
+  'attach-pump': './attach-pump/target',
 };
+
+export const BUILTIN_TARGETS: Record<string, TargetLoader> = Object.fromEntries(
+  Object.entries(BUILTIN_TARGET_MODULES).map(([name, path]) => [name, load(path)]),
+);

@@ -7,7 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { BUILTIN_TARGETS } from '../../reference-impl/targets.ts';
 import { exploreBatch, exploreSpace, type Batch, type BatchResult, type ExplorerKind } from '../explore/explore.ts';
 import { wallMs } from './hostIo.ts';
-import { TargetRegistry } from '../registry.ts';
+import { TargetRegistry, type TargetLoader } from '../registry.ts';
 import { importModule } from './importModule.ts';
 import type { Mode, Scenario } from '../target.ts';
 
@@ -27,8 +27,16 @@ export interface BatchTask {
 
 export type WorkerMessage = { type: 'runs'; n: number } | { type: 'failure'; batch: number; scenario: Scenario; violated: string[] };
 
-export async function runBatchTask(task: BatchTask): Promise<BatchResult> {
-  const registry = new TargetRegistry(BUILTIN_TARGETS);
+/** The built-in targets by name and a task's runner over them (workerBundle.ts gives one target, bundled). */
+export const batchTaskRunner =
+  (builtins: Record<string, TargetLoader>) =>
+  (task: BatchTask): Promise<BatchResult> =>
+    runBatchTaskOf(builtins, task);
+
+export const runBatchTask = batchTaskRunner(BUILTIN_TARGETS);
+
+async function runBatchTaskOf(builtins: Record<string, TargetLoader>, task: BatchTask): Promise<BatchResult> {
+  const registry = new TargetRegistry(builtins);
   if (task.module) {
     const mod = await importModule(task.module);
     registry.register(mod.target ?? mod.default, task.module);

@@ -20,6 +20,7 @@ import {
 } from '../explore/explore.ts';
 import type { BatchTask, WorkerMessage } from './exploreTask.ts';
 import { wallMs } from './hostIo.ts';
+import { workerBundle } from './workerBundle.ts';
 
 export interface ParallelOptions {
   /** A third-party target module, loaded by path in each worker. */
@@ -60,10 +61,12 @@ export async function exploreParallel(opts: ExploreOptions, workers: number, par
   const plan = planBatches(opts.seed, opts.runs, opts.shard, batchRunsOf(space.explorer));
   const total = plan.reduce((n, b) => n + b.runs, 0);
   const threads = mainLane ? workers - 1 : workers;
+  // a built-in target's worker from one bundle in a checkout (workerBundle.ts), else through tsx
+  const bundled = threads > 0 && !module ? await workerBundle(space.target.name) : undefined;
   const pool =
     threads > 0
       ? new Tinypool({
-          filename: new URL('./exploreWorker.mjs', import.meta.url).href,
+          filename: bundled ?? new URL('./exploreWorker.mjs', import.meta.url).href,
           minThreads: threads,
           maxThreads: threads,
           isolateWorkers: false,

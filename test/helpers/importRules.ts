@@ -7,7 +7,8 @@
  *   except the real edge and the tools around it: sim/real/, sim/host/, sim/cli/ (a target runs
  *   inside a simulated world);
  * - sim/ imports nothing from reference-impl/, except the real edge (sim/real/), the CLI
- *   (sim/cli/), the worker-thread entry sim/host/exploreTask.ts and the library entry sim/lib.ts
+ *   (sim/cli/), the worker-thread entry sim/host/exploreTask.ts and its bundle (sim/host/workerBundle.ts)
+ *   and the library entry sim/lib.ts
  *   (entry points, which name the built-in targets as the CLI does).
  * Only relative imports are read (bare packages are the determinism scan's business).
  */
@@ -47,7 +48,11 @@ export function isTargetGlue(file: string): boolean {
 
 const REAL_EDGE = ['sim/real/', 'sim/host/', 'sim/cli/'];
 const MAY_IMPORT_TARGETS = (file: string) =>
-  file.startsWith('sim/real/') || file.startsWith('sim/cli/') || file === 'sim/host/exploreTask.ts' || file === 'sim/lib.ts';
+  file.startsWith('sim/real/') ||
+  file.startsWith('sim/cli/') ||
+  file === 'sim/host/exploreTask.ts' ||
+  file === 'sim/host/workerBundle.ts' ||
+  file === 'sim/lib.ts';
 
 export function importProblems(files: readonly SourceFile[]): ImportProblem[] {
   const problems: ImportProblem[] = [];
