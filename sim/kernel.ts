@@ -95,8 +95,9 @@ export class Kernel {
   private instantAt = -1;
   private instantWork = 0;
   private turnWork = 0;
-  private readonly recentWho: string[] = new Array<string>(RECENT);
-  private readonly recentWhat: string[] = new Array<string>(RECENT);
+  // grown as steps come (a run of a few hundred steps never allocates the whole ring)
+  private readonly recentWho: string[] = [];
+  private readonly recentWhat: string[] = [];
   private recentN = 0;
   /** The fault being applied now: what a subsystem hits at once, or arms for later, is its effect. */
   applying: FaultToken | undefined;
