@@ -81,6 +81,13 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
     if (chunk.offset !== undefined) {
       // Positioned: place it, but only where the content agrees.
       const D = chunk.data;
+      // the usual case: the whole chunk is what was produced there (one native comparison)
+      if (D.length > 0 && chunk.offset + D.length <= P.length && Buffer.compare(D, P.subarray(chunk.offset, chunk.offset + D.length)) === 0) {
+        push(i, chunk.offset, D.length);
+        cur = chunk.offset + D.length;
+        i++;
+        continue;
+      }
       let j = 0;
       while (j < D.length) {
         const p = chunk.offset + j;

@@ -74,7 +74,14 @@ export function accountStream(
       unknownBytes += s.len;
       continue;
     }
-    for (let o = s.p; o < s.p + s.len; o++) {
+    const end = s.p + s.len;
+    // the usual case, bytes past the highest delivered and none delivered before: all in order
+    if (s.p > highest && seen.subarray(s.p, end).indexOf(1) < 0) {
+      seen.fill(1, s.p, end);
+      highest = end - 1;
+      continue;
+    }
+    for (let o = s.p; o < end; o++) {
       if (seen[o] === 1) addByte(dup, o, producedAt(o), t);
       else {
         seen[o] = 1;
@@ -84,13 +91,13 @@ export function accountStream(
     }
   }
   const lost: ByteRange[] = [];
-  let okBytes = 0;
-  for (let o = 0; o < P.length; o++) {
-    if (seen[o] === 0) {
-      const pAt = producedAt(o);
-      const claimed = opts.claimsCompletion === true && pAt <= cutoff;
-      if (o < highest || claimed) addByte(lost, o, pAt, undefined);
-    } else okBytes++;
+  // every byte delivered at least once, then the never-delivered ones one by one (native scans between them)
+  let okBytes = P.length;
+  for (let o = seen.indexOf(0); o >= 0; o = seen.indexOf(0, o + 1)) {
+    okBytes--;
+    const pAt = producedAt(o);
+    const claimed = opts.claimsCompletion === true && pAt <= cutoff;
+    if (o < highest || claimed) addByte(lost, o, pAt, undefined);
   }
   okBytes -= sumRanges(ooo);
   return {
