@@ -79,8 +79,8 @@ export interface ExploreTargetOptions {
   /** Worker threads; a target object cannot cross to a worker, give its module path instead. */
   workers?: number;
   shard?: { index: number; count: number };
-  /** `swarm` (default) or `guided`, as `--explorer`. */
-  explorer?: 'guided' | 'swarm';
+  /** As `--explorer`: `worlds` (default), `swarm` (the default before), `plain` or `guided`. */
+  explorer?: 'guided' | 'plain' | 'swarm' | 'worlds';
   /** Where a found scenario is saved (default scenarios/found) and reports go (default reports). */
   save?: string;
   report?: string;

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { workloadArbitraryWith } from '../../reference-impl/exec-stream/target/workload.ts';
-import { batchRunsOf, exploreBatch, exploreSpace, planBatches, type ExplorerKind } from '../../sim/explore/explore.ts';
+import { batchRunsOf, DEFAULT_EXPLORER, exploreBatch, exploreSpace, planBatches, type ExplorerKind } from '../../sim/explore/explore.ts';
 import type { AnyTarget } from '../../sim/registry.ts';
 import { faultSpecsOf } from '../../sim/scenario/load.ts';
 import type { Mode } from '../../sim/target.ts';
@@ -91,14 +91,15 @@ export interface Profile {
 
 /**
  * before: the default explorer before issue 12's co-occurrence schedule (`--explorer plain`);
- * after: today's default (`--explorer swarm`); worlds (not run unless named): the same with a
- * third of the runs in drawn worlds (`--explorer worlds`); guided (not run unless named): the opt-in guided
- * explorer, with exec-stream's capacities next to message sizes.
+ * after: today's default (DEFAULT_EXPLORER: `--explorer worlds`, a third of the runs in drawn
+ * worlds); swarm (not run unless named): the default before worlds (`--explorer swarm`, the
+ * target's own world only); guided (not run unless named): the opt-in guided explorer, with
+ * exec-stream's capacities next to message sizes.
  */
 export const PROFILES: readonly Profile[] = [
   { key: 'before', name: 'before (plain)', explorer: 'plain', target: (t) => t },
-  { key: 'after', name: 'after (swarm)', explorer: 'swarm', target: (t) => t },
-  { key: 'worlds', name: 'worlds', explorer: 'worlds', target: (t) => t },
+  { key: 'after', name: `after (${DEFAULT_EXPLORER})`, explorer: DEFAULT_EXPLORER, target: (t) => t },
+  { key: 'swarm', name: 'swarm (default before worlds)', explorer: 'swarm', target: (t) => t },
   {
     key: 'guided',
     name: 'guided',
@@ -180,7 +181,7 @@ export async function knownBugDetection(o: DetectionOptions): Promise<KnownBugRo
 
 /**
  * `node --import tsx benches/sections/knownBugs.ts [--seeds N] [--max-runs N] [--modes safety,liveness] [--bug TEXT]
- * [--profiles before,after,guided] [--shard i/n] [--json FILE]`: this section alone; a shard takes every n-th row
+ * [--profiles before,after,swarm,guided] [--shard i/n] [--json FILE]`: this section alone; a shard takes every n-th row
  * (bug x mode x profile), and --json writes its rows for merging.
  */
 async function main(args: string[]): Promise<void> {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ExecsimError, isExecsimError } from '../errors.ts';
 import {
   batchRunsOf,
+  DEFAULT_EXPLORER,
   EXPLORERS,
   explore,
   exploreSpace,
@@ -35,7 +36,7 @@ import { Reporters } from './reporters.ts';
 
 export const EXPLORE_USAGE = `execsim explore --target NAME[:VARIANT] [--runs N] [--seed S | --seed-from-commit]
                 [--budget SECONDS] [--mode safety|liveness] [--faults k1,k2] [--workers N]
-                [--shard i/n] [--explorer swarm|plain|guided|worlds] [--save DIR] [--report DIR] [--json] [--exit-by-class]
+                [--shard i/n] [--explorer worlds|swarm|plain|guided] [--save DIR] [--report DIR] [--json] [--exit-by-class]
 
 Draws scenarios (a workload and a swarm fault schedule) and runs them until a property is
 violated. A violation is shrunk to a minimal schedule and saved (default scenarios/found/);
@@ -43,12 +44,13 @@ the command prints a one-line replay command and exits 1 (with --exit-by-class, 
 violation is a liveness one only). No violation: exit 0. Either way
 summary.json and junit.xml go to --report (default reports/explore/NAME-VARIANT/). Same --seed
 and --runs give the same result (--json output identical but for "timing").
-NAME may be a module path (./my-target.js) exporting a target. The default explorer, swarm,
+NAME may be a module path (./my-target.js) exporting a target. The default explorer, worlds,
 draws a co-occurrence schedule: half its runs enable two to six fault kinds that all occur,
 half are focused on the protocol's windows, a third align one fault to another's start or
-end, and capacities are drawn next to message sizes. --explorer plain is the swarm explorer
-before that (independent faults from a swarm of kinds). --explorer worlds is swarm with a
-third of its runs in drawn world options (saved in the scenario's "world"). --explorer guided (opt-in) draws each
+end, and capacities are drawn next to message sizes; a third of its runs are in drawn world
+options (latencies, mtimes, PID space: saved in the scenario's "world"). --explorer swarm is
+the same in the target's own world only (the default before); --explorer plain is the swarm
+explorer before the co-occurrence schedule (independent faults from a swarm of kinds). --explorer guided (opt-in) draws each
 run's world options too (latencies, mtimes, PID space: saved in the scenario's "world") and
 spends half its runs on mutants of the runs whose trace showed something new. Runs go in
 batches (guided 1,000, swarm and plain 250) with
@@ -122,7 +124,7 @@ async function exploreWith(
   const shard = shardOption(values.shard);
   const budgetS = values.budget === undefined ? undefined : intOption(values.budget, 'budget', 0, 1);
   const mode = oneOf<Mode>(values.mode, 'mode', ['safety', 'liveness'], 'safety');
-  const explorer = oneOf<ExplorerKind>(values.explorer, 'explorer', EXPLORERS, 'swarm');
+  const explorer = oneOf<ExplorerKind>(values.explorer, 'explorer', EXPLORERS, DEFAULT_EXPLORER);
   const kinds = values.faults === undefined ? undefined : String(values.faults).split(',').filter(Boolean);
   const saveDir = (values.save as string | undefined) ?? join('scenarios', 'found');
   const file = join(saveDir, `${target.name}-${variant}-${mode}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}.json`);
@@ -154,7 +156,7 @@ async function exploreWith(
       $schema: relative(dirname(file), SCHEMA).split('\\').join('/'),
       ...scenario,
       title: titleFor(violated),
-      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${explorer !== 'swarm' ? ` --explorer ${explorer}` : ''}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}${kinds ? ` --faults ${kinds.join(',')}` : ''}`,
+      source: `execsim explore --target ${target.name}:${variant} --mode ${mode} --seed ${seed} --runs ${runs}${explorer !== DEFAULT_EXPLORER ? ` --explorer ${explorer}` : ''}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}${kinds ? ` --faults ${kinds.join(',')}` : ''}`,
       expect: expectationFor(target, variant, violated),
       provenance,
     };

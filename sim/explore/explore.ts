@@ -27,14 +27,16 @@ export const BATCH_RUNS = 250;
 export const GUIDED_BATCH_RUNS = 1_000;
 
 /**
- * `swarm` (default): swarm runs on the co-occurrence schedule; `worlds` (opt-in): the same, a
- * third of them in drawn worlds (kept off the default: it made v1-strict's late-subscriber hang
- * slower to find, benches/sections/knownBugs.ts); `plain`: the swarm explorer as it was before issue 12's
- * co-occurrence schedule (the known-bugs bench's "before"); `guided` (opt-in, issue 12): swarm
- * runs in drawn worlds and coverage-guided mutants.
+ * `worlds` (default): swarm runs on the co-occurrence schedule, a third of them in drawn worlds
+ * (world options per run, as TigerBeetle's swarm draws them: sim/explore/worldSwarm.ts);
+ * `swarm`: the same without drawn worlds (the default before, the known-bugs bench's "swarm");
+ * `plain`: the swarm explorer as it was before issue 12's co-occurrence schedule (the bench's
+ * "before"); `guided` (opt-in, issue 12): swarm runs in drawn worlds and coverage-guided mutants.
  */
 export type ExplorerKind = 'guided' | 'plain' | 'swarm' | 'worlds';
 export const EXPLORERS: readonly ExplorerKind[] = ['guided', 'plain', 'swarm', 'worlds'];
+/** What `explore` runs unless told otherwise. */
+export const DEFAULT_EXPLORER: ExplorerKind = 'worlds';
 
 export const batchRunsOf = (explorer: ExplorerKind | undefined): number => (explorer === 'guided' ? GUIDED_BATCH_RUNS : BATCH_RUNS);
 
@@ -57,7 +59,7 @@ export interface ExploreOptions {
   /** Restrict the fault kinds (default: all the target understands). */
   faultKinds?: readonly string[];
   maxFaults?: number;
-  /** Which explorer (default swarm). */
+  /** Which explorer (default DEFAULT_EXPLORER, worlds). */
   explorer?: ExplorerKind;
   /** Stop after this much wall time (the result then depends on the machine's speed). */
   budgetMs?: number;
@@ -153,7 +155,7 @@ export function exploreSpace(
       'EXECSIM_USAGE',
       `--faults: target ${target.name} does not understand ${unknown.join(', ')} (it understands: ${known.join(', ')})`,
     );
-  const explorer = opts.explorer ?? 'swarm';
+  const explorer = opts.explorer ?? DEFAULT_EXPLORER;
   if (!EXPLORERS.includes(explorer))
     throw new ExecsimError('EXECSIM_USAGE', `--explorer: expected one of ${EXPLORERS.join(', ')}, got ${JSON.stringify(explorer)}`);
   return { target, variant, mode: opts.mode, kinds, maxFaults: opts.maxFaults ?? 6, explorer };

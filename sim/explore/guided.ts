@@ -1,5 +1,5 @@
 /**
- * The guided explorer (`--explorer guided`, opt-in; the default is the plain swarm one): half of its runs are
+ * The guided explorer (`--explorer guided`, opt-in; the default is worlds): half of its runs are
  * fresh swarm scenarios, each in a world of its own drawn options (./worldSwarm.ts), and half are
  * mutants of the corpus, the runs whose trace showed something no earlier run of the batch had
  * (./coverage.ts). A mutant takes one to three steps: aim a fault's time (when it fires, how long

@@ -4,12 +4,12 @@
  * shrinks toward fewer faults, earlier and shorter ones, and a smaller workload.
  *
  * Two schedules. `plain` (`--explorer plain`, the default before issue 12): faults drawn
- * independently from a swarm of kinds. `co-occurrence` (the default explorer's): the swarm of
+ * independently from a swarm of kinds. `co-occurrence` (the default explorer's, worlds and swarm): the swarm of
  * ./swarm.ts (kinds alone or in pairs, each focused on the protocol's windows or not), the
  * target's boundary workloads (capacities next to message sizes), and in a third of the runs one
  * fault moved so that it starts or ends where another starts or ends (give or take a few ms): a
  * subscriber that comes just after a cut's refusal is over, a stall that ends as a lag begins.
- * With `worlds` (`--explorer worlds`), a third of its runs are in a drawn world (./worldSwarm.ts:
+ * With `worlds` (`--explorer worlds`, the default), a third of its runs are in a drawn world (./worldSwarm.ts:
  * latencies, mtimes, PID space), kept in the scenario's `world` so a found scenario replays exactly.
  */
 import fc from 'fast-check';
