@@ -194,3 +194,15 @@ export function spawnGroup(command: string | readonly string[], opts: GroupSpawn
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** How long (real ms) a child that exited may take to close its pipes before we stop reading them. */
+export const DRAIN_MS = 2_000;
+
+/**
+ * Waits until `done()` (bounded by DRAIN_MS): a child's 'exit' can come before the last of its
+ * output is read (a client's result line), and 'close' says its pipes are read to the end.
+ */
+export async function drainOutput(done: () => boolean, boundMs = DRAIN_MS): Promise<void> {
+  const until = Date.now() + boundMs;
+  while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}

@@ -22,7 +22,7 @@ import { serveBoxliteRunner, type RunningBoxliteRunner } from '../../boxliteRest
 import { DilatedClock } from '../../dilatedClock.ts';
 import { FaultProxy } from '../../faultProxy.ts';
 import { RealTimeline } from '../../ports.ts';
-import { killGroup, spawnGroup } from '../../proc.ts';
+import { drainOutput, killGroup, spawnGroup } from '../../proc.ts';
 import { judgeRealCase, type RealCaseResult } from '../realCase.ts';
 import type { ClientCase } from './cases.ts';
 import { parseClientLine } from './jsonLines.ts';
@@ -148,6 +148,8 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
     }
   });
   child.on('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
+  let drained = false;
+  child.on('close', () => (drained = true));
   const deadline = (): number | undefined =>
     execAt === undefined
       ? undefined
@@ -162,6 +164,7 @@ export async function runClientCase(c: ClientCase, opts: ClientRunOptions): Prom
       if (by !== undefined && clock.now() > by) break;
       if (execAt === undefined && Date.now() - t0 > REAL_START_BUDGET_MS) break;
     }
+    await drainOutput(() => drained || exit === undefined || bad !== undefined);
   } finally {
     for (const t of runnerTimers) clock.clearTimeout(t);
     if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');

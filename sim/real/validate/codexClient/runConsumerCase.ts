@@ -32,7 +32,7 @@ import type { Scenario } from '../../../target.ts';
 import { RealClock } from '../../clock.ts';
 import { FaultProxy, PROXY_FROM, PROXY_TO } from '../../faultProxy.ts';
 import { realPorts, RealTimeline } from '../../ports.ts';
-import { killGroup, shellQuote, spawnGroup } from '../../proc.ts';
+import { drainOutput, killGroup, shellQuote, spawnGroup } from '../../proc.ts';
 import { ScriptedProc } from '../../scriptedProc.ts';
 import { armServerFaults, checkServerFaults } from '../../serverFaults.ts';
 import { hostEnvironmentInfo } from '../../serve.ts';
@@ -203,6 +203,8 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
     });
     child.stderr?.on('data', (b: Buffer) => (stderrTail = (stderrTail + b.toString()).slice(-4_000)));
     child.on('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
+    let drained = false;
+    child.on('close', () => (drained = true));
     child.on('error', (e) => (bad ??= new ExecsimError('EXECSIM_EXECUTOR', `could not start the consumer: ${e.message}`)));
     for (;;) {
       await sleep(20);
@@ -211,6 +213,7 @@ export async function runConsumerCase(c: ConsumerCase, opts: ConsumerRunOptions)
       if (by !== undefined && clock.now() > by) break;
       if (started === undefined && Date.now() - wallStart > START_BUDGET_MS) break;
     }
+    await drainOutput(() => drained || exit === undefined || bad !== undefined);
   } finally {
     arming.dispose();
     if (child?.pid !== undefined) {
