@@ -121,6 +121,28 @@ function field<T>(t: Record<string, unknown>, key: string, type: 'string' | 'int
   return v as T;
 }
 
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+/** `String.prototype.toWellFormed` (ES2024; Node 20 has it, as smol-toml assumes when it is there). */
+const wellFormed = (s: string): string => (s as string & { toWellFormed?(): string }).toWellFormed?.() ?? s;
+
+/**
+ * smol-toml's `stringify` of a flat table (bare keys; strings and safe integers), byte for byte,
+ * without its walk over every value's type: session files are written several times a run. Any
+ * other table goes to smol-toml (sessionFiles.test.ts holds the two equal).
+ */
+export function tomlTable(t: Record<string, string | number>): string {
+  let out = '';
+  for (const k of Object.keys(t)) {
+    const v = t[k];
+    if (!BARE_KEY.test(k)) return stringify(t);
+    // smol-toml: a well-formed string as JSON, DEL escaped too; an integer as written
+    if (typeof v === 'string') out += `${k} = ${JSON.stringify(wellFormed(v)).replaceAll('\x7f', '\\u007f')}\n`;
+    else if (Number.isSafeInteger(v)) out += `${k} = ${String(v)}\n`;
+    else return stringify(t);
+  }
+  return out === '' ? stringify(t) : out;
+}
+
 export function parseResult(text: string, path: string): SessionResult {
   const t = table(text, path);
   const r: SessionResult = {
@@ -136,7 +158,7 @@ export function parseResult(text: string, path: string): SessionResult {
 }
 
 export function formatResult(r: SessionResult): string {
-  const t: Record<string, unknown> = {
+  const t: Record<string, string | number> = {
     status: r.status,
     exit_code: r.exitCode,
     summary: r.summary,
@@ -145,7 +167,7 @@ export function formatResult(r: SessionResult): string {
     completed_at: r.completedAt,
   };
   if (r.eventsCount !== undefined) t.events_count = r.eventsCount;
-  return stringify(t) + '\n';
+  return tomlTable(t) + '\n';
 }
 
 export function parsePacket(text: string, path: string): CompletionPacket {
@@ -160,7 +182,7 @@ export function packetFor(exitCode: number): CompletionPacket {
 }
 
 export function formatPacket(p: CompletionPacket): string {
-  return stringify({ exit_code: p.exitCode, status: p.status }) + '\n';
+  return tomlTable({ exit_code: p.exitCode, status: p.status }) + '\n';
 }
 
 /** state.toml, the subset the wait reads: the session phase (Active, Retired...) and its tool. */
@@ -170,7 +192,7 @@ export function parseState(text: string, path: string): { phase: string; tool: s
 }
 
 export function formatState(phase: string, tool: string): string {
-  return stringify({ phase, tool }) + '\n';
+  return tomlTable({ phase, tool }) + '\n';
 }
 
 /**
