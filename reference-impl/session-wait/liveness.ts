@@ -38,9 +38,9 @@ export function parseDaemonPidRecord(text: string): DaemonPidRecord | undefined 
  * A read, or an answer computed from reads, taken once per iteration (see `WaitContext.memo`):
  * the process table and the clock cannot change within one either.
  */
-function once<T>(ctx: WaitContext, key: string, load: () => T): T {
+function once<T>(ctx: WaitContext, key: string, load: (ctx: WaitContext) => T): T {
   if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
-  const v = load();
+  const v = load(ctx);
   ctx.memo.set(key, v);
   return v;
 }
@@ -51,31 +51,36 @@ interface LockFile {
   mtimeMs: number;
 }
 
+// (the loaders are plain functions of the context: a memo hit allocates nothing)
 function lockFiles(ctx: WaitContext): LockFile[] {
-  return once(ctx, 'locks', () => {
-    const fs = ctx.ports.fs.sync;
-    if (!fs.exists(ctx.paths.locks)) return [];
-    const out: LockFile[] = [];
-    for (const name of fs.readdir(ctx.paths.locks)) {
-      if (name.startsWith('.reconcile') || !name.endsWith('.lock')) continue;
-      const path = `${ctx.paths.locks}/${name}`;
-      out.push({ name, content: readUsuallyPresent(fs, path), mtimeMs: fs.stat(path).mtimeMs });
-    }
-    return out;
-  });
+  return once(ctx, 'locks', readLockFiles);
+}
+
+function readLockFiles(ctx: WaitContext): LockFile[] {
+  const fs = ctx.ports.fs.sync;
+  if (!fs.exists(ctx.paths.locks)) return [];
+  const out: LockFile[] = [];
+  for (const name of fs.readdir(ctx.paths.locks)) {
+    if (name.startsWith('.reconcile') || !name.endsWith('.lock')) continue;
+    const path = `${ctx.paths.locks}/${name}`;
+    out.push({ name, content: readUsuallyPresent(fs, path), mtimeMs: fs.stat(path).mtimeMs });
+  }
+  return out;
 }
 
 export function readDaemonPidRecord(ctx: WaitContext): DaemonPidRecord | undefined {
-  return once(ctx, 'daemon.pid', () => {
-    const fs = ctx.ports.fs.sync;
-    const text = readUsuallyPresent(fs, ctx.paths.daemonPid);
-    const record = text === undefined ? undefined : parseDaemonPidRecord(text);
-    if (record) return record;
-    // The oldest sessions only logged `pid=NNN` to stderr.log.
-    const stderr = readIfExists(fs, ctx.paths.stderrLog);
-    const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
-    return m ? { pid: Number(m[1]) } : undefined;
-  });
+  return once(ctx, 'daemon.pid', readDaemonPidRecordNow);
+}
+
+function readDaemonPidRecordNow(ctx: WaitContext): DaemonPidRecord | undefined {
+  const fs = ctx.ports.fs.sync;
+  const text = readUsuallyPresent(fs, ctx.paths.daemonPid);
+  const record = text === undefined ? undefined : parseDaemonPidRecord(text);
+  if (record) return record;
+  // The oldest sessions only logged `pid=NNN` to stderr.log.
+  const stderr = readIfExists(fs, ctx.paths.stderrLog);
+  const m = stderr === undefined ? null : /pid=(\d+)/.exec(stderr);
+  return m ? { pid: Number(m[1]) } : undefined;
 }
 
 /** `/proc/<pid>/cmdline` names the tool, the session id or the session dir. */
@@ -92,7 +97,7 @@ function pidMatchesSessionContext(ctx: WaitContext, pid: number, toolName: strin
 
 /** `find_session_pid`: the first live pid tied to this session. */
 export function findSessionPid(ctx: WaitContext): number | undefined {
-  return once(ctx, 'session-pid', () => findSessionPidNow(ctx));
+  return once(ctx, 'session-pid', findSessionPidNow);
 }
 
 function findSessionPidNow(ctx: WaitContext): number | undefined {
@@ -149,5 +154,9 @@ export function daemonPidIsAlive(ctx: WaitContext): boolean {
 
 /** `session_has_terminal_process` = `has_live_process || daemon_pid_is_alive`. */
 export function sessionHasTerminalProcess(ctx: WaitContext): boolean {
-  return once(ctx, 'terminal', () => hasLiveProcess(ctx) || daemonPidIsAlive(ctx));
+  return once(ctx, 'terminal', sessionHasTerminalProcessNow);
+}
+
+function sessionHasTerminalProcessNow(ctx: WaitContext): boolean {
+  return hasLiveProcess(ctx) || daemonPidIsAlive(ctx);
 }
