@@ -341,6 +341,10 @@ if (want('workers')) {
       `a process of the machine's ceiling has none, so on an idle machine --workers 1 has the second core for that CPU and --workers 2 shares two cores with it` +
       (w.twoLanes < 2 ? `; --workers 2 ran on ${w.twoLanes} lane (too few runs)` : ''),
   );
+  console.log(
+    `What the CPU allows on 2 idle cores: ${w.idleEstimate.toFixed(2)}x (--workers 1 takes about its lane's ${(w.oneLanesCpuMs / 1000).toFixed(1)} s, ` +
+      `its other threads on the second core; --workers 2 at least its ${(w.twoCpuMs / 1000).toFixed(1)} s over two cores)`,
+  );
   targets.push(
     `>= 1.8x with 2 workers: ${w.speedup.toFixed(2)}x on ${cpus().length} cores (the machine's ceiling now ${w.ceiling.speedup.toFixed(2)}x) -> ${verdict(w.speedup >= 1.8)}`,
   );

@@ -39,6 +39,11 @@ export interface WorkersRow {
   oneLanesCpuMs: number;
   twoLanesCpuMs: number;
   shardsLanesCpuMs: number;
+  /**
+   * The speedup these CPU times allow on 2 idle cores: `--workers 1` takes about its lane's CPU
+   * (its JIT and GC threads run on the second core), `--workers 2` at least half its CPU.
+   */
+  idleEstimate: number;
   /** The lanes `--workers 2` ran on (fewer than 2 when the runs are too few to pay back a lane). */
   twoLanes: number;
   /**
@@ -156,6 +161,7 @@ export async function workers(name: string, runs: number, ceilingIterations: num
     twoLanesCpuMs: two.lanesCpuMs,
     shardsLanesCpuMs: shards.reduce((n, r) => n + r.lanesCpuMs, 0),
     twoLanes: two.lanes,
+    idleEstimate: one.lanesCpuMs / (two.cpuMs / 2),
     shardsMs,
     shardsCpuMs: shards.reduce((n, r) => n + r.cpuMs, 0),
     shardsSpeedup: one.ms / shardsMs,
