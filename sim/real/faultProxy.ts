@@ -219,8 +219,11 @@ export class FaultProxy implements NetworkFaults {
       this.timeline.record('proxy', 'proxy.closed', { id, by: from, code, reason: reason.toString() });
       if (link.dead) return;
       const other = from === 'client' ? upstream : client;
-      if (other.readyState === WebSocket.OPEN) other.close(code === 1005 || code === 1006 ? 1000 : code, reason.toString());
-      else other.terminate();
+      // passed on as the wire carried it, as the network between them would: no close frame
+      // (1006: the TCP connection just ended) gives none, an empty one (1005) an empty one
+      if (other.readyState !== WebSocket.OPEN || code === 1006) other.terminate();
+      else if (code === 1005) other.close();
+      else other.close(code, reason.toString());
     };
     client.on('close', (c: number, r: Buffer) => closeOther('client', c, r));
     upstream.on('close', (c: number, r: Buffer) => closeOther('upstream', c, r));
