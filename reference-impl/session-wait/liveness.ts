@@ -102,7 +102,7 @@ export function findSessionPid(ctx: WaitContext): number | undefined {
 
 function findSessionPidNow(ctx: WaitContext): number | undefined {
   const daemon = readDaemonPidRecord(ctx);
-  if (daemon && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
+  if (daemon && startTimeAgrees(ctx, daemon) && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
   for (const lock of lockFiles(ctx)) {
     const pid = lock.content === undefined ? undefined : lockPid(lock.content);
     if (pid === undefined) continue;
@@ -110,6 +110,15 @@ function findSessionPidNow(ctx: WaitContext): number | undefined {
     if (pidMatchesSessionContext(ctx, pid, lock.name.slice(0, -'.lock'.length), recent)) return pid;
   }
   return undefined;
+}
+
+/**
+ * Test 1's start-time gate (`fixed-ticks` only): a record with ticks names its pid only while
+ * `/proc/<pid>/stat` has the same starttime; upstream asks the cmdline alone.
+ */
+function startTimeAgrees(ctx: WaitContext, record: DaemonPidRecord): boolean {
+  if (!ctx.policy.sessionPidChecksStartTime || record.startTimeTicks === undefined) return true;
+  return ctx.ports.proc.stat(record.pid)?.startTimeTicks === record.startTimeTicks;
 }
 
 function lockPid(content: string): number | undefined {

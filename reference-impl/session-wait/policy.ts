@@ -20,6 +20,11 @@ export interface WaitPolicy {
   daemonPidIsAlive(ctx: WaitContext, record: DaemonPidRecord): boolean;
   /** B2: a completed result is returned only once no session process remains (#2034 says why). */
   readonly completedResultNeedsDeadDaemon: boolean;
+  /**
+   * `find_session_pid` test 1: whether daemon.pid's start ticks must match `/proc/<pid>/stat`
+   * too (upstream: the cmdline alone, so a wait that got the dead daemon's pid is the daemon).
+   */
+  readonly sessionPidChecksStartTime: boolean;
 }
 
 export type WaitVariant = Variant<WaitPolicy>;

@@ -18,6 +18,7 @@ const WAIT_SLOTS: Record<keyof WaitPolicy, true> = {
   capExit: true,
   daemonPidIsAlive: true,
   completedResultNeedsDeadDaemon: true,
+  sessionPidChecksStartTime: true,
 };
 const CONSUMER_SLOTS: Record<keyof ConsumerPolicy, true> = {
   consume: true,

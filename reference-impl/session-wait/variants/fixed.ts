@@ -11,6 +11,17 @@ import { daemonPidIsAliveByStartTime, sessionHasTerminalProcess } from '../liven
 import type { WaitPolicy } from '../policy.ts';
 import { isAlive } from '../toolLiveness.ts';
 
+/**
+ * The upstream gap of `fixed` found blind in a drawn world (issue 12; scenario
+ * found/session-wait-fixed-wait-reuses-daemon-pid.json): the daemon dies, and in a PID space
+ * that wraps a later `csa session wait --session S` gets its pid. `find_session_pid` test 1 asks
+ * daemon.pid's pid and the cmdline, not its start ticks (spec §2), and the wait's own cmdline
+ * names the session: the wait takes itself for the daemon, waits out the cap and says alive.
+ * Only in a small or wrapping PID space, so swarm runs in the target's own world never see it;
+ * `fixed-ticks` closes it.
+ */
+export const WAIT_TAKES_ITSELF_GAP = ['truthful-cap-exit', 'terminates'];
+
 /** B6 since #1439: alive (a session process, or any ToolLiveness signal) means KV-warm exit 0. */
 export function capExitKvWarm(ctx: WaitContext, elapsedSecs: number): number {
   const s = ctx.paths.id;
@@ -37,10 +48,13 @@ export const fixed = defineBase<WaitPolicy>(
     capExit: capExitKvWarm,
     daemonPidIsAlive: daemonPidIsAliveByStartTime,
     completedResultNeedsDeadDaemon: true,
+    // find_session_pid test 1 asks the cmdline, not the start ticks (spec §2): WAIT_TAKES_ITSELF_GAP
+    sessionPidChecksStartTime: false,
   },
   {
     summary: 'result.toml authoritative over the packet; alive at the cap gives KV-warm exit 0',
     source: 'RyderFreeman4Logos/cli-sub-agent PR #1445 (merge 80bd6f0e: beb1fd29 #1442, 2e139ece #1439)',
-    expected: 'pass',
+    // issue 12: a wait that gets the dead daemon's pid takes itself for the daemon (fixed-ticks closes it)
+    expected: WAIT_TAKES_ITSELF_GAP,
   },
 );

@@ -37,18 +37,21 @@ function dangers(
     // #1439: the wait reached its cap while the session was alive
     capWhileAlive: observed.waits.some((w) => w.verdict.kind === 'kv-warm'),
     // pid reuse of the daemon's pid while a caller still had to decide
-    daemonPidReused: trace.some((e) => e.kind === 'proc.pid-reused' && e.data?.was === 'csa-daemon') && s.variant === 'fixed',
+    daemonPidReused: trace.some((e) => e.kind === 'proc.pid-reused' && e.data?.was === 'csa-daemon') && s.variant.startsWith('fixed'),
     // #2034: a result.toml existed before the final one, while a wait was polling
     intermediateSeen: results.length > 1 && observed.waits.some((w) => w.startedAt < (results.at(-1)?.t ?? 0)),
   };
 }
 
-describe('exploration: fixed passes', () => {
+// fixed's upstream gap (WAIT_TAKES_ITSELF_GAP) needs a PID space that wraps, which the target's
+// own world never has: in it fixed passes as fixed-ticks does (the worlds explorer, in
+// test/reference-impl/session-wait/worldsGap.test.ts, finds the gap on fixed and not on fixed-ticks).
+describe.each(['fixed', 'fixed-ticks'])('exploration: %s passes', (variant) => {
   for (const mode of ['safety', 'liveness'] as const) {
     it(`in ${mode} mode, 700 swarm runs, with every trap reached`, async () => {
       const reached = { successThenNonZeroExit: 0, capWhileAlive: 0, daemonPidReused: 0, intermediateSeen: 0 };
       await fc.assert(
-        fc.asyncProperty(arb('fixed', mode), async (s) => {
+        fc.asyncProperty(arb(variant, mode), async (s) => {
           const run = await runScenario(target, s);
           expect(run.world.errors).toEqual([]);
           expect(run.violated, JSON.stringify(s)).toEqual([]);
@@ -74,7 +77,8 @@ async function runsUntil(variant: string, property: string, seed: number, limit:
 describe('exploration: each field-bug variant is caught on each expected property', () => {
   const LIMIT = 60;
   for (const [variant, info] of Object.entries(target.variants)) {
-    if (info.expected === 'pass') continue;
+    // fixed's gap is found only in drawn worlds (worldsGap.test.ts), not by swarm runs in the target's own
+    if (info.expected === 'pass' || variant === 'fixed') continue;
     for (const property of info.expected) {
       it(`${variant} violates ${property} within ${LIMIT} runs, for seeds 1, 2, 3`, async () => {
         const found: Array<number | undefined> = [];

@@ -41,3 +41,38 @@ describe('scenarios/field-bugs/session-wait', () => {
     });
   }
 });
+
+/**
+ * `fixed-ticks` closes fixed's upstream gap (WAIT_TAKES_ITSELF_GAP) and nothing else moves: on
+ * every session-wait scenario file that `fixed` passes, and on the gap's own schedule, it passes.
+ */
+describe('fixed-ticks passes every scenario fixed passes, and the schedule of fixed\u2019s gap', () => {
+  const FOUND = fileURLToPath(new URL('../../../scenarios/found/', import.meta.url));
+  const files = [
+    ...FILES.map((f) => DIR + f),
+    ...readdirSync(FOUND)
+      .filter((f) => f.startsWith('session-wait-') && f.endsWith('.json'))
+      .map((f) => FOUND + f),
+  ];
+  const GAP = FOUND + 'session-wait-fixed-wait-reuses-daemon-pid.json';
+
+  it('the gap scenario is fixed\u2019s, and fixed violates exactly the gap there', async () => {
+    const { scenario, target } = await loadScenarioText(readFileSync(GAP, 'utf8'), GAP, registry);
+    expect(scenario.variant).toBe('fixed');
+    expect((await runScenario(target, scenario)).violated.sort()).toEqual([...(target.variants.fixed?.expected as string[])].sort());
+  });
+
+  it('on each of them', async () => {
+    let fixedPasses = 0;
+    for (const file of files) {
+      const { scenario, target } = await loadScenarioText(readFileSync(file, 'utf8'), file, registry);
+      if (scenario.variant !== 'fixed') continue;
+      if (file !== GAP && (await runScenario(target, scenario)).violated.length > 0) continue;
+      if (file !== GAP) fixedPasses++;
+      const run = await runScenario(target, { ...scenario, variant: 'fixed-ticks' });
+      expect(run.violated, file).toEqual([]);
+      expect(run.world.errors, file).toEqual([]);
+    }
+    expect(fixedPasses).toBeGreaterThanOrEqual(10);
+  }, 60_000);
+});
