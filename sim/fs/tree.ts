@@ -52,7 +52,7 @@ export function fsError(code: keyof typeof UV, syscall: string, path?: string, d
 
 /** The absolute normal form of a path (`/a/b`), resolved against `/` as the simulated cwd. */
 export function normalize(path: string): string {
-  if (path.charCodeAt(0) === 47 /* / */ && !/\/\/|\/\.\.?(\/|$)|.\/$/.test(path)) return path;
+  if (isNormal(path)) return path;
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
@@ -60,6 +60,26 @@ export function normalize(path: string): string {
     else out.push(part);
   }
   return '/' + out.join('/');
+}
+
+/**
+ * Already in normal form: absolute, no empty, `.` or `..` segment, no trailing `/` (but `/`).
+ * A scan of char codes: every fs call asks it of a path that almost always is.
+ */
+function isNormal(p: string): boolean {
+  const n = p.length;
+  if (n === 0 || p.charCodeAt(0) !== 47 /* / */) return false;
+  if (n > 1 && p.charCodeAt(n - 1) === 47) return false;
+  for (let i = 0; i < n - 1; i++) {
+    if (p.charCodeAt(i) !== 47) continue;
+    const a = p.charCodeAt(i + 1);
+    if (a === 47) return false; // `//`
+    if (a !== 46 /* . */) continue;
+    const b = i + 2 < n ? p.charCodeAt(i + 2) : 47; // the end ends a segment as `/` does
+    if (b === 47) return false; // `/./`, or `/.` at the end
+    if (b === 46 && (i + 3 >= n || p.charCodeAt(i + 3) === 47)) return false; // `/../`, or `/..` at the end
+  }
+  return true;
 }
 
 export function parentOf(p: string): string {

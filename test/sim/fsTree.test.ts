@@ -9,8 +9,10 @@ import * as realSync from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as real from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { posix } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Fs, SyncFs } from '../../sim/ports/index.ts';
+import { normalize } from '../../sim/fs/tree.ts';
 import { createWorld } from '../../sim/world.ts';
 
 const PATHS = ['/a', '/a/b', '/a/b/c', '/a/x', '/d', '/d/e', '/f'];
@@ -158,4 +160,26 @@ describe('fs: the simulated tree behaves as the real file system', () => {
       { numRuns: 200, seed: 18 },
     );
   }, 60_000);
+});
+
+describe('fs: paths', () => {
+  it('normalize resolves a path against / as Node does, and hands a normal one back as it is', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('/', '.', 'a', 'b'), maxLength: 12 }), (p) => {
+        const resolved = posix.resolve('/', p);
+        expect(normalize(p)).toBe(resolved);
+        if (resolved === p) expect(normalize(p)).toBe(p);
+      }),
+      { numRuns: 5_000, seed: 5 },
+    );
+    for (const p of ['/', '/a/.b', '/a/..b', '/a/b.', '/.a']) expect(normalize(p)).toBe(p);
+    for (const [p, n] of [
+      ['/a/.', '/a'],
+      ['/a/..', '/'],
+      ['/a//b/', '/a/b'],
+      ['a/./b', '/a/b'],
+      ['', '/'],
+    ])
+      expect(normalize(p as string)).toBe(n);
+  });
 });
