@@ -4,10 +4,12 @@
  */
 import type { SimFileSystem } from '../fs/simFs.ts';
 import { TARGET_PATTERN } from '../net/address.ts';
+import { MAX_CLOSE_REASON_BYTES, SENDABLE_CLOSE_CODES, SENDABLE_CLOSE_CODES_TEXT } from '../net/closeCodes.ts';
 import type { Dir, Network, NetworkFaults } from '../net/network.ts';
 import { SIGNAL_NUMBERS, type Signal } from '../ports/proc.ts';
 import type { ProcessTable } from '../proc/processTable.ts';
-import { bool, int, num, oneOf, optional, str, type Props } from '../schema/fields.ts';
+import { bool, either, int, num, oneOf, optional, str, type Props } from '../schema/fields.ts';
+import { fieldsOf } from '../schema/problems.ts';
 import { bindable, faultSpec, type BindableKind, type Fault, type FaultKind, type FaultOf, type FaultSpec } from './fault.ts';
 
 const SIGNALS = Object.keys(SIGNAL_NUMBERS) as Signal[];
@@ -84,8 +86,21 @@ export const CLOSE = faultSpec({
   summary: 'a proxy closes matching connections on both ends with a code (1001, 1011...)',
   params: {
     target: connections('the connections closed'),
-    code: optional(int("the close frame's code (default 1001)", 'close code', { min: 1000, max: 4999 })),
-    reason: optional(str('close reason (default empty)')),
+    code: optional(
+      either(
+        SENDABLE_CLOSE_CODES.map(([min, max]) => int("the close frame's code", 'close code', { min, max })),
+        "the close frame's code (default 1001; one a close frame may carry: RFC 6455 §7.4) (close code)",
+        `a close code a close frame may carry: ${SENDABLE_CLOSE_CODES_TEXT} (1004-1006 and 1015 are reserved, 1016-2999 unassigned)`,
+      ),
+    ),
+    reason: optional(str(`close reason (default empty; at most ${MAX_CLOSE_REASON_BYTES} bytes in UTF-8)`)),
+  },
+  rules: (f, p) => {
+    const reason = fieldsOf(f).reason;
+    const bytes = typeof reason === 'string' ? new TextEncoder().encode(reason).length : 0;
+    return bytes > MAX_CLOSE_REASON_BYTES
+      ? [`${p}.reason: ${bytes} bytes in UTF-8, expected at most ${MAX_CLOSE_REASON_BYTES} (a close frame carries 125, 2 of them the code)`]
+      : [];
   },
 });
 
