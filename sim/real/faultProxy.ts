@@ -36,6 +36,8 @@ interface Link {
   client: WebSocket;
   upstream: WebSocket | undefined;
   dead: boolean;
+  /** Closed by a `close` fault: takes no more frames; those it holds still go out, then the close. */
+  sealed: boolean;
   queue: Record<Dir, Promise<void>>;
 }
 
@@ -138,9 +140,15 @@ export class FaultProxy implements NetworkFaults {
 
   proxyClose(target: string, code: number, reason: string): void {
     for (const l of this.links.matching(target)) {
-      l.dead = true;
-      l.client.close(code, reason);
-      l.upstream?.close(code, reason);
+      if (l.sealed) continue;
+      // as the simulated network's close frames do, each goes out after the frames a lag still
+      // holds in its direction; frames sent after it vanish
+      l.sealed = true;
+      const closeEnd = (dir: Dir, end: WebSocket | undefined) =>
+        (l.queue[dir] = l.queue[dir].then(() => {
+          if (!l.dead) end?.close(code, reason);
+        }));
+      void Promise.all([closeEnd('s2c', l.client), closeEnd('c2s', l.upstream)]).then(() => (l.dead = true));
     }
   }
 
@@ -197,7 +205,7 @@ export class FaultProxy implements NetworkFaults {
   }
 
   private link(id: string, ep: Endpoints, client: WebSocket, path: string): void {
-    const link: Link = { id, ep, client, upstream: undefined, dead: false, queue: { c2s: Promise.resolve(), s2c: Promise.resolve() } };
+    const link: Link = { id, ep, client, upstream: undefined, dead: false, sealed: false, queue: { c2s: Promise.resolve(), s2c: Promise.resolve() } };
     this.links.add(link);
     this.timeline.record('proxy', 'proxy.connect', { id, connection: ep.ordinal, path });
     const held: Array<[RawData, boolean]> = [];
@@ -217,13 +225,18 @@ export class FaultProxy implements NetworkFaults {
     });
     const closeOther = (from: 'client' | 'upstream', code: number, reason: Buffer) => {
       this.timeline.record('proxy', 'proxy.closed', { id, by: from, code, reason: reason.toString() });
-      if (link.dead) return;
+      if (link.dead || link.sealed) return;
       const other = from === 'client' ? upstream : client;
       // passed on as the wire carried it, as the network between them would: no close frame
-      // (1006: the TCP connection just ended) gives none, an empty one (1005) an empty one
-      if (other.readyState !== WebSocket.OPEN || code === 1006) other.terminate();
-      else if (code === 1005) other.close();
-      else other.close(code, reason.toString());
+      // (1006: the TCP connection just ended) gives none, an empty one (1005) an empty one; and
+      // after the frames sent before it that a lag still holds, which a network delivers first
+      const dir: Dir = from === 'client' ? 'c2s' : 's2c';
+      link.queue[dir] = link.queue[dir].then(() => {
+        if (link.dead) return;
+        if (other.readyState !== WebSocket.OPEN || code === 1006) other.terminate();
+        else if (code === 1005) other.close();
+        else other.close(code, reason.toString());
+      });
     };
     client.on('close', (c: number, r: Buffer) => closeOther('client', c, r));
     upstream.on('close', (c: number, r: Buffer) => closeOther('upstream', c, r));
@@ -237,13 +250,13 @@ export class FaultProxy implements NetworkFaults {
       dest.once('open', () => this.control(link, dest, kind, data));
       return;
     }
-    if (link.dead || dest.readyState !== WebSocket.OPEN) return;
+    if (link.dead || link.sealed || dest.readyState !== WebSocket.OPEN) return;
     if (kind === 'ping') dest.ping(data);
     else dest.pong(data);
   }
 
   private forward(link: Link, dir: Dir, data: RawData, isBinary: boolean): void {
-    if (link.dead) {
+    if (link.dead || link.sealed) {
       this.timeline.record('proxy', 'proxy.vanish', { id: link.id, dir });
       return;
     }
