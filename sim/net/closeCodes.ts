@@ -18,3 +18,22 @@ export const SENDABLE_CLOSE_CODES_TEXT = SENDABLE_CLOSE_CODES.map(([a, b]) => `$
 
 /** A close frame's payload is at most 125 bytes, 2 of them the code: ws refuses a longer reason (it throws). */
 export const MAX_CLOSE_REASON_BYTES = 123;
+
+/** Whether a close frame may carry `code` (one of SENDABLE_CLOSE_CODES). */
+export function isSendableCloseCode(code: number): boolean {
+  return Number.isInteger(code) && SENDABLE_CLOSE_CODES.some(([min, max]) => code >= min && code <= max);
+}
+
+/**
+ * Why `ws` would throw on `close(code, reason)` from an open socket, or undefined: a simulated
+ * socket throws the same, so a target that closes with 1005 fails in simulation as it would on
+ * the real wire rather than passing here and throwing only in real mode.
+ */
+export function unsendableClose(code: number | undefined, reason: string): TypeError | RangeError | undefined {
+  if (code !== undefined && !isSendableCloseCode(code))
+    return new TypeError(`close(${code}): not a code a close frame may carry (${SENDABLE_CLOSE_CODES_TEXT}); ws throws`);
+  const bytes = new TextEncoder().encode(reason).length;
+  if (bytes > MAX_CLOSE_REASON_BYTES)
+    return new RangeError(`close(${code ?? ''}): a reason of ${bytes} bytes, at most ${MAX_CLOSE_REASON_BYTES} fit a close frame; ws throws`);
+  return undefined;
+}

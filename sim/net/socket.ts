@@ -3,8 +3,9 @@
  * holds its state and listeners.
  */
 import { Emitter, type Kernel } from '../kernel.ts';
-import { CONNECTING, type ReadyState, type WsData, type WsSocket, type WsSocketEvents } from '../ports/net.ts';
+import { CONNECTING, OPEN, type ReadyState, type WsData, type WsSocket, type WsSocketEvents } from '../ports/net.ts';
 import type { Task } from '../scheduler.ts';
+import { unsendableClose } from './closeCodes.ts';
 
 export interface SocketOwner {
   send(end: SimSocket, data: WsData): boolean;
@@ -32,6 +33,12 @@ export class SimSocket implements WsSocket {
   }
 
   close(code?: number, reason = ''): void {
+    // ws checks them only on an open socket (it returns earlier on the other states). It throws
+    // after marking itself CLOSING; this socket stays open, so a target that catches can go on.
+    if (this.readyState === OPEN) {
+      const refused = unsendableClose(code, reason);
+      if (refused) throw refused;
+    }
     this.owner.close(this, code, reason);
   }
 
