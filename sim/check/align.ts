@@ -34,6 +34,13 @@ const LOOKAHEAD = 4096;
 export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[]): Segment[] {
   const segments: Segment[] = [];
   const P = produced;
+  // the usual case, every delivery positioned: each is placed on its own, no state between them
+  let allPositioned = true;
+  for (const d of deliveries) if (d.offset === undefined) allPositioned = false;
+  if (allPositioned) {
+    for (let i = 0; i < deliveries.length; i++) placePositioned(P, deliveries[i] as DeliveredChunk, i, segments);
+    return segments;
+  }
   /** Produced bytes matched so far, for the tie-break in `better`. */
   const seen = new Uint8Array(P.length);
   let index: PlaceIndex | undefined;
@@ -45,11 +52,7 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
   };
 
   /** How many bytes of D from j match P from p (at most `max`). */
-  const matchLen = (D: Uint8Array, j: number, p: number, max = Infinity): number => {
-    let n = 0;
-    while (n < max && j + n < D.length && p + n < P.length && D[j + n] === P[p + n]) n++;
-    return n;
-  };
+  const matchLen = (D: Uint8Array, j: number, p: number, max = Infinity): number => matchAt(P, D, j, p, max);
 
   /** Places where the next bytes (up to `limit`, the end of their delivery) occur in P. */
   const candidates = (D: Uint8Array, j: number, limit: number): number[] => {
@@ -79,28 +82,13 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
   while (i < deliveries.length) {
     const chunk = deliveries[i] as DeliveredChunk;
     if (chunk.offset !== undefined) {
-      // Positioned: place it, but only where the content agrees.
-      const D = chunk.data;
-      // the usual case: the whole chunk is what was produced there (one native comparison)
-      if (D.length > 0 && chunk.offset + D.length <= P.length && Buffer.compare(D, P.subarray(chunk.offset, chunk.offset + D.length)) === 0) {
-        push(i, chunk.offset, D.length);
-        cur = chunk.offset + D.length;
-        i++;
-        continue;
+      const from = segments.length;
+      placePositioned(P, chunk, i, segments);
+      for (let x = from; x < segments.length; x++) {
+        const s = segments[x] as Segment;
+        if (s.p >= 0) seen.fill(1, s.p, s.p + s.len);
       }
-      let j = 0;
-      while (j < D.length) {
-        const p = chunk.offset + j;
-        const n = p < P.length ? matchLen(D, j, p) : 0;
-        if (n > 0) {
-          push(i, p, n);
-          j += n;
-        } else {
-          push(i, -1, 1);
-          j++;
-        }
-      }
-      cur = Math.min(P.length, chunk.offset + D.length);
+      cur = Math.min(P.length, chunk.offset + chunk.data.length);
       i++;
       continue;
     }
@@ -158,6 +146,36 @@ export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[
     }
   }
   return segments;
+}
+
+/** How many bytes of D from j match P from p (at most `max`). */
+function matchAt(P: Uint8Array, D: Uint8Array, j: number, p: number, max: number): number {
+  let n = 0;
+  while (n < max && j + n < D.length && p + n < P.length && D[j + n] === P[p + n]) n++;
+  return n;
+}
+
+/** A delivery that carries its produced offset: placed there, but only where the content agrees. */
+function placePositioned(P: Uint8Array, chunk: DeliveredChunk, i: number, segments: Segment[]): void {
+  const D = chunk.data;
+  const offset = chunk.offset as number;
+  // the usual case: the whole chunk is what was produced there (one native comparison)
+  if (D.length > 0 && offset + D.length <= P.length && Buffer.compare(D, P.subarray(offset, offset + D.length)) === 0) {
+    segments.push({ delivery: i, p: offset, len: D.length });
+    return;
+  }
+  let j = 0;
+  while (j < D.length) {
+    const p = offset + j;
+    const n = p < P.length ? matchAt(P, D, j, p, Infinity) : 0;
+    if (n > 0) {
+      segments.push({ delivery: i, p, len: n });
+      j += n;
+    } else {
+      segments.push({ delivery: i, p: -1, len: 1 });
+      j++;
+    }
+  }
 }
 
 /** Tie-break between two equally long matches: never-delivered first, then nearest the cursor. */

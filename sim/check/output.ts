@@ -9,7 +9,7 @@
  * a failure result, or an exit result carrying an error. Deliveries after the caller's terminal
  * result do not count (the user had its answer).
  */
-import { align, concat } from './align.ts';
+import { align, concat, type Segment } from './align.ts';
 import type { DeliveredChunk, Observed, ProducedChunk, Truth } from './history.ts';
 import { fail, pass, type Checker, type CheckResult, type Evidence } from './result.ts';
 
@@ -57,13 +57,90 @@ export function accountStream(
   opts: { resultAt?: number; claimsCompletion?: boolean; announced?: boolean } = {},
 ): StreamAccount {
   const cutoff = opts.resultAt ?? Infinity;
-  const inTime = delivered.filter((d) => d.t <= cutoff);
-  const lateBytes = delivered.filter((d) => d.t > cutoff).reduce((n, d) => n + d.data.length, 0);
-  const P = concat(produced);
+  let late = false;
+  for (const d of delivered) if (!(d.t <= cutoff)) late = true;
+  const inTime = late ? delivered.filter((d) => d.t <= cutoff) : delivered;
+  const lateBytes = late ? delivered.filter((d) => d.t > cutoff).reduce((n, d) => n + d.data.length, 0) : 0;
+  // one chunk is its own stream: nothing reads P but to compare
+  const P = produced.length === 1 ? (produced[0] as ProducedChunk).data : concat(produced);
   const producedAt = timeIndex(produced);
   const segments = align(P, inTime);
+  const counted = inOrder(segments, P.length) ?? overlapping(segments, inTime, P.length, producedAt);
+  const lost: ByteRange[] = [];
+  const { highest } = counted;
+  // every byte delivered at least once, then the never-delivered ones one by one
+  let okBytes = P.length;
+  counted.forEachMissing((o) => {
+    okBytes--;
+    const pAt = producedAt(o);
+    const claimed = opts.claimsCompletion === true && pAt <= cutoff;
+    if (o < highest || claimed) addByte(lost, o, pAt, undefined);
+  });
+  okBytes -= sumRanges(counted.ooo);
+  let deliveredBytes = 0;
+  for (const d of inTime) deliveredBytes += d.data.length;
+  return {
+    stream,
+    producedBytes: P.length,
+    deliveredBytes,
+    okBytes,
+    lost,
+    duplicated: counted.dup,
+    outOfOrder: counted.ooo,
+    unknownBytes: counted.unknownBytes,
+    lateBytes,
+    announced: opts.announced ?? false,
+  };
+}
 
-  const seen = new Uint8Array(P.length);
+/** How a stream's delivered segments fall on its produced bytes. */
+interface Counted {
+  dup: ByteRange[];
+  ooo: ByteRange[];
+  unknownBytes: number;
+  /** The highest produced offset delivered in order (-1: none). */
+  highest: number;
+  /** Calls `fn` with every produced offset never delivered, ascending. */
+  forEachMissing(fn: (o: number) => void): void;
+}
+
+/**
+ * The usual case: every matched segment lies past all before it (nothing delivered twice or out
+ * of order), so the delivered bytes are the segments themselves; undefined otherwise.
+ */
+function inOrder(segments: readonly Segment[], length: number): Counted | undefined {
+  let unknownBytes = 0;
+  let highest = -1;
+  for (const s of segments) {
+    if (s.p < 0) unknownBytes += s.len;
+    else if (s.p > highest) highest = s.p + s.len - 1;
+    else return undefined;
+  }
+  return {
+    dup: [],
+    ooo: [],
+    unknownBytes,
+    highest,
+    forEachMissing(fn) {
+      let o = 0;
+      for (const s of segments) {
+        if (s.p < 0) continue;
+        for (const end = Math.min(s.p, length); o < end; o++) fn(o);
+        o = Math.max(o, s.p + s.len);
+      }
+      for (; o < length; o++) fn(o);
+    },
+  };
+}
+
+/** Any segments: byte by byte over what was seen. */
+function overlapping(
+  segments: readonly Segment[],
+  inTime: readonly DeliveredChunk[],
+  length: number,
+  producedAt: (offset: number) => number,
+): Counted {
+  const seen = new Uint8Array(length);
   const dup: ByteRange[] = [];
   const ooo: ByteRange[] = [];
   let unknownBytes = 0;
@@ -75,7 +152,7 @@ export function accountStream(
       continue;
     }
     const end = s.p + s.len;
-    // the usual case, bytes past the highest delivered and none delivered before: all in order
+    // bytes past the highest delivered and none delivered before: all in order
     if (s.p > highest && seen.subarray(s.p, end).indexOf(1) < 0) {
       seen.fill(1, s.p, end);
       highest = end - 1;
@@ -90,27 +167,15 @@ export function accountStream(
       }
     }
   }
-  const lost: ByteRange[] = [];
-  // every byte delivered at least once, then the never-delivered ones one by one (native scans between them)
-  let okBytes = P.length;
-  for (let o = seen.indexOf(0); o >= 0; o = seen.indexOf(0, o + 1)) {
-    okBytes--;
-    const pAt = producedAt(o);
-    const claimed = opts.claimsCompletion === true && pAt <= cutoff;
-    if (o < highest || claimed) addByte(lost, o, pAt, undefined);
-  }
-  okBytes -= sumRanges(ooo);
   return {
-    stream,
-    producedBytes: P.length,
-    deliveredBytes: inTime.reduce((n, d) => n + d.data.length, 0),
-    okBytes,
-    lost,
-    duplicated: dup,
-    outOfOrder: ooo,
+    dup,
+    ooo,
     unknownBytes,
-    lateBytes,
-    announced: opts.announced ?? false,
+    highest,
+    // native scans between the never-delivered bytes
+    forEachMissing(fn) {
+      for (let o = seen.indexOf(0); o >= 0; o = seen.indexOf(0, o + 1)) fn(o);
+    },
   };
 }
 
