@@ -86,9 +86,53 @@ export function classOf(target: AnyTarget, name: string): PropertyClass {
 /** Why a run does not judge a property, or undefined when it does. */
 function whyNotJudged(p: PropertyInfo | undefined, opts: JudgeOptions): string | undefined {
   if (p?.livenessOnly && opts.mode !== 'liveness') return 'judged in liveness mode only (faults heal at healAtMs), this is a safety run';
-  const missing = (p?.needs ?? []).filter((n) => !(opts.records ?? []).includes(n));
+  const needs = p?.needs;
+  if (needs === undefined || needs.length === 0) return undefined;
+  const missing = needs.filter((n) => !(opts.records ?? []).includes(n));
   if (missing.length > 0) return `needs the ${missing.join(' and ')} record, which this run does not keep`;
   return undefined;
+}
+
+/** What `judge` reads of a target, in judging order: each property name with its declaration. */
+interface JudgePlan {
+  properties: AnyTarget['properties'];
+  checkers: AnyTarget['checkers'];
+  liveness: AnyTarget['liveness'];
+  steps: Array<{ name: string; info: PropertyInfo | undefined; liveness: boolean }>;
+}
+
+/** Plans by target (a target's declarations do not change once it is registered); rebuilt if its parts are replaced. */
+const plans = new WeakMap<AnyTarget, JudgePlan>();
+
+function planOf(target: AnyTarget): JudgePlan {
+  const known = plans.get(target);
+  if (known && known.properties === target.properties && known.checkers === target.checkers && known.liveness === target.liveness)
+    return known;
+  const listed = target.properties.map((p) => p.name);
+  const names = [...listed, ...Object.keys(target.checkers).filter((n) => !listed.includes(n))];
+  const spec = target.liveness as LivenessSpec | undefined;
+  const plan: JudgePlan = {
+    properties: target.properties,
+    checkers: target.checkers,
+    liveness: target.liveness,
+    steps: names.map((name) => ({
+      name,
+      info: target.properties.find((p) => p.name === name),
+      liveness: spec !== undefined && name === spec.property,
+    })),
+  };
+  plans.set(target, plan);
+  return plan;
+}
+
+/** The liveness checker of a spec with its own settle time, made once per spec. */
+const ownLiveness = new WeakMap<LivenessSpec, Checker<CheckInput>>();
+
+function livenessOf(spec: LivenessSpec, settledAt: JudgeOptions['settledAt']): Checker<CheckInput> {
+  if (settledAt !== undefined && settledAt !== spec.settledAt) return livenessChecker(spec, settledAt);
+  let c = ownLiveness.get(spec);
+  if (!c) ownLiveness.set(spec, (c = livenessChecker(spec, spec.settledAt)));
+  return c;
 }
 
 export function noCrash(errors: readonly ActorError[]): CheckResult {
@@ -102,20 +146,14 @@ export function noCrash(errors: readonly ActorError[]): CheckResult {
 /** Judges one run: every property of the target (plus `no-crash` for a world), by name. */
 export function judge(target: AnyTarget, input: CheckInput, opts: JudgeOptions): Composed {
   const results: Record<string, CheckResult> = {};
-  const listed = target.properties.map((p) => p.name);
-  const names = [...listed, ...Object.keys(target.checkers).filter((n) => !listed.includes(n))];
   const checkers = target.checkers as Record<string, Checker<CheckInput> | undefined>;
-  for (const name of names) {
-    const why = whyNotJudged(
-      target.properties.find((p) => p.name === name),
-      opts,
-    );
+  for (const { name, info, liveness } of planOf(target).steps) {
+    const why = whyNotJudged(info, opts);
     if (why !== undefined) {
       results[name] = notApplicable(why);
       continue;
     }
-    const spec = target.liveness as LivenessSpec | undefined;
-    const checker = spec && name === spec.property ? livenessChecker(spec, opts.settledAt ?? spec.settledAt) : checkers[name];
+    const checker = liveness ? livenessOf(target.liveness as LivenessSpec, opts.settledAt) : checkers[name];
     results[name] = checker ? checkSafe(checker, input) : unknown(`the target has no checker for ${name}`);
   }
   if (opts.errors) results[NO_CRASH.name] = noCrash(opts.errors);
