@@ -66,7 +66,8 @@ export async function runScenario(
   const options: WorldOptionsInput = { ...base, limits: { ...base.limits, maxInstantWork: budget }, seed: scenario.seed };
   const { world, dispose } = worlds(options);
   // A drawn world says so in its trace, at t=0: the options it resolved to (a file without them keeps its trace).
-  if (scenario.world) world.record('world', 'world.options', resolvedKnobs(resolveOptions(options)));
+  // (the simulated world resolved exactly these options already)
+  if (scenario.world) world.record('world', 'world.options', resolvedKnobs(worlds === simulatedWorld ? world.options : resolveOptions(options)));
   let outcome: RunOutcome | undefined;
   let fates: FaultFate[];
   let noEffect: string[] = [];
@@ -85,7 +86,7 @@ export async function runScenario(
     fates = faultFates(world, scenario.faults);
     for (const f of fates) world.record('faults', 'fault.outcome', { ...f });
     // a crashed or livelocked run never got to (all of) its faults: they are not the scenario's fault
-    if (outcome && !world.livelock) noEffect = noEffectProblems(world, scenario);
+    if (outcome && !world.livelock) noEffect = noEffectProblems(world, scenario, fates);
   } finally {
     dispose?.();
   }

@@ -76,10 +76,14 @@ function missed(world: World, f: Fault): string {
   }
 }
 
-/** One line per fault that took no effect, each starting with its JSON path. */
-export function noEffectProblems(world: World, scenario: Pick<Scenario, 'faults' | 'mode' | 'healAtMs'>): string[] {
+/** One line per fault that took no effect, each starting with its JSON path (`fates`: the run's, if already taken). */
+export function noEffectProblems(
+  world: World,
+  scenario: Pick<Scenario, 'faults' | 'mode' | 'healAtMs'>,
+  fates: readonly FaultFate[] = faultFates(world, scenario.faults),
+): string[] {
   const out: string[] = [];
-  for (const fate of faultFates(world, scenario.faults)) {
+  for (const fate of fates) {
     if (fate.effect) continue;
     const f = scenario.faults[fate.index] as Fault;
     const at = `faults[${fate.index}]`;

@@ -31,7 +31,7 @@ export class FaultInjector {
 
   /** Every problem in a schedule, each with its JSON path. */
   validate(faults: unknown, path = 'faults'): string[] {
-    return validateFaults(faults, [...this.kinds.values()], path);
+    return validateFaults(faults, this.kinds, path);
   }
 
   schedule(faults: readonly Fault[], path = 'faults'): void {
