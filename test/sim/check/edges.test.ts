@@ -85,6 +85,19 @@ describe('aligner', () => {
     expect(segs.filter((s) => s.p < 0).reduce((n, s) => n + s.len, 0)).toBe(7);
   });
 
+  it('positioned chunks only: a replay is a duplicate, a chunk before the highest is out of order, a skipped one lost', () => {
+    const P = produced([1, 'aaaa'], [2, 'bbbb'], [3, 'cccc'], [4, 'dddd']);
+    const replay = accountStream('stdout', P, delivered([5, 'aaaa', 0], [6, 'bbbb', 4], [7, 'aaaabbbb', 0], [8, 'ccccdddd', 8]));
+    expect(replay.duplicated.map((r) => [r.start, r.end, r.deliveredAt])).toEqual([[0, 8, 7]]);
+    expect(replay.okBytes).toBe(16);
+    const swapped = accountStream('stdout', P, delivered([5, 'bbbb', 4], [6, 'aaaa', 0], [7, 'ccccdddd', 8]));
+    expect(swapped.outOfOrder.map((r) => [r.start, r.end])).toEqual([[0, 4]]);
+    expect(swapped.okBytes).toBe(12);
+    const skipped = accountStream('stdout', P, delivered([5, 'aaaa', 0], [7, 'cccc', 8]), { claimsCompletion: true, resultAt: 9 });
+    expect(lost(skipped)).toEqual([[4, 8], [12, 16]]);
+    expect(skipped.okBytes).toBe(8);
+  });
+
   it('continues an unpositioned chunk after a positioned one', () => {
     const a = accountStream('stdout', produced([1, 'abcdefgh']), [
       { t: 2, data: enc('abc'), offset: 0 },
