@@ -3,7 +3,7 @@
  * output, and re-waits after a KV-warm exit as the CALLER_HINT tells it to. Any other exit ends
  * its waiting (before #1439, a 124 read as a failure ended it too).
  */
-import type { Ports } from '../../sim/ports/index.ts';
+import type { Ports, ProcessHandle } from '../../sim/ports/index.ts';
 import type { RssSample, WaitContext } from './context.ts';
 import type { FlockTable } from './flock.ts';
 import type { WaitPolicy } from './policy.ts';
@@ -46,6 +46,49 @@ export function isKvWarmExit(run: Pick<WaitRun, 'exitCode' | 'stderr'>): boolean
   return run.exitCode === 0 && run.stderr.includes('<!-- CSA:SESSION_WAIT_KV_WARM ');
 }
 
+/**
+ * One wait process's context: a class, so a wait costs one object and no closure per method
+ * (the loop asks `stopped` every poll).
+ */
+class WaitProcessContext implements WaitContext {
+  readonly memo = new Map<string, unknown>();
+  readonly self: { pid: number; startTimeTicks: number };
+  readonly paths: SessionPaths;
+  readonly policy: WaitPolicy;
+  readonly flocks: FlockTable;
+  readonly cd: string | undefined;
+  readonly memoryWarnMb: number | undefined;
+  readonly sampleRssMb: () => RssSample;
+  readonly lockFileStaleMs?: number;
+  constructor(
+    readonly ports: Ports,
+    private readonly p: ProcessHandle,
+    opts: CallerOptions,
+    readonly capSecs: number,
+  ) {
+    this.self = { pid: p.pid, startTimeTicks: p.startTimeTicks };
+    this.paths = opts.paths;
+    this.policy = opts.policy;
+    this.flocks = opts.flocks;
+    this.cd = opts.cd;
+    this.memoryWarnMb = opts.memoryWarnMb;
+    this.sampleRssMb = opts.sampleRssMb;
+    if (opts.lockFileStaleMs !== undefined) this.lockFileStaleMs = opts.lockFileStaleMs;
+  }
+  stopped(): boolean {
+    return this.p.exitStatus !== undefined;
+  }
+  out(line: string): void {
+    this.p.write('stdout', line + '\n');
+  }
+  err(line: string): void {
+    this.p.write('stderr', line + '\n');
+  }
+  outRaw(text: string): void {
+    this.p.write('stdout', text);
+  }
+}
+
 export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: number): Promise<WaitRun> {
   const { proc, clock, fs } = ports;
   const p = proc.spawn({ name: WAIT_PROCESS_NAME, cmdline: `csa session wait --session ${opts.paths.id}` });
@@ -56,31 +99,15 @@ export async function runOneWait(ports: Ports, opts: CallerOptions, attempt: num
     exitedAt = clock.now();
   });
   p.on('output', (stream, chunk) => {
-    const text = Buffer.from(chunk).toString('utf8');
+    // decoded in place (a view, not a copy of the chunk)
+    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
     if (stream === 'stdout') stdout += text;
     else stderr += text;
   });
   const startedAt = clock.now();
   const capSecs = resolveDaemonWaitTimeoutSecs(fs.sync, (line) => p.write('stderr', line + '\n'));
   opts.onCap?.(capSecs);
-  const ctx: WaitContext = {
-    ports,
-    paths: opts.paths,
-    policy: opts.policy,
-    flocks: opts.flocks,
-    self: { pid: p.pid, startTimeTicks: p.startTimeTicks },
-    cd: opts.cd,
-    capSecs,
-    memoryWarnMb: opts.memoryWarnMb,
-    sampleRssMb: opts.sampleRssMb,
-    memo: new Map(),
-    ...(opts.lockFileStaleMs !== undefined ? { lockFileStaleMs: opts.lockFileStaleMs } : {}),
-    stopped: () => p.exitStatus !== undefined,
-    out: (line) => p.write('stdout', line + '\n'),
-    err: (line) => p.write('stderr', line + '\n'),
-    outRaw: (text) => p.write('stdout', text),
-  };
-  const code = await sessionWait(ctx);
+  const code = await sessionWait(new WaitProcessContext(ports, p, opts, capSecs));
   if (code !== null && p.exitStatus === undefined) p.exit(code);
   const exitCode = p.exitStatus?.code ?? null;
   return { host: ports.host, attempt, pid: p.pid, startedAt, endedAt: exitedAt ?? clock.now(), capSecs, exitCode, stdout, stderr };

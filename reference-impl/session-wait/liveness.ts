@@ -72,10 +72,26 @@ export function readDaemonPidRecord(ctx: WaitContext): DaemonPidRecord | undefin
   return once(ctx, 'daemon.pid', readDaemonPidRecordNow);
 }
 
+/**
+ * Parsed by text, as the TOML files are (sessionFiles.ts): every poll reads the same daemon.pid
+ * and lock file, and a parse is a pure function of the text. The records are only read.
+ */
+const pidRecords = new Map<string, DaemonPidRecord | undefined>();
+const lockPids = new Map<string, number | undefined>();
+const BY_TEXT_MAX = 256;
+
+function byText<T>(cache: Map<string, T>, text: string, parse: (text: string) => T): T {
+  if (cache.has(text)) return cache.get(text) as T;
+  const v = parse(text);
+  if (cache.size >= BY_TEXT_MAX) cache.clear();
+  cache.set(text, v);
+  return v;
+}
+
 function readDaemonPidRecordNow(ctx: WaitContext): DaemonPidRecord | undefined {
   const fs = ctx.ports.fs.sync;
   const text = readUsuallyPresent(fs, ctx.paths.daemonPid);
-  const record = text === undefined ? undefined : parseDaemonPidRecord(text);
+  const record = text === undefined ? undefined : byText(pidRecords, text, parseDaemonPidRecord);
   if (record) return record;
   // The oldest sessions only logged `pid=NNN` to stderr.log.
   const stderr = readIfExists(fs, ctx.paths.stderrLog);
@@ -104,7 +120,7 @@ function findSessionPidNow(ctx: WaitContext): number | undefined {
   const daemon = readDaemonPidRecord(ctx);
   if (daemon && startTimeAgrees(ctx, daemon) && pidMatchesSessionContext(ctx, daemon.pid, undefined, false)) return daemon.pid;
   for (const lock of lockFiles(ctx)) {
-    const pid = lock.content === undefined ? undefined : lockPid(lock.content);
+    const pid = lock.content === undefined ? undefined : byText(lockPids, lock.content, lockPid);
     if (pid === undefined) continue;
     const recent = Math.max(0, ctx.ports.clock.now() - lock.mtimeMs) <= (ctx.lockFileStaleMs ?? LOCK_FILE_STALE_MS);
     if (pidMatchesSessionContext(ctx, pid, lock.name.slice(0, -'.lock'.length), recent)) return pid;

@@ -240,6 +240,10 @@ export function timestamp(ms: number): string {
   const totalS = 9 * 3600 + Math.floor(ms / 1000);
   const day = 17 + Math.floor(totalS / 86_400);
   const s = totalS % 86_400;
-  const two = (n: number) => String(n).padStart(2, '0');
   return `2026-05-${two(day)}T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}Z`;
+}
+
+/** `String(n).padStart(2, '0')` for the integers a timestamp has. */
+function two(n: number): string {
+  return n >= 0 && n < 10 ? `0${n}` : String(n);
 }

@@ -19,24 +19,25 @@ function jsonPid(text: string | undefined): number | undefined {
   }
 }
 
+/** open(O_CREAT) without truncating, flock, then truncate and write: one write here. */
+function take(ctx: WaitContext): boolean {
+  if (!ctx.flocks.tryLock(ctx.ports.proc, ctx.paths.waitLock, ctx.self)) return false;
+  ctx.ports.fs.sync.writeFile(ctx.paths.waitLock, `{"pid":${ctx.self.pid}}`);
+  return true;
+}
+
 /** True when this wait now holds `.wait.lock`. */
 export function tryAcquireSessionWaitLock(ctx: WaitContext): boolean {
   const { proc } = ctx.ports;
   const fs = ctx.ports.fs.sync;
   const path = ctx.paths.waitLock;
-  const take = (): boolean => {
-    // open(O_CREAT) without truncating, flock, then truncate and write: one write here.
-    if (!ctx.flocks.tryLock(proc, path, ctx.self)) return false;
-    fs.writeFile(path, JSON.stringify({ pid: ctx.self.pid }));
-    return true;
-  };
-  if (take()) return true;
+  if (take(ctx)) return true;
   const holder = jsonPid(readIfExists(fs, path));
   if (holder === undefined || (holder !== 0 && isProcessAlive(proc, holder))) return false;
   ctx.ports.log('wait.lock-reclaim', { deadPid: holder });
   fs.unlink(path);
   ctx.flocks.unlinked(path);
-  return take();
+  return take(ctx);
 }
 
 /** `flock(LOCK_UN)` when the guard drops. */

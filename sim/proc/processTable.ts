@@ -68,6 +68,8 @@ class SimProcess implements ProcessHandle {
     readonly cmdline: string,
     readonly host: string,
     readonly zombieMs: number,
+    /** Its ground truth (kept on the process: no table lookup per output or exit). */
+    readonly record: ProcessRecord,
   ) {
     this.events = new Emitter<ProcessEvents>(kernel, () => host);
   }
@@ -126,7 +128,6 @@ export class ProcessTable {
   private readonly reuseWhenDead = new Map<string, FaultToken | undefined>();
   /** The last pid each process name had, to reuse it after the process is gone. */
   private readonly lastPidOf = new Map<string, number>();
-  private readonly recordOf = new Map<SimProcess, ProcessRecord>();
   /** Every process ever spawned, in spawn order (truth for checkers; not a port). */
   readonly records: ProcessRecord[] = [];
 
@@ -149,6 +150,7 @@ export class ProcessTable {
   spawn(host: string, spec: SpawnSpec, forcePid?: number, minTicks = 0): SimProcess {
     const pid = forcePid ?? this.allocate();
     const ticks = Math.max(minTicks, this.options.bootTicks + Math.floor((this.kernel.now() * this.options.ticksPerSecond) / 1000));
+    const rec: ProcessRecord = { pid, name: spec.name, host, startTimeTicks: ticks, spawnedAt: this.kernel.now(), output: [] };
     const p = new SimProcess(
       this,
       this.kernel,
@@ -160,12 +162,11 @@ export class ProcessTable {
       spec.cmdline ?? spec.name,
       host,
       spec.zombieMs ?? 0,
+      rec,
     );
     p.state = 'R';
     this.procs.set(pid, p);
-    const rec: ProcessRecord = { pid, name: p.name, host, startTimeTicks: ticks, spawnedAt: this.kernel.now(), output: [] };
     this.records.push(rec);
-    this.recordOf.set(p, rec);
     this.kernel.record('proc', 'proc.spawn', { pid, name: p.name, host, startTimeTicks: ticks, pgrp: p.pgrp });
     return p;
   }
@@ -244,7 +245,7 @@ export class ProcessTable {
 
   output(p: SimProcess, stream: OutputStream, chunk: Uint8Array): void {
     if (!p.pipesOpen) return;
-    this.recordOf.get(p)?.output.push({ t: this.kernel.now(), stream, data: new Uint8Array(chunk) });
+    p.record.output.push({ t: this.kernel.now(), stream, data: new Uint8Array(chunk) });
     this.kernel.record('proc', 'proc.output', { pid: p.pid, stream, bytes: chunk.length });
     p.events.emit('output', stream, chunk);
   }
@@ -274,8 +275,7 @@ export class ProcessTable {
     if (p.exitStatus) return;
     p.exitStatus = status;
     p.state = 'Z';
-    const rec = this.recordOf.get(p);
-    if (rec) rec.exit = { t: this.kernel.now(), status };
+    p.record.exit = { t: this.kernel.now(), status };
     this.echo.delete(p.pid);
     const k = this.kernel;
     k.record('proc', 'proc.exit', { pid: p.pid, name: p.name, code: status.code, signal: status.signal });
@@ -299,8 +299,7 @@ export class ProcessTable {
   private closePipes(p: SimProcess): void {
     if (!p.pipesOpen) return;
     p.pipesOpen = false;
-    const rec = this.recordOf.get(p);
-    if (rec) rec.closedAt = this.kernel.now();
+    p.record.closedAt = this.kernel.now();
     this.kernel.record('proc', 'proc.close', { pid: p.pid });
     p.events.emit('close');
     p.settleClose();

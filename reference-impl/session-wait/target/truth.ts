@@ -5,6 +5,7 @@
  * is written by rename).
  */
 import type { ProducedChunk, Truth } from '../../../sim/check/index.ts';
+import type { ProcessRecord } from '../../../sim/proc/processTable.ts';
 import type { Scenario } from '../../../sim/target.ts';
 import type { World } from '../../../sim/world.ts';
 import type { DaemonWitness } from '../daemon.ts';
@@ -47,16 +48,30 @@ export function isSuccess(status: string, exitCode: number): boolean {
 }
 
 export function collectTruth(world: World, scenario: Scenario<SessionWaitWorkload>, log: ResultLog, runEndedAt: number): SessionTruth {
-  const records = world.proc.records.filter((r) => r.host === 'daemon' && (r.name === DAEMON_NAME || r.name === TOOL_NAME));
-  const alive = records.map((r) => (r.exit ? { name: r.name, from: r.spawnedAt, to: r.exit.t } : { name: r.name, from: r.spawnedAt }));
-  const daemon = records.find((r) => r.name === DAEMON_NAME);
+  // one pass over each source (this runs once a run, after every run)
+  const alive: SessionTruth['alive'] = [];
+  let daemon: ProcessRecord | undefined;
+  for (const r of world.proc.records) {
+    if (r.host !== 'daemon' || (r.name !== DAEMON_NAME && r.name !== TOOL_NAME)) continue;
+    alive.push(r.exit ? { name: r.name, from: r.spawnedAt, to: r.exit.t } : { name: r.name, from: r.spawnedAt });
+    if (daemon === undefined && r.name === DAEMON_NAME) daemon = r;
+  }
   const stdout: ProducedChunk[] = [];
-  for (const o of daemon?.output ?? []) if (o.stream === 'stdout') stdout.push({ t: o.t, data: o.data });
-  const pipeline = log.writes.filter((w) => w.file === 'result.toml');
+  if (daemon) for (const o of daemon.output) if (o.stream === 'stdout') stdout.push({ t: o.t, data: o.data });
   const vanished = daemon !== undefined && (daemon.exit === undefined || daemon.exit.status.signal === 'SIGKILL');
-  const last = pipeline.at(-1) ?? (vanished ? log.writes.filter((w) => w.file === 'output/result.toml').at(-1) : undefined);
+  let lastPipeline: ResultWritten | undefined;
+  let lastTool: ResultWritten | undefined;
+  for (const w of log.writes) {
+    if (w.file === 'result.toml') lastPipeline = w;
+    else lastTool = w;
+  }
+  const last = lastPipeline ?? (vanished ? lastTool : undefined);
   const finalResult = last && { ...last, success: isSuccess(last.status, last.exitCode) };
-  const torn = world.trace.events.filter((e) => e.kind === 'fs.torn-read' && String(e.data?.path ?? '').endsWith('result.toml'));
+  const unrecoverableBecause: string[] = [];
+  for (const e of world.trace.events) {
+    if (e.kind !== 'fs.torn-read' || !String(e.data?.path ?? '').endsWith('result.toml')) continue;
+    unrecoverableBecause.push(`torn read of ${String(e.data?.path)} at t=${(e.t / 1000).toFixed(3)}s (it is written by rename)`);
+  }
   const truth: SessionTruth = {
     streams: { stdout },
     outcome: finalResult
@@ -64,10 +79,8 @@ export function collectTruth(world: World, scenario: Scenario<SessionWaitWorkloa
       : daemon?.exit
         ? { kind: 'exit', code: daemon.exit.status.code, signal: daemon.exit.status.signal, denied: false, t: daemon.exit.t }
         : { kind: 'running' },
-    recoverable: torn.length === 0,
-    unrecoverableBecause: torn.map(
-      (e) => `torn read of ${String(e.data?.path)} at t=${(e.t / 1000).toFixed(3)}s (it is written by rename)`,
-    ),
+    recoverable: unrecoverableBecause.length === 0,
+    unrecoverableBecause,
     runEndedAt,
     resultWrites: log.writes,
     alive,
