@@ -51,6 +51,18 @@ export interface TaskScheduler {
 
 type FakeClock = ReturnType<typeof createClock>;
 
+/**
+ * The scheduler whose fake clock is running its due timers (only inside `advance`). A fake clock
+ * outlives its world in the young generation: createClock assigns its methods as closures to
+ * properties, which V8 allocates in old space, so every clock survives minor GCs until a major
+ * one, and with it whatever its pending timers' callbacks hold. Its callbacks therefore hold
+ * nothing of the world: one function, called with the task's id.
+ */
+let advancing: Scheduler | undefined;
+function fired(id: unknown): void {
+  (advancing as Scheduler).due(id as number);
+}
+
 /** What a run asked of the scheduler: the shape the bench's limit loop reproduces. */
 export interface SchedulerStats {
   /** Tasks taken to run (each followed by a quiescence barrier). */
@@ -72,6 +84,8 @@ export class Scheduler implements TaskScheduler {
   /** Timers waiting in the fake clock, by due time: after one fires, are there more at that instant? */
   private readonly dueAt = new Map<number, number>();
   private nextId = 1;
+  /** Tasks waiting in the fake clock, by id. */
+  private readonly armed = new Map<number, Task>();
   readonly stats: SchedulerStats = { tasks: 0, timers: 0, cancelled: 0, fired: 0, instants: 0 };
 
   constructor(
@@ -103,8 +117,8 @@ export class Scheduler implements TaskScheduler {
    */
   private arm(task: Task): void {
     const left = task.at - this.fake.now;
-    if (left > MAX_TIMER_DELAY_MS) task.fakeId = this.fake.setTimeout(() => this.arm(task), MAX_TIMER_DELAY_MS);
-    else task.fakeId = this.fake.setTimeout(() => this.fire(task), left);
+    this.armed.set(task.id, task);
+    task.fakeId = this.fake.setTimeout(fired, Math.min(left, MAX_TIMER_DELAY_MS), task.id);
   }
 
   cancel(task: Task): void {
@@ -113,6 +127,7 @@ export class Scheduler implements TaskScheduler {
     if (task.fakeId !== undefined) {
       this.fake.clearTimeout(task.fakeId as number);
       task.fakeId = undefined;
+      this.armed.delete(task.id);
       this.undue(task.at);
       if (task.ref) this.pendingRef--;
       this.stats.cancelled++;
@@ -144,10 +159,15 @@ export class Scheduler implements TaskScheduler {
   /** Moves time to the next due timer and makes every timer due at that instant ready. */
   advance(): boolean {
     if (this.fake.countTimers() === 0) return false;
-    this.fake.next();
-    this.stats.instants++;
-    // the rest of this instant, if any (tick(0) is the costly part, so only when needed)
-    if (this.dueAt.has(this.fake.now)) this.fake.tick(0);
+    advancing = this;
+    try {
+      this.fake.next();
+      this.stats.instants++;
+      // the rest of this instant, if any (tick(0) is the costly part, so only when needed)
+      if (this.dueAt.has(this.fake.now)) this.fake.tick(0);
+    } finally {
+      advancing = undefined;
+    }
     return true;
   }
 
@@ -157,6 +177,14 @@ export class Scheduler implements TaskScheduler {
     const pick = pickTask(this.ready, this.rng, this.shuffle);
     if (pick) this.stats.tasks++;
     return pick;
+  }
+
+  /** A fake timer came due: its task's next hop, or the task itself. */
+  due(id: number): void {
+    const task = this.armed.get(id) as Task;
+    this.armed.delete(id);
+    if (task.at - this.fake.now > 0) this.arm(task);
+    else this.fire(task);
   }
 
   private fire(task: Task): void {

@@ -107,6 +107,8 @@ export const EXIT_WATCHER_LOST = faultSpec({
   reportsEffect: true,
 });
 
+// Callbacks are named before they are stored in a knob: V8 allocates a closure assigned straight to a
+// property in old space, which keeps the whole run alive through minor GCs (target.ts, onResult).
 const KINDS: BindableKind<FaultTargets>[] = [
   kind(SUBSCRIBER_DELAY, (t) => {
     let longest: FaultEffectHandle | undefined;
@@ -118,7 +120,8 @@ const KINDS: BindableKind<FaultTargets>[] = [
       longest = fault;
       t.consumer.subscribeDelayMs = f.delayMs;
       fault.miss('the consumer did not subscribe after it (it had already, or never started)');
-      t.consumer.onDelayedSubscribe = () => fault.hit("the consumer's subscription");
+      const subscribed = (): void => fault.hit("the consumer's subscription");
+      t.consumer.onDelayedSubscribe = subscribed;
     };
   }),
   kind(CONSUMER_STALL, (t) => (f) => {
@@ -143,7 +146,8 @@ const KINDS: BindableKind<FaultTargets>[] = [
         ? 'no process exited after it, and no process/read got another nextSeq from the old rule'
         : 'no process exited after it',
     );
-    knobs.legacyAnswered = (what) => fault.hit(what);
+    const answered = (what: string): void => fault.hit(what);
+    knobs.legacyAnswered = answered;
   }),
   kind(READ_ERROR, (t) => (f) => {
     const fault = t.applying();
@@ -166,7 +170,8 @@ const KINDS: BindableKind<FaultTargets>[] = [
       knobs.retainedBytesMax = f.bytes;
       knobs.retainedChunksMax = f.chunks;
       fault.miss(`no process's retained output outgrew ${f.bytes} bytes or ${f.chunks} chunks after it`);
-      knobs.retentionEvicted = (processId, seqs) => fault.hit(`seq ${seqs.join(', ')} of ${processId}`);
+      const evicted = (processId: string, seqs: number[]): void => fault.hit(`seq ${seqs.join(', ')} of ${processId}`);
+      knobs.retentionEvicted = evicted;
     };
   }),
   kind(EXIT_WATCHER_LOST, (t) => () => {
