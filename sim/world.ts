@@ -194,7 +194,10 @@ export class World {
   onProgress(fn: (p: WorldProgress) => void, everyTasks = 4096): void {
     this.progress = { fn, every: Math.max(1, Math.floor(everyTasks)) };
     // a turn that goes on (continuations working without a task between) still says how far it is
-    this.kernel.onLongTurn = () => fn({ timeMs: this.sched.now(), events: this.tasksRun });
+    // named first: a closure assigned straight to a property is allocated in old space, and would
+    // keep this world alive through minor GCs (test/helpers/retentionScan.ts)
+    const longTurn = (): void => fn({ timeMs: this.sched.now(), events: this.tasksRun });
+    this.kernel.onLongTurn = longTurn;
   }
 
   /** Why the world stopped making progress, if it did (a run then ends with `livelock` or `budget`). */

@@ -71,7 +71,14 @@ export function isSkipped(rel: string): boolean {
 
 export function scanTree(root: string, dirs: string[]): { files: number; hits: ScanHit[] } {
   const hits: ScanHit[] = [];
-  let files = 0;
+  const files = scannedFiles(root, dirs, /\.(ts|mts|js|mjs)$/);
+  for (const rel of files) hits.push(...scanSource(rel, readFileSync(join(root, rel), 'utf8')));
+  return { files: files.length, hits };
+}
+
+/** The files under `dirs` whose names match, as paths relative to `root`, minus the skipped ones. */
+export function scannedFiles(root: string, dirs: string[], names: RegExp): string[] {
+  const out: string[] = [];
   const walk = (dir: string): void => {
     let entries: string[];
     try {
@@ -82,14 +89,12 @@ export function scanTree(root: string, dirs: string[]): { files: number; hits: S
     for (const e of entries) {
       const p = join(dir, e);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ts|mts|js|mjs)$/.test(e)) {
+      else if (names.test(e)) {
         const rel = relative(root, p).split('\\').join('/');
-        if (isSkipped(rel)) continue;
-        files++;
-        hits.push(...scanSource(rel, readFileSync(p, 'utf8')));
+        if (!isSkipped(rel)) out.push(rel);
       }
     }
   };
   for (const d of dirs) walk(join(root, d));
-  return { files, hits };
+  return out;
 }
