@@ -70,7 +70,7 @@ export class AttachProxy {
   /** Called for each server frame: true lets it through, false swallows it (the cut is on). */
   forward(socket: ProxiedSocket): boolean {
     if (socket.cutting) return false;
-    const i = this.arms.findIndex((a) => matchesTarget(a.target, endpointsOf(socket.id)) && socket.frames >= a.afterFrames);
+    const i = this.arms.length === 0 ? -1 : this.armFor(socket);
     if (i < 0) {
       socket.frames++;
       return true;
@@ -83,6 +83,12 @@ export class AttachProxy {
     if (arm.fault) arm.fault.within(cut);
     else cut();
     return false;
+  }
+
+  /** The first arm this socket's next frame trips, or -1. */
+  private armFor(socket: ProxiedSocket): number {
+    const ends = endpointsOf(socket.id);
+    return this.arms.findIndex((a) => matchesTarget(a.target, ends) && socket.frames >= a.afterFrames);
   }
 }
 
@@ -102,7 +108,10 @@ class ProxiedSocket implements WsSocket {
         conn.frames.push({ t, text: typeof data === 'string' ? data : Buffer.from(data).toString() });
       else conn.frames.push({ t, head: data.slice(0, 9), length: data.length });
       if (!proxy.forward(this)) return;
-      for (const fn of [...this.listeners]) fn(data, isBinary);
+      const ls = this.listeners;
+      // a copy, so a listener that comes or goes meanwhile does not change who gets this frame
+      if (ls.length === 1) (ls[0] as WsSocketEvents['message'])(data, isBinary);
+      else for (const fn of [...ls]) fn(data, isBinary);
     });
   }
 

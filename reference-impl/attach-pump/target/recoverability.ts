@@ -83,7 +83,8 @@ export function budgetEstimateMs(s: Scenario<AttachWorkload>): number {
     }
   }
   const w = s.workload;
-  const firstOutputMs = Math.min(w.exit.atMs, ...w.steps.map((x) => x.atMs));
+  let firstOutputMs = w.exit.atMs;
+  for (const x of w.steps) firstOutputMs = Math.min(firstOutputMs, x.atMs);
   if (firstOutputMs >= SPEC_FIRST_FRAME_TIMEOUT_MS)
     ms += (Math.floor(firstOutputMs / (SPEC_FIRST_FRAME_TIMEOUT_MS + SPEC_BACKOFF_INITIAL_MS)) + 1) * EPISODE_MS;
   return ms;

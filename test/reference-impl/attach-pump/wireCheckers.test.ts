@@ -40,6 +40,16 @@ describe('cursor-frames', () => {
     expect(check(conn(c, [out(1, 'stderr', 5)])).summary).toMatch(/unpositioned/);
     expect(check(conn(c, [{ t: 1, text: gapFrame('stdout', 12, 40) }])).summary).toMatch(/gap from 12, expected 10/);
   });
+  it('reads a gap frame however its JSON is written (escapes included), and skips pings and other text', () => {
+    const c = `${URL}?stdout=10&stderr=0`;
+    const escaped = '{"type":"g\\u0061p","stream":"stdout","from":12,"to":40}';
+    expect(JSON.parse(escaped)).toEqual({ type: 'gap', stream: 'stdout', from: 12, to: 40 });
+    expect(check(conn(c, [{ t: 1, text: escaped }])).summary).toMatch(/gap from 12, expected 10/);
+    // an escaped gap frame from the cursor moves it: the frame after it must start at its end
+    const moved = check(conn(c, [{ t: 1, text: escaped.replace('12', '10') }, out(2, 'stdout', 4, 12)]));
+    expect(moved.summary).toMatch(/offset 12, expected 40 \(overlap\)/);
+    expect(check(conn(c, [{ t: 1, text: '\u0000ws:ping' }, { t: 2, text: '{"type":"error","message":"gap"}' }])).valid).toBe(true);
+  });
   it('is exercised by the corpus: cursor attaches with real frames pass', async () => {
     const s = JSON.parse(readFileSync('scenarios/field-bugs/attach-pump/cut-while-running.cursor.json', 'utf8'));
     const r = await runScenario(target, s as never);
