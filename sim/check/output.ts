@@ -9,7 +9,7 @@
  * a failure result, or an exit result carrying an error. Deliveries after the caller's terminal
  * result do not count (the user had its answer).
  */
-import { align, concat, type Segment } from './align.ts';
+import { align, type Segment } from './align.ts';
 import type { DeliveredChunk, Observed, ProducedChunk, Truth } from './history.ts';
 import { fail, pass, type Checker, type CheckResult, type Evidence } from './result.ts';
 
@@ -61,8 +61,7 @@ export function accountStream(
   for (const d of delivered) if (!(d.t <= cutoff)) late = true;
   const inTime = late ? delivered.filter((d) => d.t <= cutoff) : delivered;
   const lateBytes = late ? delivered.filter((d) => d.t > cutoff).reduce((n, d) => n + d.data.length, 0) : 0;
-  // one chunk is its own stream: nothing reads P but to compare
-  const P = produced.length === 1 ? (produced[0] as ProducedChunk).data : concat(produced);
+  const P = joined(produced);
   const producedAt = timeIndex(produced);
   const segments = align(P, inTime);
   const counted = inOrder(segments, P.length) ?? overlapping(segments, inTime, P.length, producedAt);
@@ -91,6 +90,23 @@ export function accountStream(
     lateBytes,
     announced: opts.announced ?? false,
   };
+}
+
+/**
+ * The produced stream as one array, only ever read: one chunk is its own stream, several are
+ * copied into pooled memory (a run's few hundred bytes need no buffer of their own).
+ */
+function joined(chunks: readonly ProducedChunk[]): Uint8Array {
+  if (chunks.length === 1) return (chunks[0] as ProducedChunk).data;
+  let n = 0;
+  for (const c of chunks) n += c.data.length;
+  const out = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c.data, at);
+    at += c.data.length;
+  }
+  return out;
 }
 
 /** How a stream's delivered segments fall on its produced bytes. */
@@ -180,18 +196,18 @@ function overlapping(
 }
 
 /**
- * Every output checker of a run accounts the same bytes: keep the result per (observed, truth)
- * pair. Histories are not changed once a run is over, so identity is a safe key.
+ * Every output checker of a run accounts the same bytes, one after the other: keep the last
+ * result, for its (observed, truth) pair. Histories are not changed once a run is over, so
+ * identity is a safe key; one slot (not a map by run) keeps nothing of earlier runs alive.
  */
-const accounted = new WeakMap<Observed, WeakMap<object, StreamAccount[]>>();
+let last: { observed: Observed; streams: object; accounts: StreamAccount[] } | undefined;
 
 export function accountOutput(input: OutputInput): StreamAccount[] {
-  let byTruth = accounted.get(input.observed);
-  if (!byTruth) accounted.set(input.observed, (byTruth = new WeakMap()));
-  const key = input.truth.streams;
-  let out = byTruth.get(key);
-  if (!out) byTruth.set(key, (out = computeAccounts(input)));
-  return out;
+  const streams = input.truth.streams;
+  if (last !== undefined && last.observed === input.observed && last.streams === streams) return last.accounts;
+  const accounts = computeAccounts(input);
+  last = { observed: input.observed, streams, accounts };
+  return accounts;
 }
 
 function computeAccounts(input: OutputInput): StreamAccount[] {
