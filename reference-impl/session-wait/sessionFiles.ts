@@ -122,6 +122,8 @@ function field<T>(t: Record<string, unknown>, key: string, type: 'string' | 'int
 }
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+/** Printable ASCII without a quote or a backslash: JSON.stringify only quotes it (well formed, no DEL to escape). */
+const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 /** `String.prototype.toWellFormed` (ES2024; Node 20 has it, as smol-toml assumes when it is there). */
 const wellFormed = (s: string): string => (s as string & { toWellFormed?(): string }).toWellFormed?.() ?? s;
 
@@ -136,7 +138,8 @@ export function tomlTable(t: Record<string, string | number>): string {
     const v = t[k];
     if (!BARE_KEY.test(k)) return stringify(t);
     // smol-toml: a well-formed string as JSON, DEL escaped too; an integer as written
-    if (typeof v === 'string') out += `${k} = ${JSON.stringify(wellFormed(v)).replaceAll('\x7f', '\\u007f')}\n`;
+    if (typeof v === 'string')
+      out += PLAIN_STRING.test(v) ? `${k} = "${v}"\n` : `${k} = ${JSON.stringify(wellFormed(v)).replaceAll('\x7f', '\\u007f')}\n`;
     else if (Number.isSafeInteger(v)) out += `${k} = ${String(v)}\n`;
     else return stringify(t);
   }

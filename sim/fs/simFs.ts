@@ -65,8 +65,10 @@ export class SimFileSystem {
 
   /** readFile of one host: the text, or a torn prefix while a torn-read rule holds the path. */
   read(host: string, path: string): string {
-    const p = normalize(path);
-    const node = this.tree.resolve(p, 'open', path);
+    // (a path found in the index is normal: its keys are)
+    let p = path;
+    let node = this.tree.get(p);
+    if (node === undefined) node = this.tree.resolve((p = normalize(path)), 'open', path);
     if (node.kind === 'dir') throw fsError('EISDIR', 'read');
     const rule = this.torn.get(p);
     if (rule && rule.remaining > 0) {
@@ -95,14 +97,14 @@ export class SimFileSystem {
   }
 
   stat(path: string): FileStat {
-    const node = this.tree.resolve(normalize(path), 'stat', path);
+    const node = this.tree.get(path) ?? this.tree.resolve(normalize(path), 'stat', path);
     if (node.kind === 'dir') return new Stat(node.mtime, 0, true);
     if (node.bytes < 0) node.bytes = Buffer.byteLength(node.text);
     return new Stat(node.mtime, node.bytes, false);
   }
 
   readdir(path: string): string[] {
-    const node = this.tree.resolve(normalize(path), 'scandir', path);
+    const node = this.tree.get(path) ?? this.tree.resolve(normalize(path), 'scandir', path);
     if (node.kind !== 'dir') throw fsError('ENOTDIR', 'scandir', path);
     return [...node.children.keys()].sort();
   }
@@ -133,7 +135,7 @@ export class SimFileSystem {
   }
 
   exists(path: string): boolean {
-    return this.tree.get(normalize(path)) !== undefined;
+    return this.tree.get(path) !== undefined || this.tree.get(normalize(path)) !== undefined;
   }
 
   utimes(host: string, path: string, mtimeMs: number): void {

@@ -45,6 +45,10 @@ export interface ProcessRecord {
   closedAt?: number;
 }
 
+/** V8 keeps a typed array this small in the heap; a larger one gets a backing store of its own. */
+const ON_HEAP_BYTES = 64;
+const SLAB_BYTES = 4096;
+
 export const DEFAULT_PROC_OPTIONS: ProcOptions = { pidMin: 300, pidMax: 363, ticksPerSecond: 100, bootTicks: 50_000 };
 
 class SimProcess implements ProcessHandle {
@@ -130,6 +134,9 @@ export class ProcessTable {
   private readonly lastPidOf = new Map<string, number>();
   /** Every process ever spawned, in spawn order (truth for checkers; not a port). */
   readonly records: ProcessRecord[] = [];
+  /** Where the records' copies of output chunks live (see `keep`). */
+  private slab: ArrayBuffer | undefined;
+  private slabUsed = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -245,9 +252,27 @@ export class ProcessTable {
 
   output(p: SimProcess, stream: OutputStream, chunk: Uint8Array): void {
     if (!p.pipesOpen) return;
-    p.record.output.push({ t: this.kernel.now(), stream, data: new Uint8Array(chunk) });
+    p.record.output.push({ t: this.kernel.now(), stream, data: this.keep(chunk) });
     this.kernel.record('proc', 'proc.output', { pid: p.pid, stream, bytes: chunk.length });
     p.events.emit('output', stream, chunk);
+  }
+
+  /**
+   * The record's own copy of a chunk (the writer and the listeners keep theirs). A chunk over
+   * V8's on-heap limit (64 bytes) would get its own backing store, which the GC has to track and
+   * sweep: those copies are cut from a shared slab instead, one per SLAB bytes of a world's output.
+   */
+  private keep(chunk: Uint8Array): Uint8Array {
+    const n = chunk.length;
+    if (n <= ON_HEAP_BYTES || n > SLAB_BYTES / 4) return new Uint8Array(chunk);
+    if (this.slab === undefined || this.slabUsed + n > SLAB_BYTES) {
+      this.slab = new ArrayBuffer(SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const copy = new Uint8Array(this.slab, this.slabUsed, n);
+    copy.set(chunk);
+    this.slabUsed += n;
+    return copy;
   }
 
   stdin(p: SimProcess, chunk: Uint8Array): void {

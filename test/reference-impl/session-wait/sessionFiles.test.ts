@@ -12,6 +12,9 @@ const key = fc.oneof(fc.constantFrom('status', 'exit_code', 'completed_at', 'a-b
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\t', '\x00', '\x1f', '\x7f', 'é', '\ud800', '\udc00'), maxLength: 12 }),
+  // printable ASCII (tomlTable's quote-only path) and the characters at its edges
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: fc.constantFrom(' ', '!', '"', '#', '[', '\\', ']', '~', '\x7f', '\x1f', 'a'), maxLength: 12 }),
 );
 const value = fc.oneof(text, fc.integer(), fc.constantFrom(0, -0, 2 ** 53, -(2 ** 53) - 2, 1.5, 1e21));
 
