@@ -32,15 +32,40 @@ const MAX_CANDIDATES = 32;
 const LOOKAHEAD = 4096;
 
 export function align(produced: Uint8Array, deliveries: readonly DeliveredChunk[]): Segment[] {
+  return alignInOrder(produced, deliveries) ?? alignAny(produced, deliveries);
+}
+
+/**
+ * The usual case, in one pass with no state but the cursor: positioned deliveries placed where
+ * they say, and every unpositioned one exactly the bytes at the cursor. A positioned delivery
+ * never depends on what came before, and an unpositioned one that matches at the cursor is
+ * followed there by `alignAny` too (a full-window match is never searched past), so both give
+ * the same segments; undefined as soon as an unpositioned delivery does not match there.
+ */
+function alignInOrder(P: Uint8Array, deliveries: readonly DeliveredChunk[]): Segment[] | undefined {
+  const segments: Segment[] = [];
+  let cur = 0;
+  for (let i = 0; i < deliveries.length; i++) {
+    const d = deliveries[i] as DeliveredChunk;
+    const D = d.data;
+    if (d.offset !== undefined) {
+      placePositioned(P, d, i, segments);
+      cur = Math.min(P.length, d.offset + D.length);
+    } else if (D.length > 0) {
+      // (a cursor a bad offset left off the stream matches nothing there)
+      if (!(Number.isInteger(cur) && cur >= 0 && cur + D.length <= P.length)) return undefined;
+      if (Buffer.compare(D, P.subarray(cur, cur + D.length)) !== 0) return undefined;
+      segments.push({ delivery: i, p: cur, len: D.length });
+      cur += D.length;
+    }
+  }
+  return segments;
+}
+
+/** Any deliveries: unpositioned runs followed by content, resynchronising on a mismatch. */
+function alignAny(produced: Uint8Array, deliveries: readonly DeliveredChunk[]): Segment[] {
   const segments: Segment[] = [];
   const P = produced;
-  // the usual case, every delivery positioned: each is placed on its own, no state between them
-  let allPositioned = true;
-  for (const d of deliveries) if (d.offset === undefined) allPositioned = false;
-  if (allPositioned) {
-    for (let i = 0; i < deliveries.length; i++) placePositioned(P, deliveries[i] as DeliveredChunk, i, segments);
-    return segments;
-  }
   /** Produced bytes matched so far, for the tie-break in `better`. */
   const seen = new Uint8Array(P.length);
   let index: PlaceIndex | undefined;
