@@ -4,7 +4,7 @@
  * `healAtMs` (every fault heals then), lets the target run, and judges the outcome (sim/judge.ts:
  * the target's properties plus `no-crash`).
  */
-import type { Composed } from './check/result.ts';
+import type { CheckResult, Composed } from './check/result.ts';
 import { ExecsimError, isExecsimError } from './errors.ts';
 import { judge, judgeCrashed, judgeLivelocked } from './judge.ts';
 import { WorldHalted } from './kernel.ts';
@@ -106,9 +106,8 @@ export async function runScenario(
         )
       : judgeCrashed(target, world.errors);
   outcome ??= crashedOutcome(world);
-  const violated = Object.entries(checks.results)
-    .filter(([, r]) => r.valid === false)
-    .map(([name]) => name);
+  const violated: string[] = [];
+  for (const name in checks.results) if ((checks.results[name] as CheckResult).valid === false) violated.push(name);
   const run = { world, outcome, checks, violated, fates, noEffect } as Omit<ScenarioRun, 'traceHash'>;
   return Object.defineProperty(run, 'traceHash', LAZY_TRACE_HASH) as ScenarioRun;
 }
