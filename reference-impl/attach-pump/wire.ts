@@ -43,12 +43,24 @@ export function outputFrame(stream: StreamName, data: Uint8Array, offset?: numbe
   }
   const f = new Uint8Array(data.length + 1 + OFFSET_BYTES);
   f[0] = POSITIONED[stream];
-  const view = new DataView(f.buffer);
-  view.setUint32(1, Math.floor(offset / 0x1_0000_0000));
-  view.setUint32(5, offset >>> 0);
+  // u64 big-endian, as two u32 halves (a store into a Uint8Array keeps the low 8 bits)
+  const hi = Math.floor(offset / 0x1_0000_0000);
+  const lo = offset >>> 0;
+  f[1] = hi >>> 24;
+  f[2] = hi >>> 16;
+  f[3] = hi >>> 8;
+  f[4] = hi;
+  f[5] = lo >>> 24;
+  f[6] = lo >>> 16;
+  f[7] = lo >>> 8;
+  f[8] = lo;
   f.set(data, 1 + OFFSET_BYTES);
   return f;
 }
+
+/** The big-endian u32 of `b` at `i`. */
+const u32 = (b: Uint8Array, i: number): number =>
+  (((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number)) >>> 0;
 
 export function exitFrame(exitCode: number, totals: Totals): string {
   return JSON.stringify({ type: 'exit', exit_code: exitCode, stdout_bytes: totals.stdout, stderr_bytes: totals.stderr });
@@ -78,8 +90,7 @@ export function parseServerFrame(data: WsData, isBinary: boolean): ServerFrame {
   if (ch === CHANNEL.stdout || ch === CHANNEL.stderr)
     return { type: 'output', stream: ch === CHANNEL.stdout ? 'stdout' : 'stderr', data: data.subarray(1) };
   if ((ch === POSITIONED.stdout || ch === POSITIONED.stderr) && data.length >= 1 + OFFSET_BYTES) {
-    const view = new DataView(data.buffer, data.byteOffset, data.length);
-    const offset = view.getUint32(1) * 0x1_0000_0000 + view.getUint32(5);
+    const offset = u32(data, 1) * 0x1_0000_0000 + u32(data, 5);
     return { type: 'output', stream: ch === POSITIONED.stdout ? 'stdout' : 'stderr', data: data.subarray(1 + OFFSET_BYTES), offset };
   }
   return { type: 'ignored', why: `unknown channel prefix ${ch}` };
