@@ -76,15 +76,36 @@ export function formatTime(ms: number): string {
   return `t=${(ms / 1000).toFixed(3)}s`;
 }
 
+const isControl = (c: number): boolean => c < 0x20 || c === 0x7f;
+/** How a preview writes each control character: \n, \t, else \xNN. */
+const CONTROL_ESCAPES: string[] = [];
+for (let c = 0; c < 0x80; c++)
+  if (isControl(c)) CONTROL_ESCAPES[c] = c === 0x0a ? '\\n' : c === 0x09 ? '\\t' : `\\x${c.toString(16).padStart(2, '0')}`;
+
 /** A short, printable preview of frame or file content for traces. */
 export function preview(data: string | Uint8Array, max = 48): string {
-  // a binary frame is read only as far as the preview needs (latin1: one char per byte)
-  const text =
-    typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, Math.min(data.length, max + 1)).toString('latin1');
-  const clipped = text.length > max ? text.slice(0, max) + '…' : text;
-  // escape only what would break a line: control characters
-  // eslint-disable-next-line no-control-regex
-  return clipped.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  if (typeof data !== 'string') return previewBytes(data, max);
+  const clipped = data.length > max ? data.slice(0, max) + '…' : data;
+  // escape only what would break a line: control characters (a scan, then a rebuild past the first)
+  let i = 0;
+  while (i < clipped.length && !isControl(clipped.charCodeAt(i))) i++;
+  if (i === clipped.length) return clipped;
+  let out = clipped.slice(0, i);
+  for (; i < clipped.length; i++) {
+    const c = clipped.charCodeAt(i);
+    out += isControl(c) ? (CONTROL_ESCAPES[c] as string) : clipped[i];
+  }
+  return out;
 }
+
+/** A binary frame, read only as far as the preview needs, as latin1 (one char per byte). */
+function previewBytes(data: Uint8Array, max: number): string {
+  const n = Math.min(data.length, max);
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const c = data[i] as number;
+    out += isControl(c) ? (CONTROL_ESCAPES[c] as string) : String.fromCharCode(c);
+  }
+  return data.length > max ? out + '…' : out;
+}
+
