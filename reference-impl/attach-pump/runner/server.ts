@@ -14,6 +14,7 @@ import type {
   Proc,
   ProcessScript,
   Server,
+  ServerHandler,
   UpgradeRequest,
   WsSocket,
 } from '../../../sim/ports/index.ts';
@@ -44,16 +45,13 @@ export class Runner {
   }
 
   async listen(): Promise<Server> {
-    this.server = await this.ports.net.listen(RUNNER.port, {
-      upgrade: (req) => this.upgrade(req),
-      connection: (socket, req) => this.connection(socket, req),
-      request: (req) => this.request(req),
-    });
+    this.server = await this.ports.net.listen(RUNNER.port, new Endpoints(this));
     this.manager.startReaper();
     return this.server;
   }
 
-  private upgrade(req: UpgradeRequest): number | undefined {
+  /** @internal the handler of its listening server (`Endpoints`) */
+  upgrade(req: UpgradeRequest): number | undefined {
     const a = parseAttachPath(req.path);
     const e = a && this.manager.getForBox(a.id, a.box);
     if (!a || !e) {
@@ -68,7 +66,8 @@ export class Runner {
     return undefined;
   }
 
-  private connection(socket: WsSocket, req: UpgradeRequest): void {
+  /** @internal the handler of its listening server (`Endpoints`) */
+  connection(socket: WsSocket, req: UpgradeRequest): void {
     const a = parseAttachPath(req.path);
     const e = a && this.manager.getForBox(a.id, a.box);
     if (!a || !e) return; // upgrade() accepted it in this same step
@@ -76,7 +75,8 @@ export class Runner {
     new AttachLoop(this.ports, this.hooks, e, socket, this.options.sizes.subscriberChunksMax, a.cursor).start();
   }
 
-  private request(req: IncomingRequest): HttpResponse {
+  /** @internal the handler of its listening server (`Endpoints`) */
+  request(req: IncomingRequest): HttpResponse {
     if (req.method === 'POST') {
       const p = parseExecPath(req.path);
       const command = (req.body as { command?: unknown } | undefined)?.command;
@@ -102,5 +102,20 @@ export class Runner {
     };
     if (e.done) body.exit_code = e.exitCode;
     return { status: 200, body };
+  }
+}
+
+/** The runner's listening handler (a class: its methods are made once, not per listen). */
+class Endpoints implements ServerHandler {
+  constructor(private readonly runner: Runner) {}
+
+  upgrade(req: UpgradeRequest): number | undefined {
+    return this.runner.upgrade(req);
+  }
+  connection(socket: WsSocket, req: UpgradeRequest): void {
+    this.runner.connection(socket, req);
+  }
+  request(req: IncomingRequest): HttpResponse {
+    return this.runner.request(req);
   }
 }

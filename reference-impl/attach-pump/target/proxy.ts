@@ -15,7 +15,16 @@
  * it (before any cut swallows it), for the wire-level checks (`cursor-frames`): what the runner
  * sent, whatever the client then does with it.
  */
-import type { Net, WsSocket, WsSocketEvents } from '../../../sim/ports/index.ts';
+import type {
+  ConnectOptions,
+  HttpRequest,
+  HttpResponse,
+  Net,
+  Server,
+  ServerHandler,
+  WsSocket,
+  WsSocketEvents,
+} from '../../../sim/ports/index.ts';
 import type { FaultEffectHandle, World } from '../../../sim/index.ts';
 import { endpointsOf, matchesTarget } from '../../../sim/net/address.ts';
 
@@ -55,16 +64,14 @@ export class AttachProxy {
   }
 
   wrap(inner: Net): Net {
-    return {
-      connect: async (url, options) => {
-        const socket = await inner.connect(url, options);
-        const conn: WireConnection = { id: socket.id, url, frames: [] };
-        this.wire.push(conn);
-        return new ProxiedSocket(socket, this, conn);
-      },
-      request: (req) => inner.request(req),
-      listen: (port, handler) => inner.listen(port, handler),
-    };
+    return new ProxiedNet(inner, this);
+  }
+
+  /** A connection the client opened: recorded, and its server frames passed through `forward`. */
+  opened(socket: WsSocket, url: string): WsSocket {
+    const conn: WireConnection = { id: socket.id, url, frames: [] };
+    this.wire.push(conn);
+    return new ProxiedSocket(socket, this, conn);
   }
 
   /** Called for each server frame: true lets it through, false swallows it (the cut is on). */
@@ -89,6 +96,24 @@ export class AttachProxy {
   private armFor(socket: ProxiedSocket): number {
     const ends = endpointsOf(socket.id);
     return this.arms.findIndex((a) => matchesTarget(a.target, ends) && socket.frames >= a.afterFrames);
+  }
+}
+
+/** The client's Net port behind the proxy (a class: its methods are made once, not per run). */
+class ProxiedNet implements Net {
+  constructor(
+    private readonly inner: Net,
+    private readonly proxy: AttachProxy,
+  ) {}
+
+  async connect(url: string, options?: ConnectOptions): Promise<WsSocket> {
+    return this.proxy.opened(await this.inner.connect(url, options), url);
+  }
+  request(req: HttpRequest): Promise<HttpResponse> {
+    return this.inner.request(req);
+  }
+  listen(port: number, handler: ServerHandler): Promise<Server> {
+    return this.inner.listen(port, handler);
   }
 }
 
