@@ -17,14 +17,33 @@ function isId(v: unknown): v is RequestId {
   return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'string';
 }
 
+/**
+ * A frame an observer of the same delivery has parsed already: the wire record of a simulated
+ * run (target/wireTap.ts) sees each frame the client receives just before the client does, and
+ * lends its parse, so the client's decode of that frame does not parse it a second time (issue
+ * 17). One frame at a time, taken once; nothing reads or changes a parsed frame's values in place.
+ */
+let lentData: string | Uint8Array | undefined;
+let lentValue: unknown;
+
+export function lendParsed(data: string | Uint8Array, value: unknown): void {
+  lentData = data;
+  lentValue = value;
+}
+
 /** Parses one frame; a batch (JSON array) yields several messages. Throws DecodeError. */
 export function decodeFrame(data: string | Uint8Array): RpcMessage[] {
-  const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
   let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new DecodeError(`frame is not JSON: ${text.slice(0, 60)}`);
+  if (data === lentData) {
+    value = lentValue;
+    lentData = lentValue = undefined;
+  } else {
+    const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new DecodeError(`frame is not JSON: ${text.slice(0, 60)}`);
+    }
   }
   const items = Array.isArray(value) ? value : [value];
   return items.map(decodeOne);

@@ -56,8 +56,24 @@ function params(m: Record<string, unknown>): Record<string, unknown> {
   return (m.params ?? {}) as Record<string, unknown>;
 }
 
-/** Every seq the executor assigned, as seen in notifications and read responses, plus the reads. */
+// seq-discipline and next-seq judge the same frames of a run one after the other: one pass for both (issue 17)
+let seenFrames: readonly Frame[] | undefined;
+let seenLength = 0;
+let seenProcessId: string | undefined;
+let seen: { events: SeqEvent[]; reads: ReadExchange[] } = { events: [], reads: [] };
+
+/** Every seq the executor assigned, as seen in notifications and read responses, plus the reads (never changed by a reader). */
 export function seqEvents(frames: readonly Frame[], processId: string): { events: SeqEvent[]; reads: ReadExchange[] } {
+  if (frames !== seenFrames || frames.length !== seenLength || processId !== seenProcessId) {
+    seen = seqEventsOf(frames, processId);
+    seenFrames = frames;
+    seenLength = frames.length;
+    seenProcessId = processId;
+  }
+  return seen;
+}
+
+function seqEventsOf(frames: readonly Frame[], processId: string): { events: SeqEvent[]; reads: ReadExchange[] } {
   const events: SeqEvent[] = [];
   const reads: ReadExchange[] = [];
   const pendingReads = new Map<unknown, { afterSeq: number; maxBytes: number | null }>();

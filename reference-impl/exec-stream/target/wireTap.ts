@@ -10,6 +10,7 @@
  */
 import { TappedNet } from '../../../sim/net/tap.ts';
 import type { Net, WsData } from '../../../sim/ports/index.ts';
+import { lendParsed } from '../protocol/codec.ts';
 import { SPEC_METHOD } from './spec.ts';
 import { WIRE_RECORD } from './wireCheckers.ts';
 
@@ -63,6 +64,8 @@ export function recordWire(net: Net, log: Log): Net {
       return;
     }
     const v = parse(data);
+    // the client decodes this very frame next: it takes this parse instead of making its own
+    if (v !== undefined) lendParsed(data, v);
     const pending = pendingOf(socket.id);
     if (Array.isArray(v)) for (const m of v) received(m as Message, pending);
     else if (v && typeof v === 'object') received(v as Message, pending);
