@@ -15,7 +15,22 @@ export interface ParsedUrl {
   path: string;
 }
 
-export function parseUrl(url: string, expected: 'ws' | 'http'): ParsedUrl {
+// a client dials one URL again and again (every reconnect attempt): the last one parsed is kept
+let lastUrl: string | undefined;
+let lastExpected: string | undefined;
+let lastParsed: Readonly<ParsedUrl> | undefined;
+
+/** The parts of a URL; the result is shared between calls with the same URL and must not be changed. */
+export function parseUrl(url: string, expected: 'ws' | 'http'): Readonly<ParsedUrl> {
+  if (url === lastUrl && expected === lastExpected) return lastParsed as Readonly<ParsedUrl>;
+  const parsed = Object.freeze(parseUrlOnce(url, expected));
+  lastUrl = url;
+  lastExpected = expected;
+  lastParsed = parsed;
+  return parsed;
+}
+
+function parseUrlOnce(url: string, expected: 'ws' | 'http'): ParsedUrl {
   const m = /^(wss?|https?):\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
   if (!m) throw new NetError('ECONNREFUSED', `invalid URL ${JSON.stringify(url)}`);
   const scheme = (m[1] as string).startsWith('ws') ? 'ws' : 'http';

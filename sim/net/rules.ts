@@ -38,22 +38,27 @@ export class FaultRules {
   }
 
   /** Extra latency for a frame or request sent now between these endpoints (the largest window). */
-  extraMs(ep: Endpoints, nowMs: number, onHit?: (fault: FaultToken) => void): number {
+  extraMs(ep: Endpoints, nowMs: number, onHit?: (fault: FaultToken, ep: Endpoints) => void): number {
     let extra = 0;
     for (const l of this.lags)
       if (nowMs < l.untilMs && matchesTarget(l.target, ep)) {
         extra = Math.max(extra, l.extraMs);
-        if (l.fault && onHit) onHit(l.fault);
+        if (l.fault && onHit) onHit(l.fault, ep);
       }
     return extra;
   }
 
-  /** The refusal that takes this attempt, if any (it counts down). */
+  /** The refusal that takes this attempt, if any (it counts down). Spent and expired refusals are dropped first. */
   takeRefusal(ep: Endpoints, scope: 'ws' | 'http', nowMs: number): RefuseRule | undefined {
-    this.refusals = this.refusals.filter((r) => r.remaining > 0 && nowMs < r.untilMs);
-    const rule = this.refusals.find((r) => (r.scope === 'any' || r.scope === scope) && matchesTarget(r.target, ep));
-    if (rule) rule.remaining--;
-    return rule;
+    // every connect asks: a new list only when one has run out
+    if (this.refusals.some((r) => !(r.remaining > 0 && nowMs < r.untilMs)))
+      this.refusals = this.refusals.filter((r) => r.remaining > 0 && nowMs < r.untilMs);
+    for (const r of this.refusals)
+      if ((r.scope === 'any' || r.scope === scope) && matchesTarget(r.target, ep)) {
+        r.remaining--;
+        return r;
+      }
+    return undefined;
   }
 
   heal(): void {

@@ -3,7 +3,7 @@
  * wsTransport.ts), HTTP requests (simHttp.ts) and listening servers (servers.ts), on one kernel
  * and one `net` random stream.
  */
-import type { Kernel } from '../kernel.ts';
+import type { FaultToken, Kernel } from '../kernel.ts';
 import type { Net } from '../ports/net.ts';
 import type { Rng } from '../rng.ts';
 import type { Endpoints } from './address.ts';
@@ -36,6 +36,8 @@ export class SimNetwork implements Network {
     readonly options: NetOptions,
   ) {
     const rules = new FaultRules();
+    // a lag that holds a frame took effect on that link (one function per network, not one per frame)
+    const lagged = (fault: FaultToken, ep: Endpoints): void => kernel.faultEffect(fault, `${ep.from}->${ep.to}`);
     this.env = {
       kernel,
       options,
@@ -43,7 +45,7 @@ export class SimNetwork implements Network {
       servers: new Servers(kernel),
       delay: (ep) => {
         const jitter = rng.int(options.latencyMsMin, options.latencyMsMax);
-        return jitter + rules.extraMs(ep, kernel.now(), (f) => kernel.faultEffect(f, `${ep.from}->${ep.to}`));
+        return jitter + rules.extraMs(ep, kernel.now(), lagged);
       },
     };
     this.ws = new WsTransport(this.env);
