@@ -173,11 +173,8 @@ export class SessionDaemon {
       for (let t = plan.stderrEveryMs; t < plan.exitAtMs; t += plan.stderrEveryMs) steps.push({ atMs: t, kind: 'stderr' });
     plan.results.forEach((write, i) => steps.push({ atMs: write.atMs, kind: 'result', write, final: i === plan.results.length - 1 }));
     steps.push({ atMs: plan.exitAtMs, kind: 'exit' });
-    // stable: at one instant, output first, then the result, then the exit
-    return steps
-      .map((s, i) => ({ s, i }))
-      .sort((a, b) => a.s.atMs - b.s.atMs || a.i - b.i)
-      .map(({ s }) => s);
+    // at one instant, output first, then the result, then the exit (Array.prototype.sort is stable)
+    return steps.sort((a, b) => a.atMs - b.atMs);
   }
 
   private writeResult(w: ResultWrite): void {

@@ -146,7 +146,20 @@ export function tomlTable(t: Record<string, string | number>): string {
   return out === '' ? stringify(t) : out;
 }
 
+/** Parsed results by text (a wait refreshes the same result.toml every poll); callers get a copy, they may enrich it. */
+const results = new Map<string, SessionResult>();
+
 export function parseResult(text: string, path: string): SessionResult {
+  let r = results.get(text);
+  if (r === undefined) {
+    r = parseResultText(text, path);
+    if (results.size >= PARSED_MAX) results.clear();
+    results.set(text, r);
+  }
+  return { ...r };
+}
+
+function parseResultText(text: string, path: string): SessionResult {
   const t = table(text, path);
   const r: SessionResult = {
     status: field<string>(t, 'status', 'string', path),

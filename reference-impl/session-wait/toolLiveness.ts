@@ -26,9 +26,23 @@ const KEYS: Array<[keyof LivenessSnapshot, string]> = [
   ['stderrLogSize', 'stderr_log_size'],
 ];
 
+/** Parsed snapshots by text (every probe and spool write reads one): a copy is returned, callers change it. */
+const snapshots = new Map<string, LivenessSnapshot>();
+const SNAPSHOTS_MAX = 256;
+
 function parseSnapshot(text: string | undefined): LivenessSnapshot {
+  if (text === undefined) return {};
+  let parsed = snapshots.get(text);
+  if (parsed === undefined) {
+    parsed = parseSnapshotText(text);
+    if (snapshots.size >= SNAPSHOTS_MAX) snapshots.clear();
+    snapshots.set(text, parsed);
+  }
+  return { ...parsed };
+}
+
+function parseSnapshotText(text: string): LivenessSnapshot {
   const snap: LivenessSnapshot = {};
-  if (text === undefined) return snap;
   for (const line of text.split('\n')) {
     const eq = line.indexOf('=');
     const key = (eq < 0 ? line : line.slice(0, eq)).trim();

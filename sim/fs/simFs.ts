@@ -85,14 +85,15 @@ export class SimFileSystem {
 
   /** writeFile or appendFile by one writer; recorded as `fs.write` or `fs.append`. */
   write(host: string, writer: FsWriterOptions, path: string, data: string, append: boolean): void {
-    const p = normalize(path);
+    const p = this.tree.get(path) !== undefined ? path : normalize(path);
     const file = this.tree.write(p, path, String(data), append);
     file.mtime = this.stamp(p, writer);
     this.kernel.record(host, append ? 'fs.append' : 'fs.write', { path, bytes: Buffer.byteLength(data), mtimeMs: file.mtime });
   }
 
   rename(host: string, from: string, to: string): void {
-    this.tree.rename(normalize(from), normalize(to), from, to);
+    const tree = this.tree;
+    tree.rename(tree.get(from) !== undefined ? from : normalize(from), tree.get(to) !== undefined ? to : normalize(to), from, to);
     this.kernel.record(host, 'fs.rename', { from, to });
   }
 
