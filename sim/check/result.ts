@@ -39,6 +39,8 @@ const RANK: Record<string, number> = { true: 0, unknown: 1, false: 2 };
 export function mergeValid(vs: Iterable<Validity>): Validity {
   let worst: Validity = true;
   for (const v of vs) {
+    // the usual verdict, which never makes the worst worse
+    if (v === true) continue;
     if (!(String(v) in RANK)) throw new Error(`execsim.mergeValid: unknown verdict ${JSON.stringify(v)}`);
     if ((RANK[String(v)] as number) > (RANK[String(worst)] as number)) worst = v;
   }
