@@ -71,6 +71,7 @@ export async function runScenario(
   let outcome: RunOutcome | undefined;
   let fates: FaultFate[];
   let noEffect: string[] = [];
+  let ran: Ran | undefined;
   try {
     if (scenario.mode === 'liveness' && scenario.healAtMs !== undefined) world.healAt(scenario.healAtMs);
     if (hooks.onProgress) world.onProgress(hooks.onProgress, hooks.progressEveryTasks);
@@ -86,7 +87,12 @@ export async function runScenario(
     fates = faultFates(world, scenario.faults);
     for (const f of fates) world.record('faults', 'fault.outcome', { ...f });
     // a crashed or livelocked run never got to (all of) its faults: they are not the scenario's fault
-    if (outcome && !world.livelock) noEffect = noEffectProblems(world, scenario, fates);
+    if (outcome && !world.livelock) {
+      ran = { faults: scenario.faults, mode: scenario.mode, healAtMs: scenario.healAtMs };
+      // words for a report, which most runs never read: a simulated world stays as the run left
+      // it, so they are written when read (LAZY_NO_EFFECT); any other is released below, so now
+      if (worlds !== simulatedWorld) noEffect = noEffectProblems(world, ran, fates);
+    }
   } finally {
     dispose?.();
   }
@@ -109,8 +115,28 @@ export async function runScenario(
   const violated: string[] = [];
   for (const name in checks.results) if ((checks.results[name] as CheckResult).valid === false) violated.push(name);
   const run = { world, outcome, checks, violated, fates, noEffect } as Omit<ScenarioRun, 'traceHash'>;
+  if (ran !== undefined && worlds === simulatedWorld) Object.defineProperty(Object.defineProperty(run, RAN, { value: ran }), 'noEffect', LAZY_NO_EFFECT);
   return Object.defineProperty(run, 'traceHash', LAZY_TRACE_HASH) as ScenarioRun;
 }
+
+/** What the no-effect lines read of a scenario, kept as the run saw it. */
+type Ran = Pick<Scenario, 'faults' | 'mode' | 'healAtMs'>;
+/** Where a simulated run's result keeps it, out of sight (not enumerable: a spread or a report never carries it). */
+const RAN = Symbol('execsim.ran');
+
+/**
+ * A simulated run's no-effect lines, written on first read and then kept as a plain value, as
+ * the trace hash is (and for the same reason one shared getter: see LAZY_TRACE_HASH).
+ */
+const LAZY_NO_EFFECT: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: ScenarioRun & { [RAN]: Ran }): string[] {
+    const value = noEffectProblems(this.world, this[RAN], this.fates);
+    Object.defineProperty(this, 'noEffect', { value, enumerable: true, writable: true, configurable: true });
+    return value;
+  },
+};
 
 /**
  * The hash is a tenth of a run's cost and exploration never reads it for passing runs, so it is
