@@ -57,8 +57,10 @@ export class TappedNet implements Net {
     private readonly inner: Net,
     private readonly tap: Tap,
   ) {}
-  async connect(url: string, options?: ConnectOptions): Promise<WsSocket> {
-    return new TappedSocket(await this.inner.connect(url, options), this.tap);
+  connect(url: string, options?: ConnectOptions): Promise<WsSocket> {
+    // a plain `then`, not an async function: the same microtask turns, without an async frame
+    // that every refused connect rethrows through
+    return this.inner.connect(url, options).then((socket) => new TappedSocket(socket, this.tap));
   }
   request(req: HttpRequest): Promise<HttpResponse> {
     return this.inner.request(req);
