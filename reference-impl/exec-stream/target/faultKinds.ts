@@ -202,23 +202,25 @@ export function execFaultKinds(t: FaultTargets): FaultKind[] {
   return KINDS.map((k) => k.bind(t));
 }
 
+/** A fault's numeric parameter, 0 when absent. */
+function param(f: Fault, k: string): number {
+  const v = f[k];
+  return typeof v === 'number' ? v : 0;
+}
+
 /** When a fault's effect is over (virtual ms), for the liveness deadline. */
 export function faultEndMs(f: Fault): number {
-  const n = (k: string) => {
-    const v = f[k];
-    return typeof v === 'number' ? v : 0;
-  };
   switch (f.kind) {
     case 'subscriber-delay':
-      return f.at + n('delayMs');
+      return f.at + param(f, 'delayMs');
     case 'consumer-stall':
-      return f.at + n('durationMs');
+      return f.at + param(f, 'durationMs');
     case 'notification-reorder':
-      return f.at + n('holdMs');
+      return f.at + param(f, 'holdMs');
     case 'transport-cut':
-      return f.at + n('refuseMs');
+      return f.at + param(f, 'refuseMs');
     case 'lag':
-      return f.at + n('durationMs') + n('extraMs');
+      return f.at + param(f, 'durationMs') + param(f, 'extraMs');
     default:
       return f.at;
   }
