@@ -17,6 +17,7 @@ import {
   timestamp,
   writeAtomic,
   type SessionPaths,
+  type SessionResult,
 } from './sessionFiles.ts';
 import { loadSnapshot, saveSnapshot } from './toolLiveness.ts';
 
@@ -58,6 +59,8 @@ export interface DaemonWitness {
 }
 
 export const DAEMON_NAME = 'csa-daemon';
+/** The session was created at virtual time 0. */
+const SESSION_STARTED_AT = timestamp(0);
 
 export class SessionDaemon {
   private proc: ProcessHandle | undefined;
@@ -181,15 +184,16 @@ export class SessionDaemon {
     const { clock } = this.ports;
     const now = clock.now();
     const summary = w.status === 'success' ? 'tool completed' : `tool failed with exit code ${w.exitCode}`;
-    const result = {
+    const result: SessionResult = {
       status: w.status,
       exitCode: w.exitCode,
       summary,
       tool: this.plan.tool?.name ?? 'codex',
-      startedAt: timestamp(0),
+      startedAt: SESSION_STARTED_AT,
       completedAt: timestamp(now),
     };
-    writeAtomic(this.ports.fs.sync, this.paths.result, formatResult(this.plan.enrichedResults ? { ...result, eventsCount: 1 } : result));
+    if (this.plan.enrichedResults) result.eventsCount = 1;
+    writeAtomic(this.ports.fs.sync, this.paths.result, formatResult(result));
     this.witness.resultWritten(now, this.paths.result, w.status, w.exitCode);
     this.ports.log('daemon.result', { status: w.status, exitCode: w.exitCode });
   }

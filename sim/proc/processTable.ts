@@ -58,8 +58,9 @@ class SimProcess implements ProcessHandle {
   signalHandler: ((s: Signal) => void) | undefined;
   stdinOpen = true;
   readonly events: Emitter<ProcessEvents>;
-  private exitWaiters: Array<(s: ExitStatus) => void> = [];
-  private closeWaiters: Array<() => void> = [];
+  // made on first wait (most processes are never waited on)
+  private exitWaiters: Array<(s: ExitStatus) => void> | undefined;
+  private closeWaiters: Array<() => void> | undefined;
 
   constructor(
     private readonly table: ProcessTable,
@@ -88,11 +89,11 @@ class SimProcess implements ProcessHandle {
   }
   wait(): Promise<ExitStatus> {
     if (this.exitStatus) return Promise.resolve(this.exitStatus);
-    return new Promise((r) => this.exitWaiters.push(r));
+    return new Promise((r) => (this.exitWaiters ??= []).push(r));
   }
   closed(): Promise<void> {
     if (!this.pipesOpen) return Promise.resolve();
-    return new Promise((r) => this.closeWaiters.push(r));
+    return new Promise((r) => (this.closeWaiters ??= []).push(r));
   }
   write(stream: OutputStream, chunk: Uint8Array | string): void {
     this.table.output(this, stream, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
@@ -117,10 +118,16 @@ class SimProcess implements ProcessHandle {
 
   settleExit(): void {
     const s = this.exitStatus as ExitStatus;
-    for (const w of this.exitWaiters.splice(0)) w(s);
+    const waiters = this.exitWaiters;
+    if (waiters === undefined) return;
+    this.exitWaiters = undefined;
+    for (const w of waiters) w(s);
   }
   settleClose(): void {
-    for (const w of this.closeWaiters.splice(0)) w();
+    const waiters = this.closeWaiters;
+    if (waiters === undefined) return;
+    this.closeWaiters = undefined;
+    for (const w of waiters) w();
   }
 }
 
