@@ -114,8 +114,13 @@ export async function runScenario(
   outcome ??= crashedOutcome(world);
   const violated: string[] = [];
   for (const name in checks.results) if ((checks.results[name] as CheckResult).valid === false) violated.push(name);
-  const run = { world, outcome, checks, violated, fates, noEffect } as Omit<ScenarioRun, 'traceHash'>;
-  if (ran !== undefined && worlds === simulatedWorld) Object.defineProperty(Object.defineProperty(run, RAN, { value: ran }), 'noEffect', LAZY_NO_EFFECT);
+  let run: Omit<ScenarioRun, 'traceHash'>;
+  if (ran !== undefined && worlds === simulatedWorld) {
+    // each property added in order (turning a data property into an accessor would slow the object down)
+    run = { world, outcome, checks, violated, fates } as Omit<ScenarioRun, 'traceHash'>;
+    Object.defineProperty(run, RAN, { value: ran });
+    Object.defineProperty(run, 'noEffect', LAZY_NO_EFFECT);
+  } else run = { world, outcome, checks, violated, fates, noEffect };
   return Object.defineProperty(run, 'traceHash', LAZY_TRACE_HASH) as ScenarioRun;
 }
 
