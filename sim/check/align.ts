@@ -184,8 +184,15 @@ function matchAt(P: Uint8Array, D: Uint8Array, j: number, p: number, max: number
 function placePositioned(P: Uint8Array, chunk: DeliveredChunk, i: number, segments: Segment[]): void {
   const D = chunk.data;
   const offset = chunk.offset as number;
-  // the usual case: the whole chunk is what was produced there (one native comparison)
-  if (D.length > 0 && offset + D.length <= P.length && Buffer.compare(D, P.subarray(offset, offset + D.length)) === 0) {
+  // the usual case: the whole chunk is what was produced there (one native comparison); only for
+  // a whole offset, as subarray truncates one (the byte-by-byte loop places no byte at 0.5)
+  if (
+    D.length > 0 &&
+    Number.isInteger(offset) &&
+    offset >= 0 &&
+    offset + D.length <= P.length &&
+    Buffer.compare(D, P.subarray(offset, offset + D.length)) === 0
+  ) {
     segments.push({ delivery: i, p: offset, len: D.length });
     return;
   }

@@ -98,6 +98,21 @@ describe('aligner', () => {
     expect(skipped.okBytes).toBe(8);
   });
 
+  it('a chunk whose offset is not a whole number matches nothing produced (not the bytes it rounds to)', () => {
+    // P.subarray truncates 0.5 to 0: the chunk must not be placed there, nor counted in order or twice
+    const P = produced([1, 'abcdefgh']);
+    const after = accountStream('stdout', P, delivered([2, 'abcd', 0.5], [3, 'efgh', 4]), { claimsCompletion: true });
+    expect([after.unknownBytes, after.okBytes, lost(after), after.duplicated, after.outOfOrder]).toEqual([4, 4, [[0, 4]], [], []]);
+    const again = accountStream('stdout', P, delivered([2, 'abcd', 0], [3, 'abcd', 0.5], [4, 'efgh', 4]));
+    expect([again.unknownBytes, again.okBytes, again.duplicated, again.outOfOrder]).toEqual([4, 8, [], []]);
+    // an unpositioned chunk after one is still found by its content
+    const unpositioned = accountStream('stdout', P, [
+      { t: 2, data: enc('abcd'), offset: 1.5 },
+      { t: 3, data: enc('efgh') },
+    ]);
+    expect([unpositioned.unknownBytes, unpositioned.okBytes]).toEqual([4, 4]);
+  });
+
   it('continues an unpositioned chunk after a positioned one', () => {
     const a = accountStream('stdout', produced([1, 'abcdefgh']), [
       { t: 2, data: enc('abc'), offset: 0 },
