@@ -6,7 +6,7 @@
  */
 import type { CheckResult, Composed } from './check/result.ts';
 import { ExecsimError, isExecsimError } from './errors.ts';
-import { judge, judgeCrashed, judgeLivelocked } from './judge.ts';
+import { judge, judgeCrashed, judgeLivelocked, type JudgeOptions } from './judge.ts';
 import { WorldHalted } from './kernel.ts';
 import { instantWorkBudget } from './limits.ts';
 import { resolveOptions, resolvedKnobs, withKnobs, type WorldOptionsInput } from './options.ts';
@@ -97,20 +97,14 @@ export async function runScenario(
     dispose?.();
   }
   const livelock = world.livelock;
-  const checks = livelock
-    ? judgeLivelocked(target, livelock, world.errors)
-    : outcome
-      ? judge(
-          target,
-          { ...outcome, scenario },
-          {
-            mode: scenario.mode,
-            errors: world.errors,
-            progress: { maxInstantWork: world.maxInstantWork, budget },
-            ...(outcome.records ? { records: outcome.records } : {}),
-          },
-        )
-      : judgeCrashed(target, world.errors);
+  let checks: Composed;
+  if (livelock) checks = judgeLivelocked(target, livelock, world.errors);
+  else if (outcome) {
+    const opts: JudgeOptions = { mode: scenario.mode, errors: world.errors, progress: { maxInstantWork: world.maxInstantWork, budget } };
+    // set only when kept (a spread of a conditional object is V8's slow path)
+    if (outcome.records) opts.records = outcome.records;
+    checks = judge(target, { ...outcome, scenario }, opts);
+  } else checks = judgeCrashed(target, world.errors);
   outcome ??= crashedOutcome(world);
   const violated: string[] = [];
   for (const name in checks.results) if ((checks.results[name] as CheckResult).valid === false) violated.push(name);

@@ -218,14 +218,13 @@ function computeAccounts(input: OutputInput): StreamAccount[] {
   const explicitFailure =
     result !== undefined && (result.outcome.kind === 'failure' || (result.outcome.kind === 'exit' && result.outcome.error !== undefined));
   const names = [...new Set([...Object.keys(truth.streams), ...Object.keys(observed.streams)])].sort();
-  return names.map((stream) => {
+  const out: StreamAccount[] = [];
+  for (const stream of names) {
     const announced = explicitFailure || observed.notices.some((n) => n.stream === undefined || n.stream === stream);
-    return accountStream(stream, truth.streams[stream] ?? [], observed.streams[stream] ?? [], {
-      ...(resultAt !== undefined ? { resultAt } : {}),
-      claimsCompletion,
-      announced,
-    });
-  });
+    const opts = resultAt !== undefined ? { resultAt, claimsCompletion, announced } : { claimsCompletion, announced };
+    out.push(accountStream(stream, truth.streams[stream] ?? [], observed.streams[stream] ?? [], opts));
+  }
+  return out;
 }
 
 const MAX_EVIDENCE = 24;

@@ -5,7 +5,7 @@
 import type { SimFileSystem } from '../fs/simFs.ts';
 import { TARGET_PATTERN } from '../net/address.ts';
 import { MAX_CLOSE_REASON_BYTES, SENDABLE_CLOSE_CODES, SENDABLE_CLOSE_CODES_TEXT } from '../net/closeCodes.ts';
-import type { Dir, Network, NetworkFaults } from '../net/network.ts';
+import type { Dir, Network, NetworkFaults, RefuseRule } from '../net/network.ts';
 import { SIGNAL_NUMBERS, type Signal } from '../ports/proc.ts';
 import type { ProcessTable } from '../proc/processTable.ts';
 import { bool, either, int, num, oneOf, optional, str, type Props } from '../schema/fields.ts';
@@ -158,14 +158,16 @@ const KERNEL_KINDS: BindableKind<Subsystems>[] = [
   ),
   kernelKind(REFUSE, ({ net }) => (f) => {
     const windowed = f.durationMs !== undefined;
-    net.refuse({
+    const rule: RefuseRule = {
       target: f.target,
       scope: f.scope ?? 'any',
       remaining: f.count ?? (windowed ? Infinity : 1),
       untilMs: f.durationMs !== undefined ? f.at + f.durationMs : Infinity,
-      ...(f.status !== undefined ? { status: f.status } : {}),
-      ...(f.timeout !== undefined ? { timeout: f.timeout } : {}),
-    });
+    };
+    // set only when given (a spread of a conditional object is V8's slow path)
+    if (f.status !== undefined) rule.status = f.status;
+    if (f.timeout !== undefined) rule.timeout = f.timeout;
+    net.refuse(rule);
   }),
   kernelKind(
     CLOSE,
@@ -176,11 +178,12 @@ const KERNEL_KINDS: BindableKind<Subsystems>[] = [
   kernelKind(
     SET_MTIME,
     ({ fs }) =>
-      (f) =>
-        fs.setMtime(f.target, {
-          ...(f.mtimeMs !== undefined ? { mtimeMs: f.mtimeMs } : {}),
-          ...(f.offsetMs !== undefined ? { offsetMs: f.offsetMs } : {}),
-        }),
+      (f) => {
+        const pin: Parameters<SimFileSystem['setMtime']>[1] = {};
+        if (f.mtimeMs !== undefined) pin.mtimeMs = f.mtimeMs;
+        if (f.offsetMs !== undefined) pin.offsetMs = f.offsetMs;
+        fs.setMtime(f.target, pin);
+      },
   ),
   kernelKind(
     TORN_READ,
