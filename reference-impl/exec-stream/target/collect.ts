@@ -81,6 +81,9 @@ export interface TruthInput {
   serverHost: string;
 }
 
+/** The denial line's length in bytes (it is ASCII): a chunk of another length is not it, no decode needed. */
+const DENIAL_BYTES = Buffer.byteLength(DENIAL_LINE);
+
 export function truthOf(i: TruthInput): ExecTruth {
   const rec = i.world.proc.records.find((r) => r.name === PROCESS_NAME);
   const streams: Record<string, ProducedChunk[]> = {};
@@ -89,7 +92,9 @@ export function truthOf(i: TruthInput): ExecTruth {
   if (rec?.exit) {
     const { code, signal } = rec.exit.status;
     // Denied: it really wrote the denial line and failed (what the process did, not what the server said).
-    const wroteDenial = (rec.output ?? []).some((o) => o.stream === 'stderr' && Buffer.from(o.data).toString() === DENIAL_LINE);
+    const wroteDenial = (rec.output ?? []).some(
+      (o) => o.stream === 'stderr' && o.data.length === DENIAL_BYTES && Buffer.from(o.data).toString() === DENIAL_LINE,
+    );
     outcome = { kind: 'exit', code, signal, denied: wroteDenial && code !== null && code !== 0, t: rec.exit.t };
   }
   const output = rec?.output ?? [];
