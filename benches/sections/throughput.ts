@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -67,6 +67,13 @@ export interface ThroughputRow {
   gcMs: { target: number; limit: number };
   /** CPU ms of the process's other threads over all the blocks (null without /proc). */
   offThreadCpuMs: number | null;
+  /**
+   * How contended the measurement was: involuntary context switches per CPU second over the
+   * blocks, and the 1-minute load average before and after. With neighbours the target's ratio
+   * still falls by 3-10 points (see /work/notes/h17m.md): compare ratios taken at alike figures.
+   */
+  preemptionsPerCpuSec: number;
+  loadAverage: number[];
   /** The node flags of the process that measured. */
   nodeFlags: string[];
   /** Mean shape of one run: what the limit reproduces. */
@@ -139,6 +146,8 @@ async function sideBySide(
   let virtualMs = 0;
   const cpu0 = cpuMs();
   const thread0 = threadMs();
+  const switches0 = process.resourceUsage().involuntaryContextSwitches;
+  const load0 = loadavg()[0] as number;
   const pairs: Array<{ t: BlockCost; l: BlockCost }> = [];
   const gcs: Array<{ start: number; ms: number }> = [];
   const obs = new PerformanceObserver((list) => {
@@ -168,6 +177,8 @@ async function sideBySide(
     pairs.push({ t, l });
   }
   const offThread = cpuMs() - cpu0 - (threadMs() - thread0);
+  const preempted = process.resourceUsage().involuntaryContextSwitches - switches0;
+  const load = [load0, loadavg()[0] as number];
   // GC entries are delivered after the fact: let the last ones in before placing them
   await new Promise((r) => setTimeout(r, 20));
   obs.disconnect();
@@ -201,6 +212,8 @@ async function sideBySide(
     roundRatios: roundT.map((x, i) => r3((roundL[i] as number) / x)),
     gcMs: { target: Math.round(sum('t', 'gc')), limit: Math.round(sum('l', 'gc')) },
     offThreadCpuMs: Number.isFinite(offThread) ? Math.round(offThread) : null,
+    preemptionsPerCpuSec: Math.round((preempted / (sum('t', 'cpu') + sum('l', 'cpu'))) * 1000),
+    loadAverage: load.map((x) => Math.round(x * 10) / 10),
     nodeFlags: process.execArgv.filter((a) => a.startsWith('--') && a !== '--import' && !a.startsWith('--import=')),
     shape: total,
   };
