@@ -12,7 +12,9 @@
  * work done in it, and none lands on a helper thread whenever the scheduler lets that thread
  * run. The headline is the median of the per-pair ratios, with a bootstrap interval; the sum of
  * the process's CPU over all pairs (the estimator before, `ratioSum`) is kept beside it.
- * Measurements behind the choice: /work/notes/h17m.md (issue 17).
+ * Why (issue 17): with the default helper threads the same code read 10-11 points apart across
+ * runs at different loads; on the main thread and by the median, 2-8 for the event log, exec-stream
+ * and session-wait rows.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -70,7 +72,8 @@ export interface ThroughputRow {
   /**
    * How contended the measurement was: involuntary context switches per CPU second over the
    * blocks, and the 1-minute load average before and after. With neighbours the target's ratio
-   * still falls by 3-10 points (see /work/notes/h17m.md): compare ratios taken at alike figures.
+   * still falls by 3-10 points (its run slows more than the limit's small loop): compare ratios
+   * taken at alike figures.
    */
   preemptionsPerCpuSec: number;
   loadAverage: number[];

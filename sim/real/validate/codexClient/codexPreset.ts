@@ -3,7 +3,7 @@
  * protocol (unified exec inside `codex exec`), from the npm package `@openai/codex` (its Linux
  * binary, about 400 MB), installed on first use into a cache outside the repository (never a
  * dependency). The binary is a static musl executable: libfaketime's LD_PRELOAD does not reach
- * it, so codex always runs on real time (measured in /work/notes/h15.md).
+ * it, so codex always runs on real time.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
