@@ -14,6 +14,8 @@ export interface Io {
   err(text: string): void;
   /** Where a crash of execsim itself (exit 3) writes its report (default reports/, else the temporary folder). */
   crashDir?: string;
+  /** The cores `--workers` lanes share (default: what node:os says is available). */
+  cores?: number;
 }
 
 export class CliContext {

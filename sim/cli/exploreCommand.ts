@@ -3,6 +3,7 @@
  * scenario (written as soon as it is found, rewritten as it shrinks), print the compact
  * timeline and a one-line replay command, exit 1. No violation: exit 0.
  */
+import { availableParallelism } from 'node:os';
 import { basename, join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecsimError, isExecsimError } from '../errors.ts';
@@ -18,7 +19,7 @@ import {
   type ExplorerKind,
 } from '../explore/explore.ts';
 import { headCommit, seedFromCommit } from '../host/git.ts';
-import { exploreParallel, lanesFor, MIN_RUNS_PER_LANE } from '../host/pool.ts';
+import { exploreParallel, lanesFor, payBackRuns } from '../host/pool.ts';
 import { Progress } from '../host/progress.ts';
 import { wallMs, writeTextAtomic } from '../host/hostIo.ts';
 import { classOf, violationsByClass } from '../judge.ts';
@@ -135,13 +136,15 @@ async function exploreWith(
   const plan = planBatches(seed, runs, shard, batchRunsOf(explorer));
   const batches = plan.length;
   const planned = plan.reduce((n, b) => n + b.runs, 0);
-  const lanes = lanesFor(workers, planned, batches);
+  const cores = ctx.io.cores ?? availableParallelism();
+  const lanes = lanesFor(workers, planned, batches, cores);
+  const payBack = payBackRuns(lanes + 1, cores);
 
   const header = `execsim explore ${target.name}:${variant} (${mode}, seed ${seed}${commit ? ` from commit ${commit.slice(0, 12)}` : ''}, ${runs} runs${shard ? `, shard ${shard.index}/${shard.count}` : ''}${workers > 1 ? `, ${workers} workers` : ''}${budgetS ? `, budget ${budgetS} s` : ''})`;
   if (!json) ctx.io.out(`${header}\n`);
   if (lanes < workers)
     ctx.io.err(
-      `explore: --workers ${workers}: ${planned} runs in ${batches} batch${batches === 1 ? '' : 'es'} are too few to pay back ${workers - lanes === 1 ? 'another lane' : `${workers - lanes} more lanes`} (a lane's start and cold JIT cost about ${MIN_RUNS_PER_LANE} runs' worth); exploring on ${lanes} lane${lanes === 1 ? '' : 's'}, with the same result\n`,
+      `explore: --workers ${workers}: ${planned} runs in ${batches} batch${batches === 1 ? '' : 'es'} are too few to pay back ${workers - lanes === 1 ? 'another lane' : `${workers - lanes} more lanes`} (a lane's start and cold JIT cost about ${payBack} runs' worth${lanes + 1 >= cores ? `, with a lane on every one of the ${cores} cores, where each lane's compiler threads take CPU from the runs` : ''}); exploring on ${lanes} lane${lanes === 1 ? '' : 's'}, with the same result\n`,
     );
   const reporters = new Reporters(reportDir);
   reporters.onStart({ command: header, total: 1, reportDir });

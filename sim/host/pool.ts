@@ -4,6 +4,7 @@
  * exactly as a single process would combine it, so `--workers N` never changes the outcome for
  * a seed, only how fast it comes. The main thread is one of the N lanes (N - 1 threads).
  */
+import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { Tinypool } from 'tinypool';
@@ -34,21 +35,37 @@ export interface ParallelOptions {
 }
 
 /**
- * Runs a lane must get to pay back its start: a worker thread loads the modules (0.1-0.4 s of
- * CPU) and runs its first batches cold (the first 250 cost 2-3 times a warm 250 in CPU, and V8
- * compiles the hot code again for each thread, about 2 s of CPU on its background threads over
- * the first 4,000 runs of session-wait), so a lane with fewer runs than this costs more than it
- * saves on a 2-core machine.
+ * Runs a lane must get to pay back its start when the lanes leave a core spare: a worker thread
+ * loads the modules (0.1-0.4 s of CPU) and runs its first batches cold (the first 250 cost 2-3
+ * times a warm 250 in CPU).
  */
 export const MIN_RUNS_PER_LANE = 1_000;
 
 /**
- * How many lanes `--workers N` uses for `runs` runs in `batches` batches: N, or fewer when the
- * runs are too few to pay back a lane (MIN_RUNS_PER_LANE), never more than there are batches.
- * The result for a seed is the same with any number of lanes, so this changes only the speed.
+ * Runs each lane must get when there is a lane on every core. V8 compiles the hot code again in
+ * each lane's isolate, on background threads: 1.8-3.1 s of CPU over a lane's first 7,500-15,000
+ * session-wait runs (`--trace-opt`), as much as 7,000-12,000 warm runs. With one lane that work
+ * has the other core to itself; with a lane on every core it takes CPU from the runs. Measured on
+ * 2 cores (`npm run bench -- --only workers --workers-runs N`): 2 lanes ran 4,000 runs at 0.86x
+ * the speed of 1, 10,000 at 0.87x, 20,000 at 1.03x, 80,000 at 1.52x.
  */
-export function lanesFor(workers: number, runs: number, batches: number): number {
-  return Math.max(1, Math.min(workers, batches, Math.floor(runs / MIN_RUNS_PER_LANE)));
+export const MIN_RUNS_PER_LANE_EVERY_CORE = 10_000;
+
+/** What a lane must get to pay back its start, when `lanes` lanes run on `cores` cores. */
+export function payBackRuns(lanes: number, cores: number): number {
+  return lanes >= cores ? MIN_RUNS_PER_LANE_EVERY_CORE : MIN_RUNS_PER_LANE;
+}
+
+/**
+ * How many lanes `--workers N` uses for `runs` runs in `batches` batches on `cores` cores: N, or
+ * fewer when the runs are too few to pay back a lane (payBackRuns), never more than there are
+ * batches. The result for a seed is the same with any number of lanes, so this changes only the
+ * speed.
+ */
+export function lanesFor(workers: number, runs: number, batches: number, cores: number = availableParallelism()): number {
+  let lanes = Math.max(1, Math.min(workers, batches, Math.floor(runs / MIN_RUNS_PER_LANE)));
+  while (lanes > 1 && runs < lanes * payBackRuns(lanes, cores)) lanes--;
+  return lanes;
 }
 
 /** While the main thread runs a batch, it yields this often (ms) so the pool's replies are handled. */

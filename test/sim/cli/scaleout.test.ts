@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../sim/cli/main.ts';
 import { explore, planBatches, BATCH_RUNS } from '../../../sim/explore/explore.ts';
 import { seedFromCommit } from '../../../sim/host/git.ts';
-import { exploreParallel, lanesFor, MIN_RUNS_PER_LANE } from '../../../sim/host/pool.ts';
+import { exploreParallel, lanesFor, MIN_RUNS_PER_LANE, MIN_RUNS_PER_LANE_EVERY_CORE, payBackRuns } from '../../../sim/host/pool.ts';
 import { pumpTarget } from '../../fixtures/pumpTarget.ts';
 
 const TARGET = 'test/fixtures/pumpTarget.ts';
-const capture = (): Io & { stdout: string; stderr: string } => {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+/** An Io that records; `cores` as the lane policy sees them (8: a core to spare beside 3 lanes). */
+const capture = (cores = 8): Io & { stdout: string; stderr: string } => {
+  const io = { stdout: '', stderr: '', cores, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
   return io;
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'execsim-scale-'));
@@ -19,6 +20,30 @@ const withoutTiming = (json: string) => {
   delete j.timing;
   return j;
 };
+/** One `explore --json` of the pump fixture: its report without timings, and what it said on stderr. */
+async function exploreJson(variant: string, runs: number, workers: string, dir: string, cores?: number) {
+  const io = capture(cores);
+  await main(
+    [
+      'explore',
+      '--target',
+      `${TARGET}:${variant}`,
+      '--runs',
+      String(runs),
+      '--seed',
+      '11',
+      '--workers',
+      workers,
+      '--json',
+      '--save',
+      dir,
+      '--report',
+      dir,
+    ],
+    io,
+  );
+  return { out: withoutTiming(io.stdout), note: io.stderr };
+}
 
 describe('--workers: the result for a seed never depends on N', () => {
   it('a violation and a clean run come out identical in one process and on a pool of 2 or 3 lanes (the main thread is one)', async () => {
@@ -38,18 +63,9 @@ describe('--workers: the result for a seed never depends on N', () => {
       const notes = [];
       const dir = tmp();
       for (const workers of ['1', '2', '3']) {
-        const io = capture();
-        await main(
-          ['explore', '--target', `${TARGET}:${variant}`, '--runs', String(runs), '--seed', '11', '--workers', workers, '--json'].concat([
-            '--save',
-            dir,
-            '--report',
-            dir,
-          ]),
-          io,
-        );
-        outs.push(withoutTiming(io.stdout));
-        notes.push(io.stderr);
+        const r = await exploreJson(variant, runs, workers, dir);
+        outs.push(r.out);
+        notes.push(r.note);
       }
       expect(outs[1]).toEqual(outs[0]);
       expect(outs[2]).toEqual(outs[0]);
@@ -66,13 +82,44 @@ describe('--workers: the result for a seed never depends on N', () => {
     }
   }, 120_000);
 
-  it('a lane needs MIN_RUNS_PER_LANE runs and a batch of its own', () => {
-    expect(lanesFor(2, MIN_RUNS_PER_LANE * 2 - 1, 8)).toBe(1);
-    expect(lanesFor(2, MIN_RUNS_PER_LANE * 2, 8)).toBe(2);
-    expect(lanesFor(4, MIN_RUNS_PER_LANE * 100, 3)).toBe(3);
-    expect(lanesFor(1, MIN_RUNS_PER_LANE * 100, 400)).toBe(1);
-    expect(lanesFor(3, 1, 1)).toBe(1);
+  it('a lane needs MIN_RUNS_PER_LANE runs and a batch of its own while a core is spare', () => {
+    expect(lanesFor(2, MIN_RUNS_PER_LANE * 2 - 1, 8, 8)).toBe(1);
+    expect(lanesFor(2, MIN_RUNS_PER_LANE * 2, 8, 8)).toBe(2);
+    expect(lanesFor(4, MIN_RUNS_PER_LANE * 100, 3, 8)).toBe(3);
+    expect(lanesFor(1, MIN_RUNS_PER_LANE * 100, 400, 8)).toBe(1);
+    expect(lanesFor(3, 1, 1, 8)).toBe(1);
   });
+
+  it('with a lane on every core, each lane needs MIN_RUNS_PER_LANE_EVERY_CORE runs', () => {
+    expect(payBackRuns(2, 2)).toBe(MIN_RUNS_PER_LANE_EVERY_CORE);
+    expect(payBackRuns(2, 3)).toBe(MIN_RUNS_PER_LANE);
+    expect(lanesFor(2, MIN_RUNS_PER_LANE_EVERY_CORE * 2 - 1, 400, 2)).toBe(1);
+    expect(lanesFor(2, MIN_RUNS_PER_LANE_EVERY_CORE * 2, 400, 2)).toBe(2);
+    // 3 lanes on 2 cores would need 30,000 runs; 2 lanes on 2 cores 20,000
+    expect(lanesFor(3, 25_000, 400, 2)).toBe(2);
+    // 3 lanes on 4 cores leave one spare; 4 on 4 need 40,000
+    expect(lanesFor(3, 25_000, 400, 4)).toBe(3);
+    expect(lanesFor(4, 39_999, 400, 4)).toBe(3);
+    expect(lanesFor(4, 40_000, 400, 4)).toBe(4);
+    // one core: a second lane never has a core to spare
+    expect(lanesFor(2, 19_999, 400, 1)).toBe(1);
+  });
+
+  it('the command says why it runs fewer lanes on a machine with a lane on every core, with the same report', async () => {
+    const dir = tmp();
+    const outs = [];
+    const notes = [];
+    for (const workers of ['1', '2']) {
+      const r = await exploreJson('wait-close', 2_000, workers, dir, 2);
+      outs.push(r.out);
+      notes.push(r.note);
+    }
+    expect(outs[1]).toEqual(outs[0]);
+    expect(notes[0]).toBe('');
+    expect(notes[1]).toContain('--workers 2: 2000 runs in 8 batches are too few to pay back another lane');
+    expect(notes[1]).toContain(`cost about ${MIN_RUNS_PER_LANE_EVERY_CORE} runs' worth, with a lane on every one of the 2 cores`);
+    expect(notes[1]).toContain('exploring on 1 lane, with the same result');
+  }, 60_000);
 });
 
 describe('--shard i/n', () => {
