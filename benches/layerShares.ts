@@ -5,14 +5,18 @@
  * made-up ones.
  */
 
+/** The parts of a V8 CPU profile (inspector `Profiler.stop`) the benches read. */
 export interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber?: number };
+  hitCount?: number;
   children?: number[];
 }
 export interface CpuProfile {
   nodes: ProfileNode[];
   samples?: number[];
+  startTime?: number;
+  endTime?: number;
 }
 
 /** The scheduler's own files: what a limit run (benches/sections/limit.ts) pays too. */

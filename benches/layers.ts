@@ -18,7 +18,7 @@ import { runScenario } from '../sim/runner.ts';
 import { samplesByLayer, type CpuProfile } from './layerShares.ts';
 import { limitRun, shapeOf, type RunShape } from './sections/limit.ts';
 import { THROUGHPUT_NODE_FLAGS } from './sections/throughput.ts';
-import { MAIN, median, sample, table, target } from './shared.ts';
+import { cpuMs, MAIN, median, sample, table, target } from './shared.ts';
 
 const USAGE = 'usage: node --import tsx benches/layers.ts [--runs N] [--rounds N] [--only exec-stream,session-wait,attach-pump]';
 const args = process.argv.slice(2);
@@ -50,10 +50,6 @@ if (!THROUGHPUT_NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');

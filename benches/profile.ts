@@ -14,21 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { runScenario } from '../sim/runner.ts';
+import { fileOf, type CpuProfile, type ProfileNode } from './layerShares.ts';
 import { MAIN, sample, target } from './shared.ts';
 import { eventLogRun } from './sections/throughput.ts';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples?: number[];
-  startTime: number;
-  endTime: number;
-}
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -50,7 +38,7 @@ function allocations(head: HeapNode): Array<{ fn: string; where: string; share: 
   let total = 0;
   const walk = (n: HeapNode): void => {
     if (n.selfSize > 0) {
-      const file = n.callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
+      const file = fileOf(n.callFrame.url, process.cwd());
       const k = `${n.callFrame.functionName || '(anonymous)'}\t${file}`;
       by.set(k, (by.get(k) ?? 0) + n.selfSize);
       total += n.selfSize;
@@ -75,8 +63,8 @@ export function selfTimes(profile: CpuProfile): Array<{ fn: string; where: strin
     if (h === 0) continue;
     total += h;
     const f = n.callFrame;
-    const file = f.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
-    const key = `${f.functionName || '(anonymous)'}\t${file ? `${file}:${f.lineNumber + 1}` : ''}`;
+    const file = fileOf(f.url, process.cwd());
+    const key = `${f.functionName || '(anonymous)'}\t${file ? `${file}:${(f.lineNumber ?? 0) + 1}` : ''}`;
     hits.set(key, (hits.get(key) ?? 0) + h);
   }
   return [...hits]
@@ -93,7 +81,7 @@ export function totalTimes(profile: CpuProfile): Array<{ fn: string; where: stri
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const keyOf = (n: ProfileNode) => {
-    const file = n.callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
+    const file = fileOf(n.callFrame.url, process.cwd());
     return `${n.callFrame.functionName || '(anonymous)'}\t${file}`;
   };
   const totals = new Map<string, number>();

@@ -26,6 +26,12 @@ export function sample(t: AnyTarget, variant: string, n: number, seed: number, m
 
 export const now = (): number => performance.now();
 
+/** CPU time of this process (all its threads), in ms. */
+export const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

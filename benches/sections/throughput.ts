@@ -27,7 +27,7 @@ import { runScenario } from '../../sim/runner.ts';
 import type { Scenario } from '../../sim/target.ts';
 import { createWorld, type World } from '../../sim/world.ts';
 import { summarizeRatios, type RatioSummary } from '../ratioStats.ts';
-import { MAIN, now, sample, target } from '../shared.ts';
+import { cpuMs, MAIN, now, sample, target } from '../shared.ts';
 import { limitRun, shapeOf, type RunShape } from './limit.ts';
 
 /** What one block of runs cost. */
@@ -94,12 +94,6 @@ export const THROUGHPUT_NODE_FLAGS = ['--expose-gc', '--single-threaded-gc', '--
 const ROUNDS = 5;
 /** Runs per block: a block of target runs and a block of limit runs alternate, in ABBA order. */
 export const BLOCK = 20;
-
-/** CPU time of this process (all its threads), in ms. */
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 /**
  * CPU time of the calling thread in ms, NaN where /proc is missing. The kernel brings this count
